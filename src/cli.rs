@@ -1,0 +1,308 @@
+//! The command line. The `///` comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Track attributed claims (who said what, who reported it, the original
+/// wording) and their deadlines: see what is pending, upcoming and overdue.
+#[derive(Debug, Parser)]
+#[command(name = "claims", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Database file [default: $CLAIMS_DB, else the platform data directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Judge overdue and upcoming as of this date instead of today
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database or bring its schema up to date; print its path and schema version
+    Init,
+    /// Apply pending migrations, or with --status list them without applying
+    Migrate {
+        /// Only show which migrations are applied
+        #[arg(long)]
+        status: bool,
+    },
+    /// Add, list, show, edit and remove sources (speakers and outlets)
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Record a claim
+    Add(AddArgs),
+    /// Change a claim's fields
+    Edit(EditArgs),
+    /// Show a claim with its deadlines and history
+    Show {
+        /// Claim id
+        id: i64,
+    },
+    /// Remove a claim with its deadlines and history
+    Remove {
+        /// Claim id
+        id: i64,
+        /// Confirm the removal
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Add, meet, move and remove a claim's deadlines
+    #[command(subcommand)]
+    Deadline(DeadlineCommand),
+    /// Set a claim's outcome: fulfilled, partial, failed, retracted or unverifiable
+    Resolve {
+        /// Claim id
+        id: i64,
+        /// The new status
+        status: String,
+        /// When it happened [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// A link to the evidence
+        #[arg(long, value_name = "URL")]
+        evidence: Option<String>,
+        /// Why, in a few words
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Set a resolved claim back to pending
+    Reopen {
+        /// Claim id
+        id: i64,
+        /// Why
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List claims, ordered by next open deadline
+    List(ListArgs),
+    /// Pending claims with a deadline coming up
+    Upcoming {
+        /// How far ahead to look: 30d, 2w, 3m, 1y
+        #[arg(long, default_value = "30d", value_name = "SPAN")]
+        within: String,
+    },
+    /// Pending claims whose deadline has passed with no outcome recorded, most overdue first
+    Overdue,
+    /// The status report: counts, overdue, upcoming, claims without deadline, source records
+    Report {
+        /// How far ahead the upcoming section looks
+        #[arg(long, default_value = "30d", value_name = "SPAN")]
+        within: String,
+    },
+    /// Load the claims of the example report (Ain al-Asad, Shafaq News) and print the report
+    Demo {
+        /// Add the demo claims even if the database holds other data
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Add a source
+    Add(SourceArgs),
+    /// List sources with their records
+    List,
+    /// Show a source with its claims and track record
+    Show {
+        /// Source id or name
+        source: String,
+    },
+    /// Change a source's fields (an empty value clears a field)
+    Edit {
+        /// Source id or name
+        source: String,
+        /// New name
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: SourceFields,
+    },
+    /// Remove a source that has no claims
+    Remove {
+        /// Source id or name
+        source: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The name as the report gives it ("an Iraqi security source", "Shafaq News")
+    pub name: String,
+    #[command(flatten)]
+    pub fields: SourceFields,
+}
+
+#[derive(Debug, Args)]
+pub struct SourceFields {
+    /// person, organization, government, outlet, anonymous or other [default: other]
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Role or description ("spokesperson, US Embassy in Baghdad")
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Who the source belongs to
+    #[arg(long)]
+    pub affiliation: Option<String>,
+    /// A link about the source (http or https)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Free notes
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The claim in the tracker's words
+    pub text: String,
+    /// Who said it (source id or name)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: String,
+    /// Who reported it, such as the outlet (source id or name)
+    #[arg(long, value_name = "SOURCE")]
+    pub reported_by: Option<String>,
+    /// The exact original wording
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// Language of the quote (ar, en, fr...)
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Where it was said or published (http or https)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// When it was said or published
+    #[arg(long, value_name = "DATE")]
+    pub said_on: Option<String>,
+    /// promise, prediction, report or opinion [default: promise with a deadline, else report]
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// A deadline; repeat for phases. A --label after it names it
+    #[arg(long, value_name = "DATE")]
+    pub due: Vec<String>,
+    /// Label of the --due before it ("phase 2")
+    #[arg(long)]
+    pub label: Vec<String>,
+    /// A tag; repeat for more
+    #[arg(long)]
+    pub tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Claim id
+    pub id: i64,
+    /// New text
+    #[arg(long)]
+    pub text: Option<String>,
+    /// New speaker (source id or name)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// New outlet (source id or name; empty to clear)
+    #[arg(long, value_name = "SOURCE")]
+    pub reported_by: Option<String>,
+    /// New quote (empty to clear)
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// New quote language (empty to clear)
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// New URL (empty to clear)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// New date said (empty to clear)
+    #[arg(long, value_name = "DATE")]
+    pub said_on: Option<String>,
+    /// New kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Add a tag; repeatable
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Remove a tag; repeatable
+    #[arg(long, value_name = "TAG")]
+    pub untag: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadlineCommand {
+    /// Add a deadline to a claim
+    Add {
+        /// Claim id
+        claim: i64,
+        /// Due date: a day, month, quarter or year
+        date: String,
+        /// A label ("phase 2")
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Record that a deadline was met
+    Met {
+        /// Deadline id
+        deadline: i64,
+        /// When [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
+    /// Move a deadline (an extension); recorded in the claim's history
+    Move {
+        /// Deadline id
+        deadline: i64,
+        /// The new due date
+        date: String,
+        /// Why it moved
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove a deadline
+    Remove {
+        /// Deadline id
+        deadline: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only claims with this status
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only claims by this source, as speaker or outlet (id or name)
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only claims of this kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only claims with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only overdue claims
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only claims with an unmet deadline due before this date's period
+    #[arg(long, value_name = "DATE")]
+    pub due_before: Option<String>,
+    /// Only claims with an unmet deadline due after this date's period
+    #[arg(long, value_name = "DATE")]
+    pub due_after: Option<String>,
+    /// Only claims whose text or quote contains this
+    #[arg(long)]
+    pub search: Option<String>,
+    /// At most this many claims
+    #[arg(long, value_name = "N")]
+    pub limit: Option<i64>,
+}

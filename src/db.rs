@@ -1,0 +1,1240 @@
+//! Every SQL statement `claims` runs, and the opening of the database.
+//!
+//! Queries are written portably (ISO-8601 text dates, `$n` binds, no
+//! SQLite-only functions) so that a PostgreSQL backend can be a second
+//! implementation of this module with its own migrations folder. Every write
+//! runs in a transaction begun with `BEGIN IMMEDIATE`: a deferred transaction
+//! that reads before it writes fails with "database is locked" when another
+//! process commits in between, even with a busy timeout.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteRow, SqliteSynchronous,
+};
+use sqlx::{Connection, Row, Sqlite, Transaction};
+
+use crate::dates::{from_iso, iso};
+use crate::error::{Error, Result};
+use crate::model::{
+    Claim, ClaimKind, Deadline, HistoryEntry, Precision, Record, Source, SourceKind, SourceRef,
+    Status,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+/// How long a writer waits for another process's transaction to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// SQLite allows 32766 binds per statement; stay far below it.
+const IDS_PER_QUERY: usize = 500;
+
+/// How to open: bring the schema up to date, or only look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    Migrate,
+    Inspect,
+}
+
+/// One migration and whether this database has it.
+#[derive(Debug, serde::Serialize)]
+pub struct MigrationState {
+    pub version: i64,
+    pub description: String,
+    pub applied: bool,
+}
+
+/// A new source, validated.
+#[derive(Debug, Clone)]
+pub struct NewSource {
+    pub name: String,
+    pub kind: SourceKind,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub url: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A new deadline, validated.
+#[derive(Debug, Clone)]
+pub struct NewDeadline {
+    pub due: NaiveDate,
+    pub precision: Precision,
+    pub label: Option<String>,
+}
+
+/// A new claim, validated, with its sources resolved to ids.
+#[derive(Debug, Clone)]
+pub struct NewClaim {
+    pub text: String,
+    pub speaker_id: i64,
+    pub reported_by_id: Option<i64>,
+    pub quote: Option<String>,
+    pub lang: Option<String>,
+    pub url: Option<String>,
+    pub said_on: Option<NaiveDate>,
+    pub kind: ClaimKind,
+    pub tags: Vec<String>,
+    pub deadlines: Vec<NewDeadline>,
+}
+
+/// The editable fields of a claim, as they are to be stored.
+#[derive(Debug, Clone)]
+pub struct ClaimFields {
+    pub text: String,
+    pub speaker_id: i64,
+    pub reported_by_id: Option<i64>,
+    pub quote: Option<String>,
+    pub lang: Option<String>,
+    pub url: Option<String>,
+    pub said_on: Option<NaiveDate>,
+    pub kind: ClaimKind,
+}
+
+/// Which claims to list. Every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub status: Option<Status>,
+    /// Speaker or outlet.
+    pub source_id: Option<i64>,
+    pub kind: Option<ClaimKind>,
+    pub tag: Option<String>,
+    /// Pending with an unmet deadline due before the as-of date.
+    pub overdue: bool,
+    /// Pending with an unmet deadline due in this inclusive range.
+    pub open_due_between: Option<(NaiveDate, NaiveDate)>,
+    /// An unmet deadline due strictly before this day...
+    pub due_before: Option<NaiveDate>,
+    /// ...and strictly after this one (the same deadline).
+    pub due_after: Option<NaiveDate>,
+    /// Pending with no unmet deadline.
+    pub no_open_deadline: bool,
+    /// Case-insensitive (for Latin script) substring of the text or the quote.
+    pub search: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// Builds a statement with numbered binds, so conditions can be added in any order.
+#[derive(Default)]
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl Statement {
+    fn new(sql: &str) -> Self {
+        Statement {
+            sql: sql.to_string(),
+            binds: Vec::new(),
+        }
+    }
+
+    /// Appends `sql`, replacing each `{}` with the placeholder of the next bind.
+    fn push(&mut self, sql: &str, binds: impl IntoIterator<Item = Bind>) {
+        let mut binds = binds.into_iter();
+        let mut parts = sql.split("{}");
+        self.sql.push_str(parts.next().unwrap_or_default());
+        for part in parts {
+            let bind = binds.next().expect("one bind per placeholder");
+            self.binds.push(bind);
+            self.sql.push_str(&format!("${}", self.binds.len()));
+            self.sql.push_str(part);
+        }
+    }
+
+    fn query(&self) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
+        let mut query = sqlx::query(&self.sql);
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text.as_str()),
+                Bind::Int(n) => query.bind(*n),
+            };
+        }
+        query
+    }
+}
+
+fn text(value: impl Into<String>) -> Bind {
+    Bind::Text(value.into())
+}
+
+/// The claims database.
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it (mode 0600, parents too) and
+    /// applying pending migrations under an exclusive file lock, so processes
+    /// opening a new file at once do not race. Refuses a file that is not a
+    /// SQLite database, a SQLite database of another program, and one written
+    /// by a newer `claims`, without writing to any of them.
+    pub async fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let exists = path.exists();
+        if !exists && mode == OpenMode::Inspect {
+            return Err(Error::NotFound {
+                what: "database at",
+                key: format!("`{}`", path.display()),
+                hint: " (run `claims init` to create it)".into(),
+            });
+        }
+        if exists {
+            check_header(path)?;
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                action: "cannot create the database directory",
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let lock = create_and_lock(path)?;
+        if exists {
+            inspect_existing(path).await?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(BUSY_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        let store = Store {
+            pool,
+            path: path.to_path_buf(),
+        };
+        if mode == OpenMode::Migrate {
+            MIGRATOR.run(&store.pool).await?;
+        }
+        drop(lock);
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes every connection, so the write-ahead log is folded back into the file.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    // ----- schema -----
+
+    /// Every migration this binary knows, and whether it has been applied.
+    pub async fn migration_states(&self) -> Result<Vec<MigrationState>> {
+        let applied = self.applied_versions().await?;
+        Ok(MIGRATOR
+            .iter()
+            .map(|m| MigrationState {
+                version: m.version,
+                description: m.description.to_string(),
+                applied: applied.contains(&m.version),
+            })
+            .collect())
+    }
+
+    /// The newest applied migration, the schema version; 0 before any.
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .applied_versions()
+            .await?
+            .into_iter()
+            .max()
+            .unwrap_or(0))
+    }
+
+    async fn applied_versions(&self) -> Result<Vec<i64>> {
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if exists == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM sources) + (SELECT COUNT(*) FROM claims)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n == 0)
+    }
+
+    // ----- sources -----
+
+    /// Adds a source; a name already taken (ignoring Latin case) is a conflict.
+    pub async fn insert_source(&self, source: &NewSource) -> Result<Source> {
+        let mut tx = self.begin().await?;
+        let id = insert_source_in(&mut tx, source).await?;
+        tx.commit().await?;
+        self.source(id).await
+    }
+
+    /// The source with this id, or `NotFound`.
+    pub async fn source(&self, id: i64) -> Result<Source> {
+        let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => source_from_row(&row),
+            None => Err(Error::NotFound {
+                what: "source",
+                key: format!("with id {id}"),
+                hint: String::new(),
+            }),
+        }
+    }
+
+    /// The source whose name matches `name` ignoring Latin case, if any.
+    pub async fn source_by_name(&self, name: &str) -> Result<Option<Source>> {
+        let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE name_key = $1"))
+            .bind(name_key(name))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| source_from_row(&row)).transpose()
+    }
+
+    /// Every source, by name.
+    pub async fn sources(&self) -> Result<Vec<Source>> {
+        let rows = sqlx::query(&format!("{SOURCE_COLUMNS} ORDER BY name_key, id"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(source_from_row).collect()
+    }
+
+    /// Replaces a source's fields; renaming onto another source's name is a conflict.
+    pub async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
+        let mut tx = self.begin().await?;
+        ensure_name_free(&mut tx, &source.name, Some(id)).await?;
+        let done = sqlx::query(
+            "UPDATE sources SET name = $1, name_key = $2, kind = $3, role = $4, affiliation = $5, \
+             url = $6, notes = $7 WHERE id = $8",
+        )
+        .bind(&source.name)
+        .bind(name_key(&source.name))
+        .bind(source.kind.as_str())
+        .bind(&source.role)
+        .bind(&source.affiliation)
+        .bind(&source.url)
+        .bind(&source.notes)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound {
+                what: "source",
+                key: format!("with id {id}"),
+                hint: String::new(),
+            });
+        }
+        tx.commit().await?;
+        self.source(id).await
+    }
+
+    /// Removes a source that no claim names as speaker or outlet.
+    pub async fn delete_source(&self, source: &Source) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let used: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM claims WHERE speaker_id = $1 OR reported_by_id = $1",
+        )
+        .bind(source.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if used > 0 {
+            return Err(Error::Conflict(format!(
+                "source `{}` (id {}) still has {used} claim{}; remove them or move them to another source first",
+                source.name,
+                source.id,
+                if used == 1 { "" } else { "s" }
+            )));
+        }
+        sqlx::query("DELETE FROM sources WHERE id = $1")
+            .bind(source.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Each source's record as speaker and as outlet, as of a date, by source id.
+    pub async fn records(&self, as_of: NaiveDate) -> Result<HashMap<i64, (Record, Record)>> {
+        let mut records: HashMap<i64, (Record, Record)> = HashMap::new();
+        for (column, as_outlet) in [("speaker_id", false), ("reported_by_id", true)] {
+            let sql = format!(
+                "SELECT c.{column} AS source_id, c.status, \
+                 CASE WHEN c.status = 'pending' AND EXISTS (SELECT 1 FROM deadlines d \
+                   WHERE d.claim_id = c.id AND d.met_on IS NULL AND d.due < $1) THEN 1 ELSE 0 END AS overdue, \
+                 COUNT(*) AS n \
+                 FROM claims c WHERE c.{column} IS NOT NULL GROUP BY 1, 2, 3"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(iso(as_of))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in rows {
+                let entry = records.entry(row.try_get("source_id")?).or_default();
+                let record = if as_outlet {
+                    &mut entry.1
+                } else {
+                    &mut entry.0
+                };
+                let status = Status::from_db(row.try_get("status")?)?;
+                let overdue: i64 = row.try_get("overdue")?;
+                for _ in 0..row.try_get::<i64, _>("n")? {
+                    record.add(status, overdue == 1);
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    // ----- claims -----
+
+    /// Adds a claim with its tags, deadlines and a `created` history row, in one transaction.
+    pub async fn insert_claim(&self, claim: &NewClaim, today: NaiveDate) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id = insert_claim_in(&mut tx, claim, today).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds several claims and the sources they need in one transaction,
+    /// skipping a claim whose speaker already has a claim with the same text.
+    /// Returns how many claims were added.
+    pub async fn insert_bundle(
+        &self,
+        sources: &[NewSource],
+        claims: &[(NewClaim, usize, Option<usize>)],
+        today: NaiveDate,
+    ) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(sources.len());
+        for source in sources {
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
+                    .bind(name_key(&source.name))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            ids.push(match existing {
+                Some(id) => id,
+                None => insert_source_in(&mut tx, source).await?,
+            });
+        }
+        let mut added = 0;
+        for (claim, speaker, outlet) in claims {
+            let mut claim = claim.clone();
+            claim.speaker_id = ids[*speaker];
+            claim.reported_by_id = outlet.map(|i| ids[i]);
+            let present: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM claims WHERE speaker_id = $1 AND text = $2",
+            )
+            .bind(claim.speaker_id)
+            .bind(&claim.text)
+            .fetch_one(&mut *tx)
+            .await?;
+            if present == 0 {
+                insert_claim_in(&mut tx, &claim, today).await?;
+                added += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// The editable fields of a claim as stored.
+    pub async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
+        let row = sqlx::query(
+            "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind \
+             FROM claims WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::no_claim(id))?;
+        Ok(ClaimFields {
+            text: row.try_get("text")?,
+            speaker_id: row.try_get("speaker_id")?,
+            reported_by_id: row.try_get("reported_by_id")?,
+            quote: row.try_get("quote")?,
+            lang: row.try_get("lang")?,
+            url: row.try_get("url")?,
+            said_on: opt_date(row.try_get("said_on")?)?,
+            kind: ClaimKind::from_db(row.try_get("kind")?)?,
+        })
+    }
+
+    /// Replaces a claim's fields and adjusts its tags, in one transaction.
+    pub async fn update_claim(
+        &self,
+        id: i64,
+        fields: &ClaimFields,
+        add_tags: &[String],
+        remove_tags: &[String],
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
+             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9 WHERE id = $10",
+        )
+        .bind(&fields.text)
+        .bind(fields.speaker_id)
+        .bind(fields.reported_by_id)
+        .bind(&fields.quote)
+        .bind(&fields.lang)
+        .bind(&fields.url)
+        .bind(fields.said_on.map(iso))
+        .bind(fields.kind.as_str())
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::no_claim(id));
+        }
+        for tag in remove_tags {
+            sqlx::query("DELETE FROM claim_tags WHERE claim_id = $1 AND tag = $2")
+                .bind(id)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_tags(&mut tx, id, add_tags).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a claim with its deadlines, tags and history.
+    pub async fn delete_claim(&self, id: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM claims WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::no_claim(id));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One claim with deadlines, tags and history, judged as of a date.
+    pub async fn claim(&self, id: i64, as_of: NaiveDate) -> Result<Claim> {
+        let mut statement = Statement::new(CLAIM_SELECT);
+        statement.push(" WHERE c.id = {}", [Bind::Int(id)]);
+        let mut claims = self.load_claims(&statement, as_of).await?;
+        let mut claim = claims.pop().ok_or_else(|| Error::no_claim(id))?;
+        claim.history = Some(self.history(id).await?);
+        Ok(claim)
+    }
+
+    /// The claims matching `filter`, ordered by next open deadline (claims
+    /// without one last), then by id; judged as of a date.
+    pub async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> Result<Vec<Claim>> {
+        let mut s = Statement::new(CLAIM_SELECT);
+        s.push(" WHERE 1 = 1", []);
+        if let Some(status) = filter.status {
+            s.push(" AND c.status = {}", [text(status.as_str())]);
+        }
+        if let Some(source) = filter.source_id {
+            s.push(
+                " AND (c.speaker_id = {} OR c.reported_by_id = {})",
+                [Bind::Int(source), Bind::Int(source)],
+            );
+        }
+        if let Some(kind) = filter.kind {
+            s.push(" AND c.kind = {}", [text(kind.as_str())]);
+        }
+        if let Some(tag) = &filter.tag {
+            s.push(
+                " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = c.id AND t.tag = {})",
+                [text(tag)],
+            );
+        }
+        if filter.overdue {
+            s.push(
+                " AND c.status = 'pending' AND EXISTS (SELECT 1 FROM deadlines d \
+                 WHERE d.claim_id = c.id AND d.met_on IS NULL AND d.due < {})",
+                [text(iso(as_of))],
+            );
+        }
+        if let Some((from, to)) = filter.open_due_between {
+            s.push(
+                " AND c.status = 'pending' AND EXISTS (SELECT 1 FROM deadlines d \
+                 WHERE d.claim_id = c.id AND d.met_on IS NULL AND d.due >= {} AND d.due <= {})",
+                [text(iso(from)), text(iso(to))],
+            );
+        }
+        if filter.due_before.is_some() || filter.due_after.is_some() {
+            s.push(
+                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL",
+                [],
+            );
+            if let Some(before) = filter.due_before {
+                s.push(" AND d.due < {}", [text(iso(before))]);
+            }
+            if let Some(after) = filter.due_after {
+                s.push(" AND d.due > {}", [text(iso(after))]);
+            }
+            s.push(")", []);
+        }
+        if filter.no_open_deadline {
+            s.push(
+                " AND c.status = 'pending' AND NOT EXISTS (SELECT 1 FROM deadlines d \
+                 WHERE d.claim_id = c.id AND d.met_on IS NULL)",
+                [],
+            );
+        }
+        if let Some(search) = &filter.search {
+            let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+            s.push(
+                " AND (LOWER(c.text) LIKE {} ESCAPE '\\' OR LOWER(c.quote) LIKE {} ESCAPE '\\')",
+                [text(pattern.clone()), text(pattern)],
+            );
+        }
+        s.push(" ORDER BY next_due IS NULL, next_due, c.id", []);
+        if let Some(limit) = filter.limit {
+            s.push(" LIMIT {}", [Bind::Int(limit)]);
+        }
+        self.load_claims(&s, as_of).await
+    }
+
+    /// Runs a claim query, then attaches deadlines and tags in batches.
+    async fn load_claims(&self, statement: &Statement, as_of: NaiveDate) -> Result<Vec<Claim>> {
+        let rows = statement.query().fetch_all(&self.pool).await?;
+        let mut claims = rows
+            .iter()
+            .map(claim_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let mut index: HashMap<i64, usize> = HashMap::with_capacity(claims.len());
+        for (i, claim) in claims.iter().enumerate() {
+            index.insert(claim.id, i);
+        }
+        let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let placeholders = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT id, claim_id, due, precision, label, met_on FROM deadlines \
+                 WHERE claim_id IN ({placeholders}) ORDER BY due, id"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let deadline = deadline_from_row(&row)?;
+                claims[index[&deadline.claim_id]].deadlines.push(deadline);
+            }
+            let sql = format!(
+                "SELECT claim_id, tag FROM claim_tags WHERE claim_id IN ({placeholders}) ORDER BY tag"
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let claim_id: i64 = row.try_get("claim_id")?;
+                claims[index[&claim_id]].tags.push(row.try_get("tag")?);
+            }
+        }
+        for claim in &mut claims {
+            claim.judge(as_of);
+        }
+        Ok(claims)
+    }
+
+    /// A claim's history, oldest first.
+    pub async fn history(&self, claim_id: i64) -> Result<Vec<HistoryEntry>> {
+        let rows = sqlx::query(
+            "SELECT event, at, from_status, to_status, note, evidence, deadline_id, old_due, new_due \
+             FROM status_history WHERE claim_id = $1 ORDER BY id",
+        )
+        .bind(claim_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HistoryEntry {
+                    event: row.try_get("event")?,
+                    at: date(row.try_get("at")?)?,
+                    from: row
+                        .try_get::<Option<&str>, _>("from_status")?
+                        .map(Status::from_db)
+                        .transpose()?,
+                    to: Status::from_db(row.try_get("to_status")?)?,
+                    note: row.try_get("note")?,
+                    evidence: row.try_get("evidence")?,
+                    deadline_id: row.try_get("deadline_id")?,
+                    old_due: opt_date(row.try_get("old_due")?)?,
+                    new_due: opt_date(row.try_get("new_due")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Changes a claim's status and appends the change to its history, in one
+    /// transaction. Setting the status it already has is a conflict.
+    pub async fn set_status(
+        &self,
+        claim_id: i64,
+        to: Status,
+        at: NaiveDate,
+        note: Option<&str>,
+        evidence: Option<&str>,
+    ) -> Result<Status> {
+        let mut tx = self.begin().await?;
+        let from = claim_status(&mut tx, claim_id).await?;
+        if from == to {
+            return Err(Error::Conflict(format!("claim {claim_id} is already {to}")));
+        }
+        sqlx::query("UPDATE claims SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(to.as_str())
+            .bind(now())
+            .bind(claim_id)
+            .execute(&mut *tx)
+            .await?;
+        let event = if to == Status::Pending {
+            "reopened"
+        } else {
+            "status"
+        };
+        let entry = History {
+            note,
+            evidence,
+            ..History::new(event, at, Some(from), to)
+        };
+        append_history(&mut tx, claim_id, &entry).await?;
+        tx.commit().await?;
+        Ok(from)
+    }
+
+    // ----- deadlines -----
+
+    /// The deadline with this id, or `NotFound`.
+    pub async fn deadline(&self, id: i64) -> Result<Deadline> {
+        let row = sqlx::query(
+            "SELECT id, claim_id, due, precision, label, met_on FROM deadlines WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::no_deadline(id))?;
+        deadline_from_row(&row)
+    }
+
+    pub async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        claim_status(&mut tx, claim_id).await?;
+        let id = insert_deadline_in(&mut tx, claim_id, deadline).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records that a deadline was met on a day, with a history row.
+    pub async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let deadline = deadline_in(&mut tx, id).await?;
+        if let Some(met) = deadline.met_on {
+            return Err(Error::Conflict(format!(
+                "deadline {id} was already met on {}",
+                iso(met)
+            )));
+        }
+        sqlx::query("UPDATE deadlines SET met_on = $1 WHERE id = $2")
+            .bind(iso(on))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let status = claim_status(&mut tx, deadline.claim_id).await?;
+        let entry = History {
+            deadline_id: Some(id),
+            ..History::new("deadline_met", on, Some(status), status)
+        };
+        append_history(&mut tx, deadline.claim_id, &entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Extends (or brings forward) an unmet deadline, recording the old and
+    /// the new due date in the claim's history.
+    pub async fn move_deadline(
+        &self,
+        id: i64,
+        to: &NewDeadline,
+        at: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
+        let mut tx = self.begin().await?;
+        let deadline = deadline_in(&mut tx, id).await?;
+        if let Some(met) = deadline.met_on {
+            return Err(Error::Conflict(format!(
+                "deadline {id} was met on {}; there is nothing to move",
+                iso(met)
+            )));
+        }
+        sqlx::query("UPDATE deadlines SET due = $1, precision = $2 WHERE id = $3")
+            .bind(iso(to.due))
+            .bind(to.precision.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let status = claim_status(&mut tx, deadline.claim_id).await?;
+        let entry = History {
+            note,
+            deadline_id: Some(id),
+            old_due: Some(deadline.due),
+            new_due: Some(to.due),
+            ..History::new("deadline_moved", at, Some(status), status)
+        };
+        append_history(&mut tx, deadline.claim_id, &entry).await?;
+        tx.commit().await?;
+        Ok(deadline)
+    }
+
+    pub async fn delete_deadline(&self, id: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM deadlines WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::no_deadline(id));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+const SOURCE_COLUMNS: &str = "SELECT id, name, kind, role, affiliation, url, notes FROM sources";
+
+/// A claim with its speaker and outlet, and its next open deadline for ordering.
+const CLAIM_SELECT: &str =
+    "SELECT c.id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
+     s.id AS speaker_id, s.name AS speaker_name, s.kind AS speaker_kind, \
+     r.id AS outlet_id, r.name AS outlet_name, r.kind AS outlet_kind, \
+     (SELECT MIN(d.due) FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL \
+        AND c.status = 'pending') AS next_due \
+     FROM claims c JOIN sources s ON s.id = c.speaker_id \
+     LEFT JOIN sources r ON r.id = c.reported_by_id";
+
+/// A history row to append; unset fields are stored as NULL.
+struct History<'a> {
+    event: &'a str,
+    at: NaiveDate,
+    from: Option<Status>,
+    to: Status,
+    note: Option<&'a str>,
+    evidence: Option<&'a str>,
+    deadline_id: Option<i64>,
+    old_due: Option<NaiveDate>,
+    new_due: Option<NaiveDate>,
+}
+
+impl<'a> History<'a> {
+    fn new(event: &'a str, at: NaiveDate, from: Option<Status>, to: Status) -> Self {
+        History {
+            event,
+            at,
+            from,
+            to,
+            note: None,
+            evidence: None,
+            deadline_id: None,
+            old_due: None,
+            new_due: None,
+        }
+    }
+}
+
+async fn append_history(tx: &mut SqliteConnection, claim_id: i64, h: &History<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO status_history (claim_id, event, at, from_status, to_status, note, evidence, \
+         deadline_id, old_due, new_due, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(claim_id)
+    .bind(h.event)
+    .bind(iso(h.at))
+    .bind(h.from.map(Status::as_str))
+    .bind(h.to.as_str())
+    .bind(h.note)
+    .bind(h.evidence)
+    .bind(h.deadline_id)
+    .bind(h.old_due.map(iso))
+    .bind(h.new_due.map(iso))
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Result<i64> {
+    ensure_name_free(tx, &source.name, None).await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sources (name, name_key, kind, role, affiliation, url, notes, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&source.name)
+    .bind(name_key(&source.name))
+    .bind(source.kind.as_str())
+    .bind(&source.role)
+    .bind(&source.affiliation)
+    .bind(&source.url)
+    .bind(&source.notes)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+async fn ensure_name_free(
+    tx: &mut SqliteConnection,
+    name: &str,
+    except: Option<i64>,
+) -> Result<()> {
+    let taken: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM sources WHERE name_key = $1")
+            .bind(name_key(name))
+            .fetch_optional(&mut *tx)
+            .await?;
+    match taken {
+        Some((id, existing)) if Some(id) != except => Err(Error::Conflict(format!(
+            "a source named `{existing}` already exists (id {id})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+async fn insert_claim_in(
+    tx: &mut SqliteConnection,
+    claim: &NewClaim,
+    today: NaiveDate,
+) -> Result<i64> {
+    let stamp = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO claims (text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
+         status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9) RETURNING id",
+    )
+    .bind(&claim.text)
+    .bind(claim.speaker_id)
+    .bind(claim.reported_by_id)
+    .bind(&claim.quote)
+    .bind(&claim.lang)
+    .bind(&claim.url)
+    .bind(claim.said_on.map(iso))
+    .bind(claim.kind.as_str())
+    .bind(&stamp)
+    .fetch_one(&mut *tx)
+    .await?;
+    insert_tags(tx, id, &claim.tags).await?;
+    for deadline in &claim.deadlines {
+        insert_deadline_in(tx, id, deadline).await?;
+    }
+    append_history(
+        tx,
+        id,
+        &History::new("created", today, None, Status::Pending),
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn insert_tags(tx: &mut SqliteConnection, claim_id: i64, tags: &[String]) -> Result<()> {
+    for tag in tags {
+        let present: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM claim_tags WHERE claim_id = $1 AND tag = $2")
+                .bind(claim_id)
+                .bind(tag)
+                .fetch_one(&mut *tx)
+                .await?;
+        if present == 0 {
+            sqlx::query("INSERT INTO claim_tags (claim_id, tag) VALUES ($1, $2)")
+                .bind(claim_id)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn insert_deadline_in(
+    tx: &mut SqliteConnection,
+    claim_id: i64,
+    deadline: &NewDeadline,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO deadlines (claim_id, due, precision, label) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(claim_id)
+    .bind(iso(deadline.due))
+    .bind(deadline.precision.as_str())
+    .bind(&deadline.label)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+async fn claim_status(tx: &mut SqliteConnection, claim_id: i64) -> Result<Status> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM claims WHERE id = $1")
+        .bind(claim_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Status::from_db(&status.ok_or_else(|| Error::no_claim(claim_id))?)
+}
+
+async fn deadline_in(tx: &mut SqliteConnection, id: i64) -> Result<Deadline> {
+    let row = sqlx::query(
+        "SELECT id, claim_id, due, precision, label, met_on FROM deadlines WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::no_deadline(id))?;
+    deadline_from_row(&row)
+}
+
+fn source_from_row(row: &SqliteRow) -> Result<Source> {
+    Ok(Source {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: SourceKind::from_db(row.try_get("kind")?)?,
+        role: row.try_get("role")?,
+        affiliation: row.try_get("affiliation")?,
+        url: row.try_get("url")?,
+        notes: row.try_get("notes")?,
+    })
+}
+
+fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
+    let outlet_id: Option<i64> = row.try_get("outlet_id")?;
+    let reported_by = match outlet_id {
+        Some(id) => Some(SourceRef {
+            id,
+            name: row.try_get("outlet_name")?,
+            kind: SourceKind::from_db(row.try_get("outlet_kind")?)?,
+        }),
+        None => None,
+    };
+    Ok(Claim {
+        id: row.try_get("id")?,
+        text: row.try_get("text")?,
+        status: Status::from_db(row.try_get("status")?)?,
+        kind: ClaimKind::from_db(row.try_get("kind")?)?,
+        source: SourceRef {
+            id: row.try_get("speaker_id")?,
+            name: row.try_get("speaker_name")?,
+            kind: SourceKind::from_db(row.try_get("speaker_kind")?)?,
+        },
+        reported_by,
+        quote: row.try_get("quote")?,
+        lang: row.try_get("lang")?,
+        url: row.try_get("url")?,
+        said_on: opt_date(row.try_get("said_on")?)?,
+        tags: Vec::new(),
+        deadlines: Vec::new(),
+        next_due: None,
+        overdue: false,
+        days_overdue: None,
+        history: None,
+    })
+}
+
+fn deadline_from_row(row: &SqliteRow) -> Result<Deadline> {
+    Ok(Deadline {
+        id: row.try_get("id")?,
+        claim_id: row.try_get("claim_id")?,
+        due: date(row.try_get("due")?)?,
+        precision: Precision::from_db(row.try_get("precision")?)?,
+        label: row.try_get("label")?,
+        met_on: opt_date(row.try_get("met_on")?)?,
+    })
+}
+
+fn date(text: &str) -> Result<NaiveDate> {
+    from_iso(text).ok_or_else(|| Error::Corrupt(format!("unexpected date `{text}`")))
+}
+
+fn opt_date(text: Option<&str>) -> Result<Option<NaiveDate>> {
+    text.map(date).transpose()
+}
+
+/// The key that makes source names unique: trimmed, and lower-cased (which
+/// only changes cased scripts such as Latin; Arabic compares exactly).
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Refuses a non-empty file that does not start with the SQLite header.
+fn check_header(path: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        action: "cannot read the database",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut header = Vec::with_capacity(16);
+    file.by_ref()
+        .take(16)
+        .read_to_end(&mut header)
+        .map_err(io)?;
+    if !header.is_empty() && header.as_slice() != SQLITE_HEADER {
+        return Err(Error::NotSqlite {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Creates the file readable by its owner only (if it is new) and takes an
+/// exclusive lock on it, held while the schema is checked and migrated.
+/// SQLite's own locks are POSIX record locks, independent of this one.
+fn create_and_lock(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(|source| Error::Io {
+        action: "cannot open the database",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    file.lock().map_err(|source| Error::Io {
+        action: "cannot lock the database",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(file)
+}
+
+/// Looks at an existing file read-only: it must be empty, or a claims
+/// database whose schema this binary knows.
+async fn inspect_existing(path: &Path) -> Result<()> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .busy_timeout(BUSY_TIMEOUT);
+    let mut conn = SqliteConnection::connect_with(&options).await?;
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .fetch_all(&mut conn)
+            .await
+            .map_err(|_| Error::NotSqlite {
+                path: path.to_path_buf(),
+            })?;
+    let result = if tables.is_empty() {
+        Ok(())
+    } else if !tables.iter().any(|t| t == "_sqlx_migrations") {
+        Err(Error::ForeignDatabase {
+            path: path.to_path_buf(),
+        })
+    } else {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&mut conn)
+                .await?;
+        let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        match found {
+            Some(found) if found > known => Err(Error::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known,
+            }),
+            _ => Ok(()),
+        }
+    };
+    conn.close().await?;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_numbers_binds_in_order() {
+        let mut s = Statement::new("SELECT 1 WHERE 1 = 1");
+        s.push(" AND a = {} AND b = {}", [Bind::Int(1), text("x")]);
+        s.push(" LIMIT {}", [Bind::Int(3)]);
+        assert_eq!(s.sql, "SELECT 1 WHERE 1 = 1 AND a = $1 AND b = $2 LIMIT $3");
+        assert_eq!(s.binds.len(), 3);
+    }
+
+    #[test]
+    fn names_are_unique_ignoring_latin_case_only() {
+        assert_eq!(name_key("  Shafaq News "), "shafaq news");
+        assert_eq!(name_key("مصدر أمني عراقي"), "مصدر أمني عراقي");
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+    }
+
+    #[tokio::test]
+    async fn migrations_apply_once_on_a_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/claims.db");
+        let store = Store::open(&path, OpenMode::Migrate).await.unwrap();
+        let version = store.schema_version().await.unwrap();
+        assert!(version > 0);
+        assert!(store.is_empty().await.unwrap());
+        store.close().await;
+        let store = Store::open(&path, OpenMode::Migrate).await.unwrap();
+        let states = store.migration_states().await.unwrap();
+        assert!(states.iter().all(|s| s.applied));
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(applied as usize, states.len());
+        store.close().await;
+    }
+}
