@@ -7,7 +7,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Track attributed claims (who said what, who reported it, the original
 /// wording) and their deadlines: see what is pending, upcoming and overdue.
 #[derive(Debug, Parser)]
-#[command(name = "claims", version, about, max_term_width = 100)]
+#[command(
+    name = "claims",
+    version,
+    about,
+    max_term_width = 100,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Database file [default: $CLAIMS_DB, else the platform data directory]
     #[arg(long, global = true, value_name = "PATH")]

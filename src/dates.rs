@@ -124,9 +124,9 @@ pub fn span_end(input: &str, from: NaiveDate) -> Result<NaiveDate, String> {
     } else {
         text.to_string()
     };
-    match parse_relative(&format!("+{text}"), from)? {
-        Some(period) => Ok(period.end),
-        None => Err("expected a span such as 30d, 2w, 3m or 1y".into()),
+    match parse_relative(&format!("+{text}"), from) {
+        Ok(Some(period)) => Ok(period.end),
+        _ => Err("expected a span such as 30d, 2w, 3m or 1y".into()),
     }
 }
 

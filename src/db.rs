@@ -178,7 +178,7 @@ pub struct Store {
 
 impl Store {
     /// Opens the database at `path`, creating it (mode 0600, parents too) and
-    /// applying pending migrations under an exclusive file lock, so processes
+    /// applying pending migrations under an exclusive lock, so processes
     /// opening a new file at once do not race. Refuses a file that is not a
     /// SQLite database, a SQLite database of another program, and one written
     /// by a newer `claims`, without writing to any of them.
@@ -200,8 +200,10 @@ impl Store {
                 source,
             })?;
         }
-        let lock = create_and_lock(path)?;
-        if exists {
+        let lock = lock_directory(path)?;
+        if !exists {
+            create_private(path)?;
+        } else {
             inspect_existing(path).await?;
         }
         let options = SqliteConnectOptions::new()
@@ -231,8 +233,14 @@ impl Store {
         &self.path
     }
 
-    /// Closes every connection, so the write-ahead log is folded back into the file.
+    /// Folds the write-ahead log back into the database file and closes every
+    /// connection. sqlx's close does not reliably let SQLite do the final
+    /// checkpoint itself, which would leave the file's content in `-wal`.
     pub async fn close(self) {
+        // Busy when another process is reading: its own close will checkpoint.
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
         self.pool.close().await;
     }
 
@@ -1133,25 +1141,38 @@ fn check_header(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Creates the file readable by its owner only (if it is new) and takes an
-/// exclusive lock on it, held while the schema is checked and migrated.
-/// SQLite's own locks are POSIX record locks, independent of this one.
-fn create_and_lock(path: &Path) -> Result<File> {
+/// Creates the file readable by its owner only, if it is new. The handle is
+/// closed before SQLite opens the file: closing a second descriptor of a file
+/// would drop the POSIX locks SQLite holds on it.
+fn create_private(path: &Path) -> Result<()> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(|source| Error::Io {
-        action: "cannot open the database",
+    options.open(path).map_err(|source| Error::Io {
+        action: "cannot create the database",
         path: path.to_path_buf(),
         source,
     })?;
-    file.lock().map_err(|source| Error::Io {
-        action: "cannot lock the database",
-        path: path.to_path_buf(),
+    Ok(())
+}
+
+/// Takes an exclusive lock that serializes opening (and migrating) the
+/// database across processes. It is a lock on the directory holding the
+/// file, never on the file itself, for the reason given in `create_private`.
+fn lock_directory(path: &Path) -> Result<File> {
+    let dir = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => parent.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let io = |source| Error::Io {
+        action: "cannot lock the database directory",
+        path: dir.clone(),
         source,
-    })?;
-    Ok(file)
+    };
+    let handle = File::open(&dir).map_err(io)?;
+    handle.lock().map_err(io)?;
+    Ok(handle)
 }
 
 /// Looks at an existing file read-only: it must be empty, or a claims

@@ -372,13 +372,13 @@ fn source_detail(detail: &SourceDetail, as_of: NaiveDate, style: Style) -> Strin
             record(&detail.summary.reported)
         );
     }
-    if !detail.claims.is_empty() {
+    if !detail.claims_made.is_empty() {
         let _ = writeln!(out, "\nclaims made");
-        out.push_str(&claims_table(&detail.claims, as_of, style));
+        out.push_str(&claims_table(&detail.claims_made, as_of, style));
     }
-    if !detail.reported_claims.is_empty() {
+    if !detail.claims_reported.is_empty() {
         let _ = writeln!(out, "\nclaims reported");
-        out.push_str(&claims_table(&detail.reported_claims, as_of, style));
+        out.push_str(&claims_table(&detail.claims_reported, as_of, style));
     }
     out
 }

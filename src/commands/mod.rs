@@ -72,8 +72,10 @@ pub struct SourceSummary {
 pub struct SourceDetail {
     #[serde(flatten)]
     pub summary: SourceSummary,
-    pub claims: Vec<Claim>,
-    pub reported_claims: Vec<Claim>,
+    /// Claims this source made (as speaker).
+    pub claims_made: Vec<Claim>,
+    /// Claims this source reported for others (as outlet).
+    pub claims_reported: Vec<Claim>,
 }
 
 /// Claim counts: `pending` excludes the overdue ones, counted apart.

@@ -83,7 +83,7 @@ async fn detail(ctx: &Context, source: Source) -> Result<Output> {
         source_id: Some(source.id),
         ..ClaimFilter::default()
     };
-    let (claims, reported_claims) = ctx
+    let (claims_made, claims_reported) = ctx
         .store
         .claims(&filter, ctx.as_of)
         .await?
@@ -93,7 +93,7 @@ async fn detail(ctx: &Context, source: Source) -> Result<Output> {
     let summary = summaries(vec![source], &records).remove(0);
     Ok(Output::Source(Box::new(SourceDetail {
         summary,
-        claims,
-        reported_claims,
+        claims_made,
+        claims_reported,
     })))
 }

@@ -1,0 +1,99 @@
+//! `claims deadline ...`
+
+use serde_json::{json, Value};
+
+use crate::common::{one_error_line, Db};
+
+#[test]
+fn add_prints_the_created_deadline() {
+    let db = Db::with_sources();
+    db.ok(&["add", "Phased withdrawal", "--source", "1"]);
+    let out = db.json(&["deadline", "add", "1", "2026-Q4", "--label", "phase 2"]);
+    assert_eq!(
+        out,
+        json!({"id": 1, "claim_id": 1, "due": "2026-12-31", "precision": "quarter", "label": "phase 2", "met_on": null})
+    );
+    assert!(db.ok(&["show", "1"]).contains("2026-Q4"));
+    let (code, err) = db.fails(&["deadline", "add", "9", "2027"]);
+    assert_eq!(code, 1);
+    assert_eq!(one_error_line(&err), "error: no claim with id 9");
+}
+
+#[test]
+fn a_met_deadline_is_no_longer_overdue() {
+    let db = Db::with_sources();
+    db.ok(&[
+        "add",
+        "Phase 1 and 2",
+        "--source",
+        "1",
+        "--due",
+        "2025-09",
+        "--due",
+        "2027-09",
+    ]);
+    assert_eq!(db.json(&["show", "1"])["overdue"], true);
+    let out = db.json(&["deadline", "met", "1", "--on", "2025-09-20"]);
+    assert_eq!(out["overdue"], false);
+    assert_eq!(out["deadlines"][0]["met_on"], "2025-09-20");
+    assert_eq!(out["next_due"], "2027-09-30");
+    assert_eq!(out["history"][1]["event"], "deadline_met");
+    let (code, err) = db.fails(&["deadline", "met", "1"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        "error: deadline 1 was already met on 2025-09-20"
+    );
+}
+
+#[test]
+fn a_moved_deadline_is_judged_against_the_new_date() {
+    let db = Db::with_sources();
+    db.ok(&[
+        "add",
+        "Withdrawal",
+        "--source",
+        "1",
+        "--due",
+        "September 2026",
+    ]);
+    assert_eq!(db.json(&["show", "1"])["overdue"], true);
+    let out = db.json(&[
+        "deadline",
+        "move",
+        "1",
+        "2027-03",
+        "--note",
+        "extended by the government",
+    ]);
+    assert_eq!(out["overdue"], false);
+    assert_eq!(out["deadlines"][0]["due"], "2027-03-31");
+    let moved = &out["history"][1];
+    assert_eq!(moved["event"], "deadline_moved");
+    assert_eq!(moved["deadline_id"], 1);
+    assert_eq!(moved["old_due"], "2026-09-30");
+    assert_eq!(moved["new_due"], "2027-03-31");
+    assert_eq!(moved["note"], "extended by the government");
+    assert_eq!(moved["at"], "2026-11-30");
+    assert!(db
+        .ok(&["show", "1"])
+        .contains("deadline 1 moved 2026-09-30 → 2027-03-31"));
+}
+
+#[test]
+fn remove_deletes_only_that_deadline() {
+    let db = Db::with_sources();
+    db.ok(&[
+        "add", "Two", "--source", "1", "--due", "2025-09", "--due", "2027",
+    ]);
+    assert_eq!(
+        db.json(&["deadline", "remove", "1"]),
+        json!({"removed": "deadline", "id": 1})
+    );
+    let out = db.json(&["show", "1"]);
+    assert_eq!(out["deadlines"].as_array().unwrap().len(), 1);
+    assert_eq!(out["overdue"], Value::Bool(false));
+    let (code, err) = db.fails(&["deadline", "remove", "1"]);
+    assert_eq!(code, 1);
+    assert_eq!(one_error_line(&err), "error: no deadline with id 1");
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real binary on real SQLite files.
+
+mod common;
+
+mod claims;
+mod deadlines;
+mod demo;
+mod errors;
+mod reports;
+mod sources;
+mod storage;

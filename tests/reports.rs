@@ -1,0 +1,104 @@
+//! `claims upcoming`, `overdue`, `report`.
+
+use serde_json::Value;
+
+use crate::common::Db;
+
+fn ids(value: &Value) -> Vec<i64> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
+
+fn three_deadlines() -> Db {
+    let db = Db::with_sources();
+    db.ok(&["add", "In ten days", "--source", "1", "--due", "2026-12-10"]);
+    db.ok(&["add", "Next quarter", "--source", "1", "--due", "2027-Q1"]);
+    db.ok(&["add", "Today", "--source", "1", "--due", "today"]);
+    db.ok(&["add", "Done early", "--source", "1", "--due", "2026-12-05"]);
+    db.ok(&["resolve", "4", "fulfilled"]);
+    db
+}
+
+#[test]
+fn upcoming_looks_ahead_from_the_as_of_date() {
+    let db = three_deadlines();
+    assert_eq!(ids(&db.json(&["upcoming"])), vec![3, 1]);
+    assert_eq!(
+        ids(&db.json(&["upcoming", "--within", "6m"])),
+        vec![3, 1, 2]
+    );
+    assert_eq!(ids(&db.json(&["upcoming", "--within", "1w"])), vec![3]);
+    assert_eq!(
+        ids(&db.json(&["--as-of", "2026-12-11", "upcoming", "--within", "1y"])),
+        vec![2]
+    );
+    let table = db.ok(&["upcoming"]);
+    assert!(table.contains("2026-11-30  today"), "{table}");
+    assert!(table.contains("2026-12-10  in 10 days"), "{table}");
+}
+
+#[test]
+fn overdue_starts_the_day_after_the_period() {
+    let db = three_deadlines();
+    assert_eq!(ids(&db.json(&["overdue"])), Vec::<i64>::new());
+    assert_eq!(
+        ids(&db.json(&["--as-of", "2026-12-01", "overdue"])),
+        vec![3]
+    );
+    let later = db.json(&["--as-of", "2027-04-01", "overdue"]);
+    assert_eq!(ids(&later), vec![3, 1, 2]);
+    assert_eq!(later[0]["days_overdue"], 122);
+    assert_eq!(later[2]["days_overdue"], 1);
+}
+
+#[test]
+fn report_has_every_section() {
+    let db = three_deadlines();
+    db.ok(&["add", "No deadline", "--source", "2"]);
+    let report = db.json(&["--as-of", "2026-12-01", "report"]);
+    let keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in [
+        "as_of",
+        "counts",
+        "overdue",
+        "upcoming",
+        "no_deadline",
+        "sources",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    assert_eq!(report["as_of"], "2026-12-01");
+    assert_eq!(
+        report["counts"],
+        serde_json::json!({"total": 5, "pending": 3, "overdue": 1, "fulfilled": 1, "partial": 0,
+            "failed": 0, "retracted": 0, "unverifiable": 0})
+    );
+    assert_eq!(ids(&report["overdue"]), vec![3]);
+    assert_eq!(ids(&report["upcoming"]), vec![1]);
+    assert_eq!(ids(&report["no_deadline"]), vec![5]);
+    let sources = report["sources"].as_array().unwrap();
+    let speaker = sources.iter().find(|s| s["id"] == 1).unwrap();
+    assert_eq!(speaker["claims"], 4);
+    assert_eq!(speaker["fulfilled"], 1);
+    assert_eq!(speaker["pending"], 3);
+    assert_eq!(speaker["overdue"], 1);
+    let table = db.ok(&["--as-of", "2026-12-01", "report"]);
+    for heading in [
+        "Claims as of 2026-12-01",
+        "Overdue (1)",
+        "Upcoming until 2026-12-31 (1)",
+        "Pending without an open deadline (1)",
+        "Sources",
+    ] {
+        assert!(table.contains(heading), "{heading} missing:\n{table}");
+    }
+}

@@ -1,0 +1,136 @@
+//! `claims source ...`
+
+use crate::common::{one_error_line, Db};
+
+#[test]
+fn add_prints_the_created_source() {
+    let db = Db::new();
+    let out = db.json(&[
+        "source",
+        "add",
+        "متحدث باسم السفارة الأمريكية في بغداد",
+        "--kind",
+        "government",
+        "--role",
+        "spokesperson, US Embassy in Baghdad",
+        "--affiliation",
+        "US Embassy in Baghdad",
+        "--url",
+        "https://iq.usembassy.gov",
+        "--notes",
+        "named by role only",
+    ]);
+    assert_eq!(out["id"], 1);
+    assert_eq!(out["name"], "متحدث باسم السفارة الأمريكية في بغداد");
+    assert_eq!(out["kind"], "government");
+    assert_eq!(out["role"], "spokesperson, US Embassy in Baghdad");
+    assert_eq!(out["affiliation"], "US Embassy in Baghdad");
+    assert_eq!(out["url"], "https://iq.usembassy.gov");
+    assert_eq!(out["notes"], "named by role only");
+    assert_eq!(out["claims"], 0);
+}
+
+#[test]
+fn names_are_unique_ignoring_latin_case() {
+    let db = Db::with_sources();
+    let before = db.bytes();
+    let (code, err) = db.fails(&["source", "add", "SHAFAQ news"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        "error: a source named `Shafaq News` already exists (id 2)"
+    );
+    assert_eq!(db.bytes(), before);
+    // Arabic has no case: these two anonymous sources stay distinct.
+    db.ok(&["source", "add", "مصدر أمني عراقي", "--kind", "anonymous"]);
+    db.ok(&["source", "add", "مصدر حكومي عراقي", "--kind", "anonymous"]);
+    assert_eq!(db.json(&["source", "list"]).as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn a_source_is_found_by_id_or_by_name() {
+    let db = Db::with_sources();
+    assert_eq!(db.json(&["source", "show", "2"])["name"], "Shafaq News");
+    assert_eq!(db.json(&["source", "show", "shafaq news"])["id"], 2);
+}
+
+#[test]
+fn an_unknown_name_suggests_the_closest() {
+    let db = Db::with_sources();
+    let (code, err) = db.fails(&["source", "show", "Shafak News"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        "error: no source named `Shafak News` for source; did you mean `Shafaq News` (id 2)?"
+    );
+    let (_, err) = db.fails(&["add", "x", "--source", "spokesperson"]);
+    assert!(err.contains("`Government spokesperson` (id 1)"), "{err}");
+}
+
+#[test]
+fn edit_changes_and_clears_fields() {
+    let db = Db::with_sources();
+    let out = db.json(&[
+        "source",
+        "edit",
+        "Shafaq News",
+        "--name",
+        "شفق نيوز",
+        "--role",
+        "news agency",
+        "--url",
+        "https://shafaq.com",
+    ]);
+    assert_eq!(out["name"], "شفق نيوز");
+    assert_eq!(out["role"], "news agency");
+    assert_eq!(out["kind"], "outlet");
+    let out = db.json(&["source", "edit", "2", "--role", ""]);
+    assert_eq!(out["role"], serde_json::Value::Null);
+    assert_eq!(out["url"], "https://shafaq.com");
+    let (code, err) = db.fails(&["source", "edit", "2", "--name", "government SPOKESPERSON"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("already exists (id 1)"), "{err}");
+}
+
+#[test]
+fn remove_refuses_a_source_with_claims() {
+    let db = Db::with_sources();
+    db.ok(&["add", "A claim", "--source", "1", "--reported-by", "2"]);
+    let before = db.bytes();
+    for source in ["1", "2"] {
+        let (code, err) = db.fails(&["source", "remove", source]);
+        assert_eq!(code, 1);
+        assert!(err.contains("still has 1 claim;"), "{err}");
+    }
+    assert_eq!(db.bytes(), before);
+    db.ok(&["remove", "1", "--yes"]);
+    assert_eq!(db.ok(&["source", "remove", "2"]), "removed source 2\n");
+    assert_eq!(db.json(&["source", "list"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn show_gives_claims_and_track_record() {
+    let db = Db::with_sources();
+    db.ok(&["add", "Kept", "--source", "1", "--due", "2026-06"]);
+    db.ok(&["add", "Late", "--source", "1", "--due", "2026-09"]);
+    db.ok(&["add", "Broken", "--source", "1", "--reported-by", "2"]);
+    db.ok(&["resolve", "1", "fulfilled"]);
+    db.ok(&["resolve", "3", "failed"]);
+    let out = db.json(&["source", "show", "1"]);
+    assert_eq!(out["claims"], 3);
+    assert_eq!(out["fulfilled"], 1);
+    assert_eq!(out["failed"], 1);
+    assert_eq!(out["pending"], 1);
+    assert_eq!(out["overdue"], 1);
+    assert_eq!(out["claims_made"].as_array().unwrap().len(), 3);
+    let outlet = db.json(&["source", "show", "2"]);
+    assert_eq!(outlet["claims"], 0);
+    assert_eq!(outlet["reported"]["claims"], 1);
+    assert_eq!(outlet["reported"]["failed"], 1);
+    assert_eq!(outlet["claims_reported"][0]["text"], "Broken");
+    let table = db.ok(&["source", "show", "1"]);
+    assert!(
+        table.contains("3 claims: 1 pending (1 overdue), 1 fulfilled"),
+        "{table}"
+    );
+}

@@ -1,0 +1,260 @@
+//! The database file: creation, migrations, refusal of foreign or newer
+//! files, location, and concurrent writers.
+
+use std::process::{Command as Process, Stdio};
+
+use assert_cmd::Command;
+use sqlx::{Connection, SqliteConnection};
+
+use crate::common::{one_error_line, Db};
+
+fn sql(path: &std::path::Path, statements: &[&str]) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        for statement in statements {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    });
+}
+
+#[test]
+fn init_creates_a_private_file_and_reports_the_schema() {
+    let db = Db::new();
+    let nested = db.dir.path().join("a/b/claims.db");
+    let out = Command::cargo_bin("claims")
+        .unwrap()
+        .args(["--db", nested.to_str().unwrap(), "init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "database: {}\nschema version: 2",
+            nested.display()
+        )),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn migrations_apply_once() {
+    let db = Db::new();
+    let first = db.json(&["init"]);
+    let version = first["schema_version"].as_i64().unwrap();
+    assert!(version > 0);
+    let again = db.json(&["init"]);
+    assert_eq!(again["schema_version"], version);
+    let status = db.json(&["migrate", "--status"]);
+    let migrations = status["migrations"].as_array().unwrap();
+    assert!(!migrations.is_empty());
+    assert!(migrations.iter().all(|m| m["applied"] == true));
+    assert!(db.ok(&["migrate", "--status"]).contains("applied"));
+    db.ok(&["migrate"]);
+    assert_eq!(db.json(&["init"])["migrations"], status["migrations"]);
+}
+
+#[test]
+fn migrate_status_does_not_create_a_database() {
+    let db = Db::new();
+    let (code, err) = db.fails(&["migrate", "--status"]);
+    assert_eq!(code, 1);
+    assert!(
+        one_error_line(&err).contains("run `claims init` to create it"),
+        "{err}"
+    );
+    assert!(!db.path.exists());
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_left_untouched() {
+    let db = Db::new();
+    let content = b"these are my notes, not a database\n".repeat(100);
+    std::fs::write(&db.path, &content).unwrap();
+    let (code, err) = db.fails(&["list"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        format!(
+            "error: `{}` is not a SQLite database; refusing to touch it",
+            db.path.display()
+        )
+    );
+    assert_eq!(std::fs::read(&db.path).unwrap(), content);
+    let siblings = std::fs::read_dir(db.dir.path()).unwrap().count();
+    assert_eq!(siblings, 1, "no -wal or -shm files were made");
+}
+
+#[test]
+fn another_programs_sqlite_database_is_left_untouched() {
+    let db = Db::new();
+    sql(
+        &db.path,
+        &[
+            "CREATE TABLE bookmarks (url TEXT)",
+            "INSERT INTO bookmarks VALUES ('x')",
+        ],
+    );
+    let before = db.bytes();
+    let (code, err) = db.fails(&["init"]);
+    assert_eq!(code, 1);
+    assert!(
+        one_error_line(&err).contains("is a SQLite database but not a claims database"),
+        "{err}"
+    );
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn a_database_from_a_newer_claims_is_refused() {
+    let db = Db::demo();
+    sql(
+        &db.path,
+        &["INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+           VALUES (99990101000000, 'from the future', 1, x'00', 0)"],
+    );
+    let before = db.bytes();
+    let (code, err) = db.fails(&["list"]);
+    assert_eq!(code, 1);
+    let line = one_error_line(&err);
+    assert!(
+        line.contains("was written by a newer claims (schema version 99990101000000"),
+        "{line}"
+    );
+    assert!(line.contains("upgrade claims to open it"), "{line}");
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn the_database_is_found_through_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let from_env = dir.path().join("env.db");
+    Command::cargo_bin("claims")
+        .unwrap()
+        .env("CLAIMS_DB", &from_env)
+        .arg("init")
+        .assert()
+        .success();
+    assert!(from_env.exists());
+    // Without --db or CLAIMS_DB: the platform data directory.
+    let data = dir.path().join("data");
+    let out = Command::cargo_bin("claims")
+        .unwrap()
+        .env_remove("CLAIMS_DB")
+        .env("XDG_DATA_HOME", &data)
+        .env("HOME", dir.path())
+        .args(["--format", "json", "init"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(data.join("claims/claims.db").exists());
+    // --db wins over CLAIMS_DB.
+    let flag = dir.path().join("flag.db");
+    Command::cargo_bin("claims")
+        .unwrap()
+        .env("CLAIMS_DB", &from_env)
+        .args(["--db", flag.to_str().unwrap(), "init"])
+        .assert()
+        .success();
+    assert!(flag.exists());
+}
+
+#[test]
+fn concurrent_writers_on_a_new_file_lose_nothing() {
+    let db = Db::new();
+    let binary = assert_cmd::cargo::cargo_bin("claims");
+    let path = db.path.to_str().unwrap().to_string();
+    // Eight processes race to create and migrate the same new file.
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let binary = binary.clone();
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let run = |args: &[&str]| {
+                    let out = Process::new(&binary)
+                        .arg("--db")
+                        .arg(&path)
+                        .args(args)
+                        .stdout(Stdio::null())
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                };
+                let name = format!("writer {w}");
+                run(&["source", "add", &name]);
+                for i in 0..10 {
+                    run(&[
+                        "add",
+                        &format!("claim {i}"),
+                        "--source",
+                        &name,
+                        "--due",
+                        "+30d",
+                    ]);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let claims = db.json(&["list"]);
+    assert_eq!(claims.as_array().unwrap().len(), 80);
+    let status = db.json(&["migrate", "--status"]);
+    assert!(status["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["applied"] == true));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let db = Db::demo();
+    // The reader is gone before claims writes: the write fails with EPIPE.
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("claims"))
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "--format",
+            "json",
+            "list",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
