@@ -16,15 +16,31 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// Database file [default: $CLAIMS_DB, else the platform data directory]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub db: Option<PathBuf>,
 
     /// Judge overdue and upcoming as of this date instead of today
-    #[arg(long, global = true, value_name = "DATE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DATE",
+        help_heading = "Global options"
+    )]
     pub as_of: Option<String>,
 
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = Format::Table,
+        help_heading = "Global options"
+    )]
     pub format: Format,
 
     #[command(subcommand)]

@@ -541,8 +541,11 @@ impl Table {
         self.right.push(column);
     }
 
+    /// Columns empty in every row are left out.
     fn render(&self, style: Style) -> String {
-        let columns = self.header.len();
+        let shown: Vec<usize> = (0..self.header.len())
+            .filter(|&i| self.rows.iter().any(|row| !row[i].text.is_empty()))
+            .collect();
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
         for row in &self.rows {
             for (i, cell) in row.iter().enumerate() {
@@ -558,8 +561,11 @@ impl Table {
         for row in std::iter::once(&header).chain(&self.rows) {
             let mut line = String::new();
             for (i, cell) in row.iter().enumerate() {
+                if !shown.contains(&i) {
+                    continue;
+                }
                 let pad = widths[i] - cell.text.width();
-                let last = i + 1 == columns;
+                let last = Some(&i) == shown.last();
                 let painted = style.paint(&cell.text, cell.color);
                 if self.right.contains(&i) {
                     line.push_str(&" ".repeat(pad));
