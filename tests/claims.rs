@@ -2,16 +2,7 @@
 
 use serde_json::Value;
 
-use crate::common::{one_error_line, Db};
-
-fn ids(value: &Value) -> Vec<i64> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect()
-}
+use crate::common::{ids, one_error_line, Db};
 
 #[test]
 fn add_prints_the_created_claim_with_every_field() {

@@ -1,15 +1,6 @@
 //! The example report end to end.
 
-use crate::common::Db;
-
-fn ids(value: &serde_json::Value) -> Vec<i64> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect()
-}
+use crate::common::{ids, Db};
 
 #[test]
 fn before_september_2025_nothing_is_overdue() {

@@ -1,17 +1,6 @@
 //! `claims upcoming`, `overdue`, `report`.
 
-use serde_json::Value;
-
-use crate::common::Db;
-
-fn ids(value: &Value) -> Vec<i64> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_i64().unwrap())
-        .collect()
-}
+use crate::common::{ids, Db};
 
 fn three_deadlines() -> Db {
     let db = Db::with_sources();

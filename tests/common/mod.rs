@@ -99,3 +99,13 @@ pub fn one_error_line(stderr: &str) -> &str {
     assert!(lines[0].starts_with("error: "), "{stderr}");
     lines[0]
 }
+
+/// The ids of a JSON array of claims, in order.
+pub fn ids(value: &Value) -> Vec<i64> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
