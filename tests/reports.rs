@@ -91,3 +91,31 @@ fn report_has_every_section() {
         assert!(table.contains(heading), "{heading} missing:\n{table}");
     }
 }
+
+#[test]
+fn colour_only_when_asked_and_never_with_no_color() {
+    let db = crate::common::Db::demo();
+    let forced = db
+        .cmd(&["overdue"])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(forced.stdout)
+        .unwrap()
+        .contains("\x1b[31moverdue\x1b[0m"));
+    // Not a terminal (a pipe), no CLICOLOR_FORCE: plain.
+    let piped = db
+        .cmd(&["overdue"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!piped.stdout.contains(&0x1b));
+    // NO_COLOR wins over CLICOLOR_FORCE.
+    let both = db
+        .cmd(&["overdue"])
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    assert!(!both.stdout.contains(&0x1b));
+}
