@@ -33,15 +33,20 @@ pub struct Cli {
     )]
     pub as_of: Option<String>,
 
-    /// Output format
+    /// Output format [default: table; json for export]. Not every command has every format
+    #[arg(long, global = true, value_enum, help_heading = "Global options")]
+    pub format: Option<Format>,
+
+    /// When to colour table output (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
     #[arg(
         long,
         global = true,
         value_enum,
-        default_value_t = Format::Table,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
         help_heading = "Global options"
     )]
-    pub format: Format,
+    pub color: ColorChoice,
 
     #[command(subcommand)]
     pub command: Command,
@@ -49,8 +54,49 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Aligned columns for people
     Table,
+    /// One JSON document
     Json,
+    /// One JSON object per line
+    Jsonl,
+    /// Comma-separated values with a header row
+    Csv,
+    /// Markdown tables
+    Markdown,
+    /// An iCalendar file: one all-day event per open deadline
+    Ics,
+    /// schema.org ClaimReview JSON-LD for resolved claims
+    Claimreview,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Ics => "ics",
+            Format::Claimreview => "claimreview",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Csv,
+    Json,
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +172,40 @@ pub enum Command {
         #[arg(long, default_value = "30d", value_name = "SPAN")]
         within: String,
     },
+    /// Import claims from CSV, JSON or JSON Lines files, all or nothing
+    Import {
+        /// Files to read; `-` reads standard input
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Input format [default: from the file extension, or sniffed on stdin]
+        #[arg(long, value_enum)]
+        from: Option<InputFormat>,
+        /// Check everything and report every problem without writing
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse inputs larger than this (bytes, or with k, m, g)
+        #[arg(long, default_value = "2g", value_name = "SIZE")]
+        max_size: String,
+    },
+    /// Write every claim with sources, deadlines and history (json, jsonl, csv, ics, claimreview)
+    Export {
+        /// Only claims with this status
+        #[arg(long)]
+        status: Option<String>,
+        /// Only claims by this source, as speaker or outlet (id or name)
+        #[arg(long)]
+        source: Option<String>,
+        /// Only claims with this tag
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
     /// Load the claims of the example report (Ain al-Asad, Shafaq News) and print the report
     Demo {
         /// Add the demo claims even if the database holds other data

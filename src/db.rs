@@ -68,6 +68,50 @@ pub struct NewDeadline {
     pub due: NaiveDate,
     pub precision: Precision,
     pub label: Option<String>,
+    pub met_on: Option<NaiveDate>,
+}
+
+/// A validated import record: sources by name (created when missing), the
+/// claim, its status and, when the record carries it, its history.
+#[derive(Debug, Clone)]
+pub struct ImportClaim {
+    pub external_id: Option<String>,
+    pub speaker: NewSource,
+    pub reported_by: Option<NewSource>,
+    pub status: Status,
+    pub claim: NewClaim,
+    pub history: Vec<ImportHistory>,
+}
+
+/// A history row of an import record; `deadline_index` points into the
+/// record's deadlines, whose ids are new in this database.
+#[derive(Debug, Clone)]
+pub struct ImportHistory {
+    pub event: String,
+    pub at: NaiveDate,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    pub deadline_index: Option<usize>,
+    pub old_due: Option<NaiveDate>,
+    pub new_due: Option<NaiveDate>,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct ImportSummary {
+    /// Claims added.
+    pub new: usize,
+    /// Claims already in the database with the same content.
+    pub unchanged: usize,
+    /// Claims whose key (external id, or speaker + text + date said) is in the
+    /// database with other content; the stored claim is kept.
+    pub differing: usize,
+    /// Records repeating an earlier record of the same import.
+    pub duplicates: usize,
+    pub sources_created: usize,
+    pub dry_run: bool,
 }
 
 /// A new claim, validated, with its sources resolved to ids.
@@ -119,6 +163,8 @@ pub struct ClaimFilter {
     /// Case-insensitive (for Latin script) substring of the text or the quote.
     pub search: Option<String>,
     pub limit: Option<i64>,
+    /// Only claims with a greater id, in id order (for paging through exports).
+    pub after_id: Option<i64>,
 }
 
 /// Builds a statement with numbered binds, so conditions can be added in any order.
@@ -224,6 +270,7 @@ impl Store {
         };
         if mode == OpenMode::Migrate {
             MIGRATOR.run(&store.pool).await?;
+            store.fill_fingerprints().await?;
         }
         drop(lock);
         Ok(store)
@@ -296,6 +343,37 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(n == 0)
+    }
+
+    /// Computes the fingerprint of claims written before fingerprints existed.
+    async fn fill_fingerprints(&self) -> Result<()> {
+        let missing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM claims WHERE fingerprint IS NULL LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        if missing.is_none() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let rows = sqlx::query(
+            "SELECT id, speaker_id, text, said_on FROM claims WHERE fingerprint IS NULL",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in rows {
+            let print = fingerprint(
+                row.try_get("speaker_id")?,
+                row.try_get("text")?,
+                opt_date(row.try_get("said_on")?)?,
+            );
+            sqlx::query("UPDATE claims SET fingerprint = $1 WHERE id = $2")
+                .bind(print)
+                .bind(row.try_get::<i64, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     // ----- sources -----
@@ -480,6 +558,109 @@ impl Store {
         Ok(added)
     }
 
+    /// Imports validated records in one transaction: sources are found by
+    /// name or created; a record whose key is already stored, or repeats an
+    /// earlier record, is counted and skipped. A dry run rolls back.
+    pub async fn import(
+        &self,
+        records: &[ImportClaim],
+        today: NaiveDate,
+        dry_run: bool,
+        progress: &dyn Fn(usize),
+    ) -> Result<ImportSummary> {
+        let mut summary = ImportSummary {
+            dry_run,
+            ..ImportSummary::default()
+        };
+        let mut tx = self.begin().await?;
+        let mut source_ids: HashMap<String, i64> = HashMap::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (done, record) in records.iter().enumerate() {
+            if done % 1024 == 0 {
+                progress(done);
+            }
+            let speaker_id =
+                import_source(&mut tx, &record.speaker, &mut source_ids, &mut summary).await?;
+            let reported_by_id = match &record.reported_by {
+                Some(source) => {
+                    Some(import_source(&mut tx, source, &mut source_ids, &mut summary).await?)
+                }
+                None => None,
+            };
+            let claim = NewClaim {
+                speaker_id,
+                reported_by_id,
+                ..record.claim.clone()
+            };
+            let print = fingerprint(speaker_id, &claim.text, claim.said_on);
+            let key = match &record.external_id {
+                Some(external) => format!("x:{external}"),
+                None => format!("f:{print}"),
+            };
+            if !seen.insert(key) {
+                summary.duplicates += 1;
+                continue;
+            }
+            let stored: Option<String> = match &record.external_id {
+                Some(external) => {
+                    sqlx::query_scalar("SELECT fingerprint FROM claims WHERE external_id = $1")
+                        .bind(external)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                None => {
+                    sqlx::query_scalar(
+                        "SELECT fingerprint FROM claims WHERE fingerprint = $1 AND speaker_id = $2 \
+                         AND text = $3 AND (said_on = $4 OR (said_on IS NULL AND $4 IS NULL)) LIMIT 1",
+                    )
+                    .bind(&print)
+                    .bind(speaker_id)
+                    .bind(&claim.text)
+                    .bind(claim.said_on.map(iso))
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+            };
+            match stored {
+                Some(stored) if stored == print => summary.unchanged += 1,
+                Some(_) => summary.differing += 1,
+                None => {
+                    insert_imported(&mut tx, record, &claim, today).await?;
+                    summary.new += 1;
+                }
+            }
+        }
+        progress(records.len());
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(summary)
+    }
+
+    /// The claims after `after_id` in id order, with history, at most `limit`.
+    pub async fn claims_page(
+        &self,
+        filter: &ClaimFilter,
+        after_id: i64,
+        limit: i64,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Claim>> {
+        let filter = ClaimFilter {
+            after_id: Some(after_id),
+            limit: Some(limit),
+            ..filter.clone()
+        };
+        let mut claims = self.claims(&filter, as_of).await?;
+        let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+        let mut histories = self.histories(&ids).await?;
+        for claim in &mut claims {
+            claim.history = Some(histories.remove(&claim.id).unwrap_or_default());
+        }
+        Ok(claims)
+    }
+
     /// The editable fields of a claim as stored.
     pub async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
         let row = sqlx::query(
@@ -513,7 +694,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
-             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9 WHERE id = $10",
+             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11 \
+             WHERE id = $10",
         )
         .bind(&fields.text)
         .bind(fields.speaker_id)
@@ -525,6 +707,7 @@ impl Store {
         .bind(fields.kind.as_str())
         .bind(now())
         .bind(id)
+        .bind(fingerprint(fields.speaker_id, &fields.text, fields.said_on))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -630,7 +813,11 @@ impl Store {
                 [text(pattern.clone()), text(pattern)],
             );
         }
-        s.push(" ORDER BY next_due IS NULL, next_due, c.id", []);
+        if let Some(after) = filter.after_id {
+            s.push(" AND c.id > {} ORDER BY c.id", [Bind::Int(after)]);
+        } else {
+            s.push(" ORDER BY next_due IS NULL, next_due, c.id", []);
+        }
         if let Some(limit) = filter.limit {
             s.push(" LIMIT {}", [Bind::Int(limit)]);
         }
@@ -686,33 +873,63 @@ impl Store {
 
     /// A claim's history, oldest first.
     pub async fn history(&self, claim_id: i64) -> Result<Vec<HistoryEntry>> {
-        let rows = sqlx::query(
-            "SELECT event, at, from_status, to_status, note, evidence, deadline_id, old_due, new_due \
-             FROM status_history WHERE claim_id = $1 ORDER BY id",
-        )
-        .bind(claim_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(HistoryEntry {
-                    event: row.try_get("event")?,
-                    at: date(row.try_get("at")?)?,
-                    from: row
-                        .try_get::<Option<&str>, _>("from_status")?
-                        .map(Status::from_db)
-                        .transpose()?,
-                    to: Status::from_db(row.try_get("to_status")?)?,
-                    note: row.try_get("note")?,
-                    evidence: row.try_get("evidence")?,
-                    deadline_id: row.try_get("deadline_id")?,
-                    old_due: opt_date(row.try_get("old_due")?)?,
-                    new_due: opt_date(row.try_get("new_due")?)?,
-                })
-            })
-            .collect()
+        Ok(self
+            .histories(&[claim_id])
+            .await?
+            .remove(&claim_id)
+            .unwrap_or_default())
     }
 
+    /// The histories of several claims, oldest first, by claim id.
+    async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
+        let mut histories: HashMap<i64, Vec<HistoryEntry>> = HashMap::new();
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let sql = format!(
+                "SELECT claim_id, event, at, from_status, to_status, note, evidence, deadline_id, \
+                 old_due, new_due FROM status_history WHERE claim_id IN ({}) ORDER BY id",
+                placeholders(chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let claim_id: i64 = row.try_get("claim_id")?;
+                histories
+                    .entry(claim_id)
+                    .or_default()
+                    .push(history_from_row(&row)?);
+            }
+        }
+        Ok(histories)
+    }
+}
+
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        event: row.try_get("event")?,
+        at: date(row.try_get("at")?)?,
+        from: row
+            .try_get::<Option<&str>, _>("from_status")?
+            .map(Status::from_db)
+            .transpose()?,
+        to: Status::from_db(row.try_get("to_status")?)?,
+        note: row.try_get("note")?,
+        evidence: row.try_get("evidence")?,
+        deadline_id: row.try_get("deadline_id")?,
+        old_due: opt_date(row.try_get("old_due")?)?,
+        new_due: opt_date(row.try_get("new_due")?)?,
+    })
+}
+
+impl Store {
     /// Changes a claim's status and appends the change to its history, in one
     /// transaction. Setting the status it already has is a conflict.
     pub async fn set_status(
@@ -850,7 +1067,7 @@ const SOURCE_COLUMNS: &str = "SELECT id, name, kind, role, affiliation, url, not
 
 /// A claim with its speaker and outlet, and its next open deadline for ordering.
 const CLAIM_SELECT: &str =
-    "SELECT c.id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
+    "SELECT c.id, c.external_id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
      s.id AS speaker_id, s.name AS speaker_name, s.kind AS speaker_kind, \
      r.id AS outlet_id, r.name AS outlet_name, r.kind AS outlet_kind, \
      (SELECT MIN(d.due) FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL \
@@ -950,11 +1167,28 @@ async fn insert_claim_in(
     claim: &NewClaim,
     today: NaiveDate,
 ) -> Result<i64> {
+    let id = insert_claim_row(tx, claim, Status::Pending, None).await?;
+    insert_tags(tx, id, &claim.tags).await?;
+    for deadline in &claim.deadlines {
+        insert_deadline_in(tx, id, deadline).await?;
+    }
+    let created = History::new("created", today, None, Status::Pending);
+    append_history(tx, id, &created).await?;
+    Ok(id)
+}
+
+/// Inserts the claim row alone, with its fingerprint.
+async fn insert_claim_row(
+    tx: &mut SqliteConnection,
+    claim: &NewClaim,
+    status: Status,
+    external_id: Option<&str>,
+) -> Result<i64> {
     let stamp = now();
-    let id: i64 = sqlx::query_scalar(
+    Ok(sqlx::query_scalar(
         "INSERT INTO claims (text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
-         status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9) RETURNING id",
+         status, created_at, updated_at, external_id, fingerprint) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
     )
     .bind(&claim.text)
     .bind(claim.speaker_id)
@@ -964,20 +1198,32 @@ async fn insert_claim_in(
     .bind(&claim.url)
     .bind(claim.said_on.map(iso))
     .bind(claim.kind.as_str())
+    .bind(status.as_str())
     .bind(&stamp)
+    .bind(external_id)
+    .bind(fingerprint(claim.speaker_id, &claim.text, claim.said_on))
     .fetch_one(&mut *tx)
-    .await?;
-    insert_tags(tx, id, &claim.tags).await?;
-    for deadline in &claim.deadlines {
-        insert_deadline_in(tx, id, deadline).await?;
+    .await?)
+}
+
+/// Identifies a claim by speaker, text and date said: a 64-bit FNV-1a hash,
+/// stable across versions and platforms (unlike std's hasher).
+pub fn fingerprint(speaker_id: i64, text: &str, said_on: Option<NaiveDate>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let speaker = speaker_id.to_string();
+    let said_on = said_on.map(iso).unwrap_or_default();
+    let parts: [&[u8]; 5] = [
+        speaker.as_bytes(),
+        b"\x1f",
+        text.as_bytes(),
+        b"\x1f",
+        said_on.as_bytes(),
+    ];
+    for byte in parts.iter().flat_map(|part| part.iter()) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    append_history(
-        tx,
-        id,
-        &History::new("created", today, None, Status::Pending),
-    )
-    .await?;
-    Ok(id)
+    format!("{hash:016x}")
 }
 
 async fn insert_tags(tx: &mut SqliteConnection, claim_id: i64, tags: &[String]) -> Result<()> {
@@ -1005,12 +1251,14 @@ async fn insert_deadline_in(
     deadline: &NewDeadline,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO deadlines (claim_id, due, precision, label) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO deadlines (claim_id, due, precision, label, met_on) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(claim_id)
     .bind(iso(deadline.due))
     .bind(deadline.precision.as_str())
     .bind(&deadline.label)
+    .bind(deadline.met_on.map(iso))
     .fetch_one(&mut *tx)
     .await?)
 }
@@ -1032,6 +1280,75 @@ async fn deadline_in(tx: &mut SqliteConnection, id: i64) -> Result<Deadline> {
     .await?
     .ok_or_else(|| Error::no_deadline(id))?;
     deadline_from_row(&row)
+}
+
+/// The id of the source named like `source`, creating it when missing.
+async fn import_source(
+    tx: &mut SqliteConnection,
+    source: &NewSource,
+    cache: &mut HashMap<String, i64>,
+    summary: &mut ImportSummary,
+) -> Result<i64> {
+    let key = name_key(&source.name);
+    if let Some(id) = cache.get(&key) {
+        return Ok(*id);
+    }
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
+        .bind(&key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            summary.sources_created += 1;
+            insert_source_in(tx, source).await?
+        }
+    };
+    cache.insert(key, id);
+    Ok(id)
+}
+
+/// Writes one imported claim with its tags, deadlines and history. A record
+/// without history gets a `created` row and, when resolved, a status row.
+async fn insert_imported(
+    tx: &mut SqliteConnection,
+    record: &ImportClaim,
+    claim: &NewClaim,
+    today: NaiveDate,
+) -> Result<()> {
+    let id = insert_claim_row(tx, claim, record.status, record.external_id.as_deref()).await?;
+    insert_tags(tx, id, &claim.tags).await?;
+    let mut deadline_ids = Vec::with_capacity(claim.deadlines.len());
+    for deadline in &claim.deadlines {
+        deadline_ids.push(insert_deadline_in(tx, id, deadline).await?);
+    }
+    if record.history.is_empty() {
+        append_history(
+            tx,
+            id,
+            &History::new("created", today, None, Status::Pending),
+        )
+        .await?;
+        if record.status != Status::Pending {
+            let entry = History {
+                note: Some("imported with this status"),
+                ..History::new("status", today, Some(Status::Pending), record.status)
+            };
+            append_history(tx, id, &entry).await?;
+        }
+    }
+    for h in &record.history {
+        let entry = History {
+            note: h.note.as_deref(),
+            evidence: h.evidence.as_deref(),
+            deadline_id: h.deadline_index.map(|i| deadline_ids[i]),
+            old_due: h.old_due,
+            new_due: h.new_due,
+            ..History::new(&h.event, h.at, h.from, h.to)
+        };
+        append_history(tx, id, &entry).await?;
+    }
+    Ok(())
 }
 
 fn source_from_row(row: &SqliteRow) -> Result<Source> {
@@ -1058,6 +1375,7 @@ fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
     };
     Ok(Claim {
         id: row.try_get("id")?,
+        external_id: row.try_get("external_id")?,
         text: row.try_get("text")?,
         status: Status::from_db(row.try_get("status")?)?,
         kind: ClaimKind::from_db(row.try_get("kind")?)?,

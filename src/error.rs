@@ -51,6 +51,14 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A problem in an input file; the message names the file and line.
+    #[error("{0}")]
+    Input(String),
+
+    /// Writing the output failed (a closed pipe is not reported).
+    #[error("cannot write output: {0}")]
+    Output(std::io::Error),
+
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 
@@ -84,6 +92,11 @@ impl Error {
             key: format!("with id {id}"),
             hint: String::new(),
         }
+    }
+
+    /// Whether the reader of our output went away (`claims list | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// 2 for usage errors (clap uses 2 for its own), 1 for everything else.

@@ -1,24 +1,43 @@
 //! `claims`: a claim-tracking database. `run` executes one parsed command
 //! line and returns the text to print.
 
+pub mod calendar;
+pub mod claimreview;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod dates;
 pub mod db;
 pub mod error;
+pub mod exchange;
 pub mod model;
 pub mod output;
 
-use clap::ArgMatches;
+use std::io::Write;
 
-use cli::{Cli, Command, DeadlineCommand, SourceCommand};
-use commands::{claims, deadlines, demo, reports, sources, Context};
+use clap::{ArgMatches, CommandFactory};
+
+use cli::{Cli, Command, DeadlineCommand, Format, SourceCommand};
+use commands::{claims, deadlines, demo, reports, sources, transfer, Context};
 use db::{OpenMode, Store};
 use error::{Error, Result};
 
-/// Runs one command and renders its result.
-pub async fn run(cli: Cli, matches: &ArgMatches) -> Result<String> {
+/// Runs one command and writes its result to `out`.
+pub async fn run(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<()> {
+    // These need no database.
+    match &cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "claims", out);
+            return Ok(());
+        }
+        Command::Man => {
+            return clap_mangen::Man::new(Cli::command())
+                .render(out)
+                .map_err(Error::Output);
+        }
+        _ => {}
+    }
+    let format = format_for(&cli.command, cli.format)?;
     let today = chrono::Local::now().date_naive();
     let as_of = match &cli.as_of {
         Some(value) => commands::day("--as-of", value, today)?,
@@ -36,15 +55,55 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> Result<String> {
     let path = config::database_path(cli.db.clone())?;
     let store = Store::open(&path, mode).await?;
     let ctx = Context { store, as_of };
-    let result = dispatch(&ctx, &cli.command, &deadlines).await;
+    let result = match &cli.command {
+        Command::Export {
+            status,
+            source,
+            tag,
+        } => {
+            let args = transfer::ExportArgs {
+                status: status.as_deref(),
+                source: source.as_deref(),
+                tag: tag.as_deref(),
+            };
+            transfer::export(&ctx, &args, format, out).await
+        }
+        command => match dispatch(&ctx, command, &deadlines).await {
+            Ok(output) => {
+                let style = output::Style::detect(cli.color);
+                let text = output::render(&output, format, as_of, style);
+                out.write_all(text.as_bytes()).map_err(Error::Output)
+            }
+            Err(e) => Err(e),
+        },
+    };
     ctx.store.close().await;
-    let output = result?;
-    Ok(output::render(
-        &output,
-        cli.format,
-        as_of,
-        output::Style::detect(),
-    ))
+    result
+}
+
+/// The output format: the one asked for if the command has it, else its default.
+fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
+    use Format::*;
+    let (default, allowed): (Format, &[Format]) = match command {
+        Command::Export { .. } => (Json, &[Json, Jsonl, Csv, Ics, Claimreview]),
+        Command::List(_) | Command::Overdue => (Table, &[Table, Json, Jsonl, Csv, Markdown]),
+        Command::Upcoming { .. } => (Table, &[Table, Json, Jsonl, Csv, Markdown, Ics]),
+        Command::Report { .. } | Command::Demo { .. } => (Table, &[Table, Json, Csv, Markdown]),
+        _ => (Table, &[Table, Json]),
+    };
+    match asked {
+        None => Ok(default),
+        Some(format) if allowed.contains(&format) => Ok(format),
+        Some(format) => Err(Error::Usage(format!(
+            "--format {} is not available for this command (use {})",
+            format.name(),
+            allowed
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 async fn dispatch(
@@ -107,6 +166,23 @@ async fn dispatch(
         Command::Overdue => reports::overdue(ctx).await,
         Command::Report { within } => reports::report(ctx, within).await,
         Command::Demo { force } => demo::demo(ctx, *force).await,
+        Command::Import {
+            files,
+            from,
+            dry_run,
+            max_size,
+        } => {
+            let args = transfer::ImportArgs {
+                files,
+                from: *from,
+                dry_run: *dry_run,
+                max_size,
+            };
+            transfer::import(ctx, &args).await
+        }
+        Command::Export { .. } | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled by run")
+        }
     }
 }
 

@@ -18,22 +18,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(claims::run(cli, &matches)) {
-        Ok(text) => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                // `claims list | head` closing the pipe early is not an error.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: cannot write output: {e}");
-                    ExitCode::FAILURE
-                }
-                _ => ExitCode::SUCCESS,
-            }
-        }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = runtime
+        .block_on(claims::run(cli, &matches, &mut out))
+        .and_then(|()| out.flush().map_err(claims::error::Error::Output));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // `claims list | head` closing the pipe early is not an error.
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
+            // Whatever was buffered before the error still belongs on stdout.
+            let _ = out.flush();
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code() as u8)
         }

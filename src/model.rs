@@ -161,6 +161,8 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct Claim {
     pub id: i64,
+    /// The caller's own id for the claim, given on import.
+    pub external_id: Option<String>,
     pub text: String,
     pub status: Status,
     pub kind: ClaimKind,
@@ -259,6 +261,7 @@ mod tests {
     fn claim(status: Status, deadlines: &[(&str, Option<&str>)]) -> Claim {
         Claim {
             id: 1,
+            external_id: None,
             text: "t".into(),
             status,
             kind: ClaimKind::Promise,

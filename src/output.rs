@@ -8,10 +8,11 @@ use serde::Serialize;
 use serde_json::json;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::cli::Format;
+use crate::cli::{ColorChoice, Format};
 use crate::commands::{Output, Report, SourceDetail, SourceSummary};
 use crate::dates::{display, iso};
 use crate::db::MigrationState;
+use crate::exchange;
 use crate::model::{Claim, Deadline, SourceRef, Status};
 
 /// Widest the claim text gets in a table row; `show` prints it whole.
@@ -24,11 +25,14 @@ pub struct Style {
 }
 
 impl Style {
-    /// Colour only on a terminal, never with `NO_COLOR`; `CLICOLOR_FORCE` forces it.
-    pub fn detect() -> Style {
+    /// `--color always|never` decide; with `auto`, colour only on a terminal,
+    /// never with `NO_COLOR`, always with `CLICOLOR_FORCE`.
+    pub fn detect(choice: ColorChoice) -> Style {
         use std::io::IsTerminal;
         let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
-        let color = if set("NO_COLOR") {
+        let color = if choice != ColorChoice::Auto {
+            choice == ColorChoice::Always
+        } else if set("NO_COLOR") {
             false
         } else if set("CLICOLOR_FORCE") {
             true
@@ -57,14 +61,195 @@ enum Color {
 
 /// Renders a command's result in the chosen format, ending with a newline.
 pub fn render(output: &Output, format: Format, as_of: NaiveDate, style: Style) -> String {
-    match format {
-        Format::Json => {
+    match (format, output) {
+        (Format::Table, _) => table(output, as_of, style),
+        (Format::Jsonl, Output::Claims { claims, .. }) => claims
+            .iter()
+            .map(|c| serde_json::to_string(c).expect("plain data serializes") + "\n")
+            .collect(),
+        (Format::Csv, Output::Claims { claims, .. }) => claims_csv(claims, None),
+        (Format::Csv, Output::Report(report)) => report_csv(report),
+        (Format::Csv, Output::Demo { report, .. }) => report_csv(report),
+        (Format::Markdown, Output::Claims { claims, .. }) => claims_markdown(claims, as_of),
+        (Format::Markdown, Output::Report(report)) => report_markdown(report),
+        (Format::Markdown, Output::Demo { report, .. }) => report_markdown(report),
+        (Format::Ics, Output::Claims { claims, window }) => {
+            crate::calendar::calendar(claims, *window)
+        }
+        _ => {
             let mut text = to_json(output);
             text.push('\n');
             text
         }
-        Format::Table => table(output, as_of, style),
     }
+}
+
+/// Claims as CSV in the import columns, each row preceded by `section` when given.
+fn claims_csv(claims: &[Claim], section: Option<&str>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let sources = std::collections::HashMap::new();
+    let mut header: Vec<&str> = section.map(|_| "section").into_iter().collect();
+    header.extend(exchange::CSV_COLUMNS);
+    let _ = writer.write_record(&header);
+    for claim in claims {
+        let record = exchange::Record::from_claim(claim, &sources, claim.external_id.clone());
+        let mut row: Vec<String> = section.map(str::to_string).into_iter().collect();
+        row.extend(
+            exchange::csv_row(&record)
+                .iter()
+                .map(|c| exchange::neutralise_cell(c)),
+        );
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The report's claims as one CSV: a `section` column (overdue, upcoming,
+/// no_deadline) before the import columns.
+fn report_csv(report: &Report) -> String {
+    let mut out = claims_csv(&[], Some("section"));
+    for (section, claims) in [
+        ("overdue", &report.overdue),
+        ("upcoming", &report.upcoming),
+        ("no_deadline", &report.no_deadline),
+    ] {
+        if !claims.is_empty() {
+            let text = claims_csv(claims, Some(section));
+            out.push_str(text.split_once('\n').map_or("", |(_, rows)| rows));
+        }
+    }
+    out
+}
+
+/// Escapes a Markdown table cell: `|`, backslashes and line breaks.
+fn md_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}
+
+fn md_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+fn claims_markdown(claims: &[Claim], as_of: NaiveDate) -> String {
+    if claims.is_empty() {
+        return "_No claims._\n".to_string();
+    }
+    let rows: Vec<Vec<String>> = claims
+        .iter()
+        .map(|c| {
+            vec![
+                c.id.to_string(),
+                status_cell(c).text,
+                c.next_deadline().map_or("-".into(), due_text),
+                when_cell(c, as_of).text,
+                c.source.name.clone(),
+                c.reported_by
+                    .as_ref()
+                    .map_or(String::new(), |r| r.name.clone()),
+                c.text.clone(),
+                c.quote.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    md_table(
+        &[
+            "ID",
+            "Status",
+            "Due",
+            "When",
+            "Speaker",
+            "Reported by",
+            "Claim",
+            "Quote",
+        ],
+        &rows,
+    )
+}
+
+fn report_markdown(report: &Report) -> String {
+    let c = &report.counts;
+    let mut out = format!("# Claims as of {}\n\n", iso(report.as_of));
+    let counts: Vec<Vec<String>> = [
+        ("pending", c.pending),
+        ("overdue", c.overdue),
+        ("fulfilled", c.fulfilled),
+        ("partial", c.partial),
+        ("failed", c.failed),
+        ("retracted", c.retracted),
+        ("unverifiable", c.unverifiable),
+        ("total", c.total),
+    ]
+    .iter()
+    .map(|(name, n)| vec![name.to_string(), n.to_string()])
+    .collect();
+    out.push_str(&md_table(&["Status", "Claims"], &counts));
+    for (title, claims) in [
+        (
+            format!("Overdue ({})", report.overdue.len()),
+            &report.overdue,
+        ),
+        (
+            format!(
+                "Upcoming until {} ({})",
+                iso(report.upcoming_until),
+                report.upcoming.len()
+            ),
+            &report.upcoming,
+        ),
+        (
+            format!(
+                "Pending without an open deadline ({})",
+                report.no_deadline.len()
+            ),
+            &report.no_deadline,
+        ),
+    ] {
+        out.push_str(&format!("\n## {title}\n\n"));
+        out.push_str(&claims_markdown(claims, report.as_of));
+    }
+    out.push_str("\n## Sources\n\n");
+    let rows: Vec<Vec<String>> = report
+        .sources
+        .iter()
+        .map(|s| {
+            let r = &s.record;
+            vec![
+                s.source.name.clone(),
+                s.source.kind.to_string(),
+                r.claims.to_string(),
+                r.pending.to_string(),
+                r.overdue.to_string(),
+                r.fulfilled.to_string(),
+                r.partial.to_string(),
+                r.failed.to_string(),
+                s.reported.claims.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&md_table(
+        &[
+            "Source",
+            "Kind",
+            "Claims",
+            "Pending",
+            "Overdue",
+            "Fulfilled",
+            "Partial",
+            "Failed",
+            "Reported",
+        ],
+        &rows,
+    ));
+    out
 }
 
 fn to_json(output: &Output) -> String {
@@ -85,7 +270,8 @@ fn to_json(output: &Output) -> String {
         Output::Source(detail) => pretty(detail),
         Output::Sources(list) => pretty(list),
         Output::Claim(claim) => pretty(claim),
-        Output::Claims(claims) => pretty(claims),
+        Output::Claims { claims, .. } => pretty(claims),
+        Output::Import(summary) => pretty(summary),
         Output::Deadline { deadline, .. } => pretty(deadline),
         Output::Report(report) => pretty(report),
         Output::Removed { what, id } => pretty(&json!({"removed": what, "id": id})),
@@ -115,7 +301,8 @@ fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
             due_text(deadline),
             claim_detail(claim, as_of, style)
         ),
-        Output::Claims(claims) => claims_table(claims, as_of, style),
+        Output::Claims { claims, .. } => claims_table(claims, as_of, style),
+        Output::Import(summary) => import_text(summary),
         Output::Report(report) => report_text(report, style),
         Output::Removed { what, id } => format!("removed {what} {id}\n"),
         Output::Demo { added, report } => {
@@ -128,6 +315,33 @@ fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
             out
         }
     }
+}
+
+fn import_text(s: &crate::db::ImportSummary) -> String {
+    let verb = if s.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
+    let mut out = format!(
+        "{verb} {} new claim{}; {} unchanged, {} differing from the stored claim (kept), {} duplicate{} in the input skipped",
+        s.new,
+        plural(s.new),
+        s.unchanged,
+        s.differing,
+        s.duplicates,
+        plural(s.duplicates)
+    );
+    out.push_str(&format!(
+        "; {} source{} {}\n",
+        s.sources_created,
+        plural(s.sources_created),
+        if s.dry_run { "to create" } else { "created" }
+    ));
+    if s.dry_run {
+        out.push_str("dry run: nothing was written\n");
+    }
+    out
 }
 
 fn migrations_table(path: &str, migrations: &[MigrationState]) -> String {

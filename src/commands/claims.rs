@@ -63,6 +63,7 @@ pub fn new_deadline(ctx: &Context, due: &str, label: Option<&str>) -> Result<New
         due: period.end,
         precision: period.precision,
         label: optional_text(label),
+        met_on: None,
     })
 }
 
@@ -197,5 +198,8 @@ pub async fn list(ctx: &Context, args: &ListArgs) -> Result<Output> {
     if let Some(key) = &args.source {
         filter.source_id = Some(resolve_source(&ctx.store, "--source", key).await?.id);
     }
-    Ok(Output::Claims(ctx.store.claims(&filter, ctx.as_of).await?))
+    Ok(Output::Claims {
+        claims: ctx.store.claims(&filter, ctx.as_of).await?,
+        window: None,
+    })
 }

@@ -29,6 +29,7 @@ pub async fn move_to(ctx: &Context, id: i64, date: &str, note: Option<&str>) -> 
         due: to.end,
         precision: to.precision,
         label: None,
+        met_on: None,
     };
     let note = optional_text(note);
     let moved = ctx

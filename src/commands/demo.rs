@@ -180,6 +180,7 @@ pub async fn demo(ctx: &Context, force: bool) -> Result<Output> {
                         due: period.end,
                         precision: period.precision,
                         label: Some(label.to_string()),
+                        met_on: None,
                     }]
                 }
                 None => Vec::new(),

@@ -6,6 +6,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod reports;
 pub mod sources;
+pub mod transfer;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -37,7 +38,12 @@ pub enum Output {
     Sources(Vec<SourceSummary>),
     /// A single claim: created, changed or shown.
     Claim(Box<Claim>),
-    Claims(Vec<Claim>),
+    /// Claims; `window` is the upcoming window, for calendars.
+    Claims {
+        claims: Vec<Claim>,
+        window: Option<(NaiveDate, NaiveDate)>,
+    },
+    Import(crate::db::ImportSummary),
     /// A deadline just added, with its claim for the table view.
     Deadline {
         deadline: crate::model::Deadline,

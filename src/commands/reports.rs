@@ -10,11 +10,17 @@ use crate::model::{Claim, Status};
 
 pub async fn upcoming(ctx: &Context, within: &str) -> Result<Output> {
     let until = span_end(within, ctx.as_of)?;
-    Ok(Output::Claims(upcoming_claims(ctx, until).await?))
+    Ok(Output::Claims {
+        claims: upcoming_claims(ctx, until).await?,
+        window: Some((ctx.as_of, until)),
+    })
 }
 
 pub async fn overdue(ctx: &Context) -> Result<Output> {
-    Ok(Output::Claims(overdue_claims(ctx).await?))
+    Ok(Output::Claims {
+        claims: overdue_claims(ctx).await?,
+        window: None,
+    })
 }
 
 pub async fn report(ctx: &Context, within: &str) -> Result<Output> {
