@@ -9,3 +9,4 @@ mod errors;
 mod reports;
 mod sources;
 mod storage;
+mod transfer;
