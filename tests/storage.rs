@@ -258,3 +258,59 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A database written by the first release (the first migration only) opens,
+/// upgrades, and keeps every row; its claims are recognised on import.
+#[test]
+fn a_database_from_the_first_release_upgrades_without_loss() {
+    let db = Db::new();
+    let first = tempfile::tempdir().unwrap();
+    let name = "20261130000001_initial_schema.sql";
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(name),
+        first.path().join(name),
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", db.path.display());
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(first.path()).await.unwrap().run(&mut conn).await.unwrap();
+        for statement in [
+            "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر حكومي عراقي', 'مصدر حكومي عراقي', 'anonymous', '2026-01-01T00:00:00Z')",
+            "INSERT INTO claims (id, text, speaker_id, quote, lang, said_on, kind, status, created_at, updated_at) VALUES (1, 'Phase two in September 2026', 1, 'في أيلول 2026', 'ar', '2025-01-13', 'promise', 'pending', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            "INSERT INTO deadlines (claim_id, due, precision, label) VALUES (1, '2026-09-30', 'month', 'phase 2')",
+            "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) VALUES (1, 'created', '2026-01-01', 'pending', '2026-01-01T00:00:00Z')",
+        ] {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    });
+    let claim = db.json(&["show", "1"]);
+    assert_eq!(claim["text"], "Phase two in September 2026");
+    assert_eq!(claim["quote"], "في أيلول 2026");
+    assert_eq!(claim["deadlines"][0]["label"], "phase 2");
+    assert_eq!(claim["overdue"], true);
+    assert_eq!(claim["history"][0]["event"], "created");
+    let status = db.json(&["migrate", "--status"]);
+    assert!(status["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["applied"] == true));
+    // The claim written before fingerprints existed is known to import.
+    let path = db.dir.path().join("same.jsonl");
+    std::fs::write(
+        &path,
+        r#"{"text": "Phase two in September 2026", "source": {"name": "مصدر حكومي عراقي"}, "said_on": "2025-01-13"}"#,
+    )
+    .unwrap();
+    let summary = db.json(&["import", path.to_str().unwrap()]);
+    assert_eq!(summary["unchanged"], 1);
+    assert_eq!(summary["new"], 0);
+}
