@@ -132,7 +132,7 @@ fn json_round_trip_on_the_example_report() {
 /// Export, import into an empty database, export again: the same, ids aside.
 fn assert_round_trips(source: &Db, count: usize) {
     for format in ["jsonl", "csv"] {
-        let first = export(&source, format);
+        let first = export(source, format);
         let target = Db::new();
         let summary = import_file(&target, &format!("again.{format}"), &first);
         assert_eq!(summary["new"], count, "{format}");
