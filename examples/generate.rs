@@ -34,23 +34,69 @@ impl Rng {
 }
 
 const ARABIC_WORDS: &[&str] = &[
-    "انسحاب", "القوات", "التحالف", "الدولي", "قاعدة", "عين", "الأسد", "أربيل", "الكويت", "الحكومة",
-    "المركزية", "شراكة", "أمنية", "ثنائية", "المرحلة", "الأولى", "الثانية", "أيلول", "جدول", "زمني",
+    "انسحاب",
+    "القوات",
+    "التحالف",
+    "الدولي",
+    "قاعدة",
+    "عين",
+    "الأسد",
+    "أربيل",
+    "الكويت",
+    "الحكومة",
+    "المركزية",
+    "شراكة",
+    "أمنية",
+    "ثنائية",
+    "المرحلة",
+    "الأولى",
+    "الثانية",
+    "أيلول",
+    "جدول",
+    "زمني",
 ];
 const ENGLISH_WORDS: &[&str] = &[
-    "withdrawal", "coalition", "forces", "base", "convoy", "agreement", "timetable", "phase",
-    "partnership", "security", "ministry", "election", "budget", "reform", "border", "elections",
-    "parliament", "government", "mission", "handover",
+    "withdrawal",
+    "coalition",
+    "forces",
+    "base",
+    "convoy",
+    "agreement",
+    "timetable",
+    "phase",
+    "partnership",
+    "security",
+    "ministry",
+    "election",
+    "budget",
+    "reform",
+    "border",
+    "elections",
+    "parliament",
+    "government",
+    "mission",
+    "handover",
 ];
 const STATUSES: &[&str] = &[
-    "pending", "pending", "pending", "pending", "pending", "pending", "fulfilled", "partial", "failed",
+    "pending",
+    "pending",
+    "pending",
+    "pending",
+    "pending",
+    "pending",
+    "fulfilled",
+    "partial",
+    "failed",
     "retracted",
 ];
 const KINDS: &[&str] = &["promise", "prediction", "report", "opinion"];
 const SOURCE_KINDS: &[&str] = &["person", "organization", "government", "anonymous", "other"];
 
 fn sentence(rng: &mut Rng, words: &[&str], n: usize) -> String {
-    (0..n).map(|_| rng.pick(words)).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|_| rng.pick(words))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {
@@ -78,12 +124,21 @@ fn main() {
         // Busy sources say more: a skewed pick.
         let s = (rng.below(1000) * rng.below(1000) / 1000) as usize;
         let (source, source_kind) = &sources[s];
-        let outlet = if rng.below(2) == 0 { "Shafaq News" } else { "Rudaw" };
+        let outlet = if rng.below(2) == 0 {
+            "Shafaq News"
+        } else {
+            "Rudaw"
+        };
         let words = 6 + rng.below(10) as usize;
         let text = format!("{} {i}", sentence(&mut rng, ENGLISH_WORDS, words));
         let words = 5 + rng.below(12) as usize;
         let quote = sentence(&mut rng, ARABIC_WORDS, words);
-        let said_on = format!("20{}-{:02}-{:02}", 24 + rng.below(3), 1 + rng.below(12), 1 + rng.below(28));
+        let said_on = format!(
+            "20{}-{:02}-{:02}",
+            24 + rng.below(3),
+            1 + rng.below(12),
+            1 + rng.below(28)
+        );
         let status = rng.pick(STATUSES);
         let kind = rng.pick(KINDS);
         let deadline_count = match rng.below(10) {
@@ -96,7 +151,10 @@ fn main() {
             .map(|_| {
                 let year = 2024 + rng.below(5);
                 match rng.below(4) {
-                    0 => (format!("{year}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)), "day"),
+                    0 => (
+                        format!("{year}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28)),
+                        "day",
+                    ),
                     1 | 2 => (format!("{year}-{:02}", 1 + rng.below(12)), "month"),
                     _ => (format!("{year}"), "year"),
                 }

@@ -479,8 +479,7 @@ impl Store {
         for (column, as_outlet) in [("speaker_id", false), ("reported_by_id", true)] {
             let sql = format!(
                 "SELECT c.{column} AS source_id, c.status, \
-                 CASE WHEN c.status = 'pending' AND EXISTS (SELECT 1 FROM deadlines d \
-                   WHERE d.claim_id = c.id AND d.met_on IS NULL AND d.due < $1) THEN 1 ELSE 0 END AS overdue, \
+                 CASE WHEN c.next_due < $1 THEN 1 ELSE 0 END AS overdue, \
                  COUNT(*) AS n \
                  FROM claims c WHERE c.{column} IS NOT NULL GROUP BY 1, 2, 3"
             );
@@ -773,16 +772,13 @@ impl Store {
             );
         }
         if filter.overdue {
-            s.push(
-                " AND c.status = 'pending' AND EXISTS (SELECT 1 FROM deadlines d \
-                 WHERE d.claim_id = c.id AND d.met_on IS NULL AND d.due < {})",
-                [text(iso(as_of))],
-            );
+            // next_due is set only on pending claims with an open deadline.
+            s.push(" AND c.next_due < {}", [text(iso(as_of))]);
         }
         if let Some((from, to)) = filter.open_due_between {
             s.push(
-                " AND c.status = 'pending' AND EXISTS (SELECT 1 FROM deadlines d \
-                 WHERE d.claim_id = c.id AND d.met_on IS NULL AND d.due >= {} AND d.due <= {})",
+                " AND c.id IN (SELECT d.claim_id FROM deadlines d \
+                 WHERE d.open = 1 AND d.due >= {} AND d.due <= {})",
                 [text(iso(from)), text(iso(to))],
             );
         }
@@ -800,11 +796,7 @@ impl Store {
             s.push(")", []);
         }
         if filter.no_open_deadline {
-            s.push(
-                " AND c.status = 'pending' AND NOT EXISTS (SELECT 1 FROM deadlines d \
-                 WHERE d.claim_id = c.id AND d.met_on IS NULL)",
-                [],
-            );
+            s.push(" AND c.status = 'pending' AND c.next_due IS NULL", []);
         }
         if let Some(search) = &filter.search {
             let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
@@ -815,8 +807,11 @@ impl Store {
         }
         if let Some(after) = filter.after_id {
             s.push(" AND c.id > {} ORDER BY c.id", [Bind::Int(after)]);
+        } else if filter.overdue {
+            // The same order as below, but one the next_due index serves.
+            s.push(" ORDER BY c.next_due, c.id", []);
         } else {
-            s.push(" ORDER BY next_due IS NULL, next_due, c.id", []);
+            s.push(" ORDER BY c.next_due IS NULL, c.next_due, c.id", []);
         }
         if let Some(limit) = filter.limit {
             s.push(" LIMIT {}", [Bind::Int(limit)]);
@@ -961,6 +956,7 @@ impl Store {
             evidence,
             ..History::new(event, at, Some(from), to)
         };
+        refresh_open(&mut tx, claim_id).await?;
         append_history(&mut tx, claim_id, &entry).await?;
         tx.commit().await?;
         Ok(from)
@@ -984,6 +980,7 @@ impl Store {
         let mut tx = self.begin().await?;
         claim_status(&mut tx, claim_id).await?;
         let id = insert_deadline_in(&mut tx, claim_id, deadline).await?;
+        refresh_open(&mut tx, claim_id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -1008,6 +1005,7 @@ impl Store {
             deadline_id: Some(id),
             ..History::new("deadline_met", on, Some(status), status)
         };
+        refresh_open(&mut tx, deadline.claim_id).await?;
         append_history(&mut tx, deadline.claim_id, &entry).await?;
         tx.commit().await?;
         Ok(())
@@ -1044,6 +1042,7 @@ impl Store {
             new_due: Some(to.due),
             ..History::new("deadline_moved", at, Some(status), status)
         };
+        refresh_open(&mut tx, deadline.claim_id).await?;
         append_history(&mut tx, deadline.claim_id, &entry).await?;
         tx.commit().await?;
         Ok(deadline)
@@ -1051,13 +1050,13 @@ impl Store {
 
     pub async fn delete_deadline(&self, id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("DELETE FROM deadlines WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::no_deadline(id));
-        }
+        let claim_id: i64 =
+            sqlx::query_scalar("DELETE FROM deadlines WHERE id = $1 RETURNING claim_id")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| Error::no_deadline(id))?;
+        refresh_open(&mut tx, claim_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1070,8 +1069,7 @@ const CLAIM_SELECT: &str =
     "SELECT c.id, c.external_id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
      s.id AS speaker_id, s.name AS speaker_name, s.kind AS speaker_kind, \
      r.id AS outlet_id, r.name AS outlet_name, r.kind AS outlet_kind, \
-     (SELECT MIN(d.due) FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL \
-        AND c.status = 'pending') AS next_due \
+     c.next_due \
      FROM claims c JOIN sources s ON s.id = c.speaker_id \
      LEFT JOIN sources r ON r.id = c.reported_by_id";
 
@@ -1102,6 +1100,28 @@ impl<'a> History<'a> {
             new_due: None,
         }
     }
+}
+
+/// Recomputes the derived open-deadline data of one claim: which deadlines
+/// are open (unmet, claim pending) and the claim's next open due date.
+/// Every write that changes a status or a deadline calls it.
+async fn refresh_open(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE deadlines SET open = CASE WHEN met_on IS NULL AND EXISTS \
+         (SELECT 1 FROM claims c WHERE c.id = deadlines.claim_id AND c.status = 'pending') \
+         THEN 1 ELSE 0 END WHERE claim_id = $1",
+    )
+    .bind(claim_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE claims SET next_due = \
+         (SELECT MIN(d.due) FROM deadlines d WHERE d.claim_id = $1 AND d.open = 1) WHERE id = $1",
+    )
+    .bind(claim_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 async fn append_history(tx: &mut SqliteConnection, claim_id: i64, h: &History<'_>) -> Result<()> {
@@ -1172,6 +1192,7 @@ async fn insert_claim_in(
     for deadline in &claim.deadlines {
         insert_deadline_in(tx, id, deadline).await?;
     }
+    refresh_open(tx, id).await?;
     let created = History::new("created", today, None, Status::Pending);
     append_history(tx, id, &created).await?;
     Ok(id)
@@ -1322,6 +1343,7 @@ async fn insert_imported(
     for deadline in &claim.deadlines {
         deadline_ids.push(insert_deadline_in(tx, id, deadline).await?);
     }
+    refresh_open(tx, id).await?;
     if record.history.is_empty() {
         append_history(
             tx,
