@@ -163,9 +163,16 @@ pub enum Command {
         /// How far ahead to look: 30d, 2w, 3m, 1y
         #[arg(long, default_value = "30d", value_name = "SPAN")]
         within: String,
+        /// At most this many claims
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
     },
     /// Pending claims whose deadline has passed with no outcome recorded, most overdue first
-    Overdue,
+    Overdue {
+        /// At most this many claims
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+    },
     /// The status report: counts, overdue, upcoming, claims without deadline, source records
     Report {
         /// How far ahead the upcoming section looks

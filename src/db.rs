@@ -152,8 +152,6 @@ pub struct ClaimFilter {
     pub tag: Option<String>,
     /// Pending with an unmet deadline due before the as-of date.
     pub overdue: bool,
-    /// Pending with an unmet deadline due in this inclusive range.
-    pub open_due_between: Option<(NaiveDate, NaiveDate)>,
     /// An unmet deadline due strictly before this day...
     pub due_before: Option<NaiveDate>,
     /// ...and strictly after this one (the same deadline).
@@ -775,13 +773,6 @@ impl Store {
             // next_due is set only on pending claims with an open deadline.
             s.push(" AND c.next_due < {}", [text(iso(as_of))]);
         }
-        if let Some((from, to)) = filter.open_due_between {
-            s.push(
-                " AND c.id IN (SELECT d.claim_id FROM deadlines d \
-                 WHERE d.open = 1 AND d.due >= {} AND d.due <= {})",
-                [text(iso(from)), text(iso(to))],
-            );
-        }
         if filter.due_before.is_some() || filter.due_after.is_some() {
             s.push(
                 " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL",
@@ -817,6 +808,40 @@ impl Store {
             s.push(" LIMIT {}", [Bind::Int(limit)]);
         }
         self.load_claims(&s, as_of).await
+    }
+
+    /// The pending claims with an open deadline due in [from, until], soonest
+    /// first (by their first deadline in the window), at most `limit`.
+    pub async fn upcoming_ids(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+        limit: Option<u32>,
+    ) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT claim_id FROM deadlines WHERE open = 1 AND due >= $1 AND due <= $2 \
+             GROUP BY claim_id ORDER BY MIN(due), claim_id LIMIT $3",
+        )
+        .bind(iso(from))
+        .bind(iso(until))
+        .bind(limit.map_or(-1, i64::from))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The claims with these ids, in id order, judged as of a date.
+    pub async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {
+        let mut claims = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let mut s = Statement::new(CLAIM_SELECT);
+            s.push(" WHERE c.id IN (", []);
+            for (i, id) in chunk.iter().enumerate() {
+                s.push(if i == 0 { "{}" } else { ", {}" }, [Bind::Int(*id)]);
+            }
+            s.push(") ORDER BY c.id", []);
+            claims.extend(self.load_claims(&s, as_of).await?);
+        }
+        Ok(claims)
     }
 
     /// Runs a claim query, then attaches deadlines and tags in batches.

@@ -119,3 +119,19 @@ fn colour_only_when_asked_and_never_with_no_color() {
         .unwrap();
     assert!(!both.stdout.contains(&0x1b));
 }
+
+#[test]
+fn overdue_and_upcoming_take_a_limit() {
+    let db = crate::common::Db::demo();
+    assert_eq!(ids(&db.json(&["overdue", "--limit", "2"])), vec![3, 6]);
+    let before = db.json(&[
+        "--as-of",
+        "2025-08-01",
+        "upcoming",
+        "--within",
+        "2y",
+        "--limit",
+        "3",
+    ]);
+    assert_eq!(ids(&before), vec![3, 6, 5]);
+}

@@ -6,19 +6,19 @@ use super::{summaries, Context, Counts, Output, Report};
 use crate::dates;
 use crate::db::ClaimFilter;
 use crate::error::{Error, Result};
-use crate::model::{Claim, Status};
+use crate::model::Claim;
 
-pub async fn upcoming(ctx: &Context, within: &str) -> Result<Output> {
+pub async fn upcoming(ctx: &Context, within: &str, limit: Option<u32>) -> Result<Output> {
     let until = span_end(within, ctx.as_of)?;
     Ok(Output::Claims {
-        claims: upcoming_claims(ctx, until).await?,
+        claims: upcoming_claims(ctx, until, limit).await?,
         window: Some((ctx.as_of, until)),
     })
 }
 
-pub async fn overdue(ctx: &Context) -> Result<Output> {
+pub async fn overdue(ctx: &Context, limit: Option<u32>) -> Result<Output> {
     Ok(Output::Claims {
-        claims: overdue_claims(ctx).await?,
+        claims: overdue_claims(ctx, limit).await?,
         window: None,
     })
 }
@@ -29,8 +29,8 @@ pub async fn report(ctx: &Context, within: &str) -> Result<Output> {
 }
 
 pub async fn build(ctx: &Context, upcoming_until: NaiveDate) -> Result<Report> {
-    let overdue = overdue_claims(ctx).await?;
-    let upcoming = upcoming_claims(ctx, upcoming_until).await?;
+    let overdue = overdue_claims(ctx, None).await?;
+    let upcoming = upcoming_claims(ctx, upcoming_until, None).await?;
     let no_deadline = ctx
         .store
         .claims(
@@ -66,36 +66,27 @@ pub async fn build(ctx: &Context, upcoming_until: NaiveDate) -> Result<Report> {
 }
 
 /// Most overdue first: the store orders by the oldest open deadline.
-async fn overdue_claims(ctx: &Context) -> Result<Vec<Claim>> {
+async fn overdue_claims(ctx: &Context, limit: Option<u32>) -> Result<Vec<Claim>> {
     let filter = ClaimFilter {
         overdue: true,
+        limit: limit.map(i64::from),
         ..ClaimFilter::default()
     };
     ctx.store.claims(&filter, ctx.as_of).await
 }
 
 /// Soonest first, by the first open deadline inside the window.
-async fn upcoming_claims(ctx: &Context, until: NaiveDate) -> Result<Vec<Claim>> {
-    let filter = ClaimFilter {
-        open_due_between: Some((ctx.as_of, until)),
-        ..ClaimFilter::default()
-    };
-    let mut claims = ctx.store.claims(&filter, ctx.as_of).await?;
-    claims.sort_by_key(|c| (first_due_between(c, ctx.as_of, until), c.id));
+async fn upcoming_claims(
+    ctx: &Context,
+    until: NaiveDate,
+    limit: Option<u32>,
+) -> Result<Vec<Claim>> {
+    let ids = ctx.store.upcoming_ids(ctx.as_of, until, limit).await?;
+    let mut claims = ctx.store.claims_by_ids(&ids, ctx.as_of).await?;
+    let position: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    claims.sort_by_key(|c| position[&c.id]);
     Ok(claims)
-}
-
-/// The first unmet deadline of a pending claim due within [from, until].
-pub fn first_due_between(claim: &Claim, from: NaiveDate, until: NaiveDate) -> Option<NaiveDate> {
-    if claim.status != Status::Pending {
-        return None;
-    }
-    claim
-        .deadlines
-        .iter()
-        .filter(|d| d.met_on.is_none() && d.due >= from && d.due <= until)
-        .map(|d| d.due)
-        .min()
 }
 
 fn span_end(within: &str, as_of: NaiveDate) -> Result<NaiveDate> {
