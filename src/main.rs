@@ -5,6 +5,11 @@ use clap::{CommandFactory, FromArgMatches};
 
 use claims::cli::Cli;
 
+// Imports and exports allocate millions of small strings; glibc's allocator
+// spent a third of an import's time in malloc and free (measured).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
