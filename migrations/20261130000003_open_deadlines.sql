@@ -23,6 +23,9 @@ CREATE INDEX claims_next_due ON claims (next_due, id) WHERE next_due IS NOT NULL
 CREATE INDEX deadlines_open ON deadlines (due, claim_id) WHERE open = 1;
 -- Superseded by deadlines_open.
 DROP INDEX deadlines_open_due;
--- Source records: counts by speaker and status from the index alone.
-CREATE INDEX claims_speaker_status ON claims (speaker_id, status);
+-- Source records (claims by status, and overdue, per speaker and per
+-- outlet) read from these covering indexes alone.
+CREATE INDEX claims_speaker_record ON claims (speaker_id, status, next_due);
 DROP INDEX claims_speaker;
+CREATE INDEX claims_outlet_record ON claims (reported_by_id, status, next_due);
+DROP INDEX claims_reported_by;

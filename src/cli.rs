@@ -178,6 +178,12 @@ pub enum Command {
         /// How far ahead the upcoming section looks
         #[arg(long, default_value = "30d", value_name = "SPAN")]
         within: String,
+        /// Claims shown per section (the counts are always complete)
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+        /// Sources shown, busiest first (0 for all)
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        sources: usize,
     },
     /// Import claims from CSV, JSON or JSON Lines files, all or nothing
     Import {

@@ -164,7 +164,11 @@ async fn dispatch(
         Command::List(args) => claims::list(ctx, args).await,
         Command::Upcoming { within, limit } => reports::upcoming(ctx, within, *limit).await,
         Command::Overdue { limit } => reports::overdue(ctx, *limit).await,
-        Command::Report { within } => reports::report(ctx, within).await,
+        Command::Report {
+            within,
+            limit,
+            sources,
+        } => reports::report(ctx, within, *limit, *sources).await,
         Command::Demo { force } => demo::demo(ctx, *force).await,
         Command::Import {
             files,

@@ -226,8 +226,9 @@ pub struct Record {
 }
 
 impl Record {
-    pub fn add(&mut self, status: Status, overdue: bool) {
-        self.claims += 1;
+    /// Counts `n` claims with this status, `overdue` of them overdue.
+    pub fn add(&mut self, status: Status, n: i64, overdue: i64) {
+        self.claims += n;
         *match status {
             Status::Pending => &mut self.pending,
             Status::Fulfilled => &mut self.fulfilled,
@@ -235,10 +236,8 @@ impl Record {
             Status::Failed => &mut self.failed,
             Status::Retracted => &mut self.retracted,
             Status::Unverifiable => &mut self.unverifiable,
-        } += 1;
-        if overdue {
-            self.overdue += 1;
-        }
+        } += n;
+        self.overdue += overdue;
     }
 }
 

@@ -633,14 +633,27 @@ fn report_text(report: &Report, style: Style) -> String {
     }
     counts.right_align(1);
     out.push_str(&counts.render(style));
-    heading(&mut out, format!("Overdue ({})", report.overdue.len()));
+    let of = |shown: usize, total: i64| {
+        if shown as i64 == total {
+            total.to_string()
+        } else {
+            format!("{total}, first {shown}")
+        }
+    };
+    heading(
+        &mut out,
+        format!(
+            "Overdue ({})",
+            of(report.overdue.len(), report.counts.overdue)
+        ),
+    );
     out.push_str(&claims_table(&report.overdue, report.as_of, style));
     heading(
         &mut out,
         format!(
             "Upcoming until {} ({})",
             iso(report.upcoming_until),
-            report.upcoming.len()
+            of(report.upcoming.len(), report.upcoming_count)
         ),
     );
     out.push_str(&claims_table(&report.upcoming, report.as_of, style));

@@ -135,3 +135,24 @@ fn overdue_and_upcoming_take_a_limit() {
     ]);
     assert_eq!(ids(&before), vec![3, 6, 5]);
 }
+
+#[test]
+fn report_lists_the_first_claims_and_counts_them_all() {
+    let db = crate::common::Db::demo();
+    let report = db.json(&["report", "--limit", "1", "--sources", "2"]);
+    assert_eq!(ids(&report["overdue"]), vec![3]);
+    assert_eq!(report["counts"]["overdue"], 4);
+    assert_eq!(ids(&report["no_deadline"]), vec![1]);
+    assert_eq!(report["no_deadline_count"], 4);
+    assert_eq!(report["upcoming_count"], 0);
+    // The busiest sources: the outlet (8 reported), then the government source (3).
+    let names: Vec<&str> = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["Shafaq News", "مصدر حكومي عراقي"]);
+    let table = db.ok(&["report", "--limit", "1"]);
+    assert!(table.contains("Overdue (4, first 1)"), "{table}");
+}

@@ -207,6 +207,6 @@ pub async fn demo(ctx: &Context, force: bool) -> Result<Output> {
     let until = dates::span_end("30d", ctx.as_of).map_err(Error::Corrupt)?;
     Ok(Output::Demo {
         added,
-        report: Box::new(build(ctx, until).await?),
+        report: Box::new(build(ctx, until, 50, 0).await?),
     })
 }

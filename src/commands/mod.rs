@@ -105,6 +105,10 @@ pub struct Report {
     #[serde(serialize_with = "crate::model::ser_date")]
     pub upcoming_until: NaiveDate,
     pub counts: Counts,
+    /// How many claims the upcoming section has in all (it lists the first `--limit`).
+    pub upcoming_count: i64,
+    /// How many pending claims have no open deadline in all.
+    pub no_deadline_count: i64,
     pub overdue: Vec<Claim>,
     pub upcoming: Vec<Claim>,
     pub no_deadline: Vec<Claim>,

@@ -23,23 +23,37 @@ pub async fn overdue(ctx: &Context, limit: Option<u32>) -> Result<Output> {
     })
 }
 
-pub async fn report(ctx: &Context, within: &str) -> Result<Output> {
+pub async fn report(ctx: &Context, within: &str, limit: u32, sources: usize) -> Result<Output> {
     let until = span_end(within, ctx.as_of)?;
-    Ok(Output::Report(Box::new(build(ctx, until).await?)))
+    Ok(Output::Report(Box::new(
+        build(ctx, until, limit, sources).await?,
+    )))
 }
 
-pub async fn build(ctx: &Context, upcoming_until: NaiveDate) -> Result<Report> {
-    let overdue = overdue_claims(ctx, None).await?;
-    let upcoming = upcoming_claims(ctx, upcoming_until, None).await?;
+/// The report: complete counts, the first `limit` claims of each section,
+/// and the `sources` busiest sources (all when 0).
+pub async fn build(
+    ctx: &Context,
+    upcoming_until: NaiveDate,
+    limit: u32,
+    sources: usize,
+) -> Result<Report> {
+    let overdue = overdue_claims(ctx, Some(limit)).await?;
+    let upcoming = upcoming_claims(ctx, upcoming_until, Some(limit)).await?;
     let no_deadline = ctx
         .store
         .claims(
             &ClaimFilter {
                 no_open_deadline: true,
+                limit: Some(i64::from(limit)),
                 ..ClaimFilter::default()
             },
             ctx.as_of,
         )
+        .await?;
+    let (upcoming_count, with_open_deadline) = ctx
+        .store
+        .open_deadline_counts(ctx.as_of, upcoming_until)
         .await?;
     let records = ctx.store.records(ctx.as_of).await?;
     let mut counts = Counts::default();
@@ -53,15 +67,23 @@ pub async fn build(ctx: &Context, upcoming_until: NaiveDate) -> Result<Report> {
         counts.retracted += record.retracted;
         counts.unverifiable += record.unverifiable;
     }
-    let sources = summaries(ctx.store.sources().await?, &records);
+    let mut all_sources = summaries(ctx.store.sources().await?, &records);
+    // Busiest first; ties by name, as listed.
+    all_sources.sort_by_key(|s| std::cmp::Reverse(s.record.claims + s.reported.claims));
+    if sources > 0 {
+        all_sources.truncate(sources);
+    }
+    let no_deadline_count = counts.pending + counts.overdue - with_open_deadline;
     Ok(Report {
         as_of: ctx.as_of,
         upcoming_until,
+        upcoming_count,
+        no_deadline_count,
+        sources: all_sources,
         counts,
         overdue,
         upcoming,
         no_deadline,
-        sources,
     })
 }
 
