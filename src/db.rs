@@ -16,10 +16,10 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteRow, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
 };
-use sqlx::{Connection, Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, Transaction};
 
 use crate::dates::{from_iso, iso};
 use crate::error::{Error, Result};
@@ -247,14 +247,13 @@ impl Store {
         let lock = lock_directory(path)?;
         if !exists {
             create_private(path)?;
-        } else {
-            inspect_existing(path).await?;
         }
+        // No journal_mode here: setting WAL writes to the file, and a file
+        // that is not ours must be looked at first and left untouched.
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .foreign_keys(true)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             // Statement journals of big multi-row INSERTs stay in memory.
             .pragma("temp_store", "memory")
@@ -262,8 +261,10 @@ impl Store {
             // reports at a million claims re-read pages otherwise.
             .pragma("cache_size", "-65536")
             .busy_timeout(BUSY_TIMEOUT);
+        // One connection: a command runs one statement at a time, and a
+        // second connection costs a thread and a file open (measured).
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .acquire_timeout(BUSY_TIMEOUT)
             .connect_with(options)
             .await?;
@@ -271,6 +272,15 @@ impl Store {
             pool,
             path: path.to_path_buf(),
         };
+        if exists {
+            if let Err(e) = store.inspect().await {
+                store.pool.close().await;
+                return Err(e);
+            }
+        }
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&store.pool)
+            .await?;
         if mode == OpenMode::Migrate {
             MIGRATOR.run(&store.pool).await?;
             store.fill_fingerprints().await?;
@@ -1756,44 +1766,32 @@ fn lock_directory(path: &Path) -> Result<File> {
     Ok(handle)
 }
 
-/// Looks at an existing file read-only: it must be empty, or a claims
-/// database whose schema this binary knows.
-async fn inspect_existing(path: &Path) -> Result<()> {
-    let options = SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .busy_timeout(BUSY_TIMEOUT);
-    let mut conn = SqliteConnection::connect_with(&options).await?;
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .fetch_all(&mut conn)
-            .await
-            .map_err(|_| Error::NotSqlite {
-                path: path.to_path_buf(),
-            })?;
-    let result = if tables.is_empty() {
-        Ok(())
-    } else if !tables.iter().any(|t| t == "_sqlx_migrations") {
-        Err(Error::ForeignDatabase {
-            path: path.to_path_buf(),
-        })
-    } else {
+impl Store {
+    /// Looks at an existing file without writing: it must be empty, or a
+    /// claims database whose schema this binary knows.
+    async fn inspect(&self) -> Result<()> {
+        let path = self.path.clone();
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|_| Error::NotSqlite { path: path.clone() })?;
+        if tables.is_empty() {
+            return Ok(());
+        }
+        if !tables.iter().any(|t| t == "_sqlx_migrations") {
+            return Err(Error::ForeignDatabase { path });
+        }
         let found: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&mut conn)
+                .fetch_one(&self.pool)
                 .await?;
         let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         match found {
-            Some(found) if found > known => Err(Error::TooNew {
-                path: path.to_path_buf(),
-                found,
-                known,
-            }),
+            Some(found) if found > known => Err(Error::TooNew { path, found, known }),
             _ => Ok(()),
         }
-    };
-    conn.close().await?;
-    result
+    }
 }
 
 #[cfg(test)]
