@@ -212,6 +212,16 @@ pub enum Command {
         #[arg(long)]
         tag: Option<String>,
     },
+    /// Write a consistent copy of the database, safe while others write
+    Backup {
+        /// Where to write the copy
+        path: PathBuf,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the database: SQLite integrity, foreign keys and claims' own rules
+    Check,
     /// Print a shell completion script
     Completions {
         /// bash, zsh, fish, elvish or powershell

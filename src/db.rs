@@ -389,6 +389,95 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a consistent copy of the database to `to` (an empty file).
+    pub async fn backup(&self, to: &Path) -> Result<()> {
+        let target = to.to_str().ok_or_else(|| {
+            Error::invalid(
+                "backup path",
+                &to.display().to_string(),
+                "is not valid UTF-8",
+            )
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn claim_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM claims")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Everything wrong with the database: SQLite's integrity and foreign
+    /// key checks, then the rules `claims` keeps (each claim's history starts
+    /// with `created` and ends at its status; the open-deadline data matches
+    /// the deadlines). At most 20 ids are named per rule.
+    pub async fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        problems.extend(
+            integrity
+                .into_iter()
+                .filter(|r| r != "ok")
+                .map(|r| format!("integrity: {r}")),
+        );
+        let foreign = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in foreign {
+            let table: String = row.try_get(0)?;
+            let rowid: Option<i64> = row.try_get(1)?;
+            let parent: String = row.try_get(2)?;
+            problems.push(format!(
+                "foreign key: {table} row {} points to a missing {parent} row",
+                rowid.map_or("?".into(), |r| r.to_string())
+            ));
+        }
+        const RULES: [(&str, &str); 5] = [
+            (
+                "claims without a `created` history row",
+                "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM status_history h \
+                 WHERE h.claim_id = c.id AND h.event = 'created') ORDER BY c.id LIMIT 21",
+            ),
+            (
+                "claims whose status is not where their history ends",
+                "SELECT c.id FROM claims c WHERE c.status <> COALESCE((SELECT h.to_status \
+                 FROM status_history h WHERE h.claim_id = c.id ORDER BY h.id DESC LIMIT 1), '') \
+                 ORDER BY c.id LIMIT 21",
+            ),
+            (
+                "deadlines whose open flag is wrong",
+                "SELECT d.id FROM deadlines d JOIN claims c ON c.id = d.claim_id WHERE d.open <> \
+                 CASE WHEN d.met_on IS NULL AND c.status = 'pending' THEN 1 ELSE 0 END \
+                 ORDER BY d.id LIMIT 21",
+            ),
+            (
+                "claims whose next open deadline is wrong",
+                "SELECT c.id FROM claims c WHERE COALESCE(c.next_due, '') <> COALESCE((SELECT \
+                 MIN(d.due) FROM deadlines d WHERE d.claim_id = c.id AND d.open = 1), '') \
+                 ORDER BY c.id LIMIT 21",
+            ),
+            (
+                "claims without a fingerprint",
+                "SELECT id FROM claims WHERE fingerprint IS NULL ORDER BY id LIMIT 21",
+            ),
+        ];
+        for (rule, sql) in RULES {
+            let ids: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&self.pool).await?;
+            if !ids.is_empty() {
+                let shown: Vec<String> = ids.iter().take(20).map(|i| i.to_string()).collect();
+                let more = if ids.len() > 20 { ", …" } else { "" };
+                problems.push(format!("{rule}: {}{more}", shown.join(", ")));
+            }
+        }
+        Ok(problems)
+    }
+
     // ----- sources -----
 
     /// Adds a source; a name already taken (ignoring Latin case) is a conflict.
@@ -1735,7 +1824,7 @@ fn check_header(path: &Path) -> Result<()> {
 /// Creates the file readable by its owner only, if it is new. The handle is
 /// closed before SQLite opens the file: closing a second descriptor of a file
 /// would drop the POSIX locks SQLite holds on it.
-fn create_private(path: &Path) -> Result<()> {
+pub fn create_private(path: &Path) -> Result<()> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]

@@ -184,6 +184,8 @@ async fn dispatch(
             };
             transfer::import(ctx, &args).await
         }
+        Command::Backup { path, force } => commands::safety::backup(ctx, path, *force).await,
+        Command::Check => commands::safety::check(ctx).await,
         Command::Export { .. } | Command::Completions { .. } | Command::Man => {
             unreachable!("handled by run")
         }

@@ -272,6 +272,8 @@ fn to_json(output: &Output) -> String {
         Output::Claim(claim) => pretty(claim),
         Output::Claims { claims, .. } => pretty(claims),
         Output::Import(summary) => pretty(summary),
+        Output::Backup { path, bytes } => pretty(&json!({"backup": path, "bytes": bytes})),
+        Output::Checked { claims } => pretty(&json!({"ok": true, "claims": claims})),
         Output::Deadline { deadline, .. } => pretty(deadline),
         Output::Report(report) => pretty(report),
         Output::Removed { what, id } => pretty(&json!({"removed": what, "id": id})),
@@ -303,6 +305,8 @@ fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
         ),
         Output::Claims { claims, .. } => claims_table(claims, as_of, style),
         Output::Import(summary) => import_text(summary),
+        Output::Backup { path, bytes } => format!("backed up to {path} ({bytes} bytes)\n"),
+        Output::Checked { claims } => format!("ok: {claims} claims, no problems found\n"),
         Output::Report(report) => report_text(report, style),
         Output::Removed { what, id } => format!("removed {what} {id}\n"),
         Output::Demo { added, report } => {

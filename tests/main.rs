@@ -7,6 +7,7 @@ mod deadlines;
 mod demo;
 mod errors;
 mod reports;
+mod safety;
 mod sources;
 mod storage;
 mod transfer;

@@ -5,6 +5,7 @@ pub mod claims;
 pub mod deadlines;
 pub mod demo;
 pub mod reports;
+pub mod safety;
 pub mod sources;
 pub mod transfer;
 
@@ -44,6 +45,15 @@ pub enum Output {
         window: Option<(NaiveDate, NaiveDate)>,
     },
     Import(crate::db::ImportSummary),
+    /// A backup was written.
+    Backup {
+        path: String,
+        bytes: u64,
+    },
+    /// `claims check` found nothing wrong.
+    Checked {
+        claims: i64,
+    },
     /// A deadline just added, with its claim for the table view.
     Deadline {
         deadline: crate::model::Deadline,

@@ -1,0 +1,113 @@
+//! `claims backup`, `claims check`, and the history the database keeps.
+
+use sqlx::{Connection, SqliteConnection};
+
+use crate::common::{one_error_line, Db};
+
+fn sql(path: &std::path::Path, statement: &str) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", path.display());
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let result = sqlx::query(statement)
+            .execute(&mut conn)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        conn.close().await.unwrap();
+        result
+    })
+}
+
+#[test]
+fn backup_is_a_complete_private_copy_and_never_overwrites_by_accident() {
+    let db = Db::demo();
+    db.ok(&["resolve", "1", "fulfilled", "--note", "convoy filmed"]);
+    let copy = db.dir.path().join("backup.db");
+    let out = db.json(&["backup", copy.to_str().unwrap()]);
+    assert_eq!(out["backup"], copy.display().to_string());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let restored = Db {
+        dir: tempfile::tempdir().unwrap(),
+        path: copy.clone(),
+    };
+    assert_eq!(restored.json(&["show", "1"]), db.json(&["show", "1"]));
+    assert_eq!(restored.json(&["export"]), db.json(&["export"]));
+    let before = std::fs::read(&copy).unwrap();
+    let (code, err) = db.fails(&["backup", copy.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        one_error_line(&err).ends_with("already exists; add --force to replace it"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    db.ok(&["add", "One more", "--source", "1"]);
+    db.ok(&["backup", "--force", copy.to_str().unwrap()]);
+    assert_eq!(restored.json(&["list"]).as_array().unwrap().len(), 9);
+}
+
+#[test]
+fn check_passes_on_a_sound_database_and_names_what_is_wrong() {
+    let db = Db::demo();
+    db.ok(&["resolve", "3", "failed"]);
+    db.ok(&["deadline", "met", "2"]);
+    assert_eq!(db.ok(&["check"]), "ok: 8 claims, no problems found\n");
+    // Break the derived data and a status behind claims' back.
+    sql(&db.path, "UPDATE deadlines SET open = 1 WHERE id = 1").unwrap();
+    sql(
+        &db.path,
+        "UPDATE claims SET status = 'fulfilled' WHERE id = 2",
+    )
+    .unwrap();
+    let (code, err) = db.fails(&["check"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: 3 problems found in"), "{err}");
+    assert!(
+        err.contains("  claims whose status is not where their history ends: 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  deadlines whose open flag is wrong: 1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  claims whose next open deadline is wrong: 3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn history_cannot_be_edited_or_deleted_except_with_its_claim() {
+    let db = Db::demo();
+    db.ok(&["resolve", "1", "fulfilled"]);
+    let edit = sql(
+        &db.path,
+        "UPDATE status_history SET to_status = 'failed' WHERE claim_id = 1",
+    );
+    assert!(edit.unwrap_err().contains("status history is append-only"));
+    let delete = sql(&db.path, "DELETE FROM status_history WHERE claim_id = 1");
+    assert!(delete
+        .unwrap_err()
+        .contains("status history is append-only"));
+    assert_eq!(
+        db.json(&["show", "1"])["history"].as_array().unwrap().len(),
+        2
+    );
+    // Removing the claim on purpose removes its history with it.
+    db.ok(&["remove", "1", "--yes"]);
+    assert_eq!(db.ok(&["check"]), "ok: 7 claims, no problems found\n");
+}
