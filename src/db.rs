@@ -257,9 +257,9 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             // Statement journals of big multi-row INSERTs stay in memory.
             .pragma("temp_store", "memory")
-            // 64 MiB of page cache (the default is 2 MiB): exports and
-            // reports at a million claims re-read pages otherwise.
-            .pragma("cache_size", "-65536")
+            // 16 MiB of page cache (the default is 2 MiB): reports at a
+            // million claims re-read pages otherwise; imports raise it.
+            .pragma("cache_size", "-16384")
             .busy_timeout(BUSY_TIMEOUT);
         // One connection: a command runs one statement at a time, and a
         // second connection costs a thread and a file open (measured).
@@ -272,16 +272,23 @@ impl Store {
             pool,
             path: path.to_path_buf(),
         };
-        if exists {
-            if let Err(e) = store.inspect().await {
-                store.pool.close().await;
-                return Err(e);
+        let found = if exists {
+            match store.inspect().await {
+                Ok(found) => found,
+                Err(e) => {
+                    store.pool.close().await;
+                    return Err(e);
+                }
             }
-        }
+        } else {
+            None
+        };
         sqlx::query("PRAGMA journal_mode = WAL")
             .execute(&store.pool)
             .await?;
-        if mode == OpenMode::Migrate {
+        // Up to date (the common case): no migrator round trips.
+        let current = found == MIGRATOR.iter().map(|m| m.version).max();
+        if mode == OpenMode::Migrate && !current {
             MIGRATOR.run(&store.pool).await?;
             store.fill_fingerprints().await?;
         }
@@ -1857,8 +1864,9 @@ fn lock_directory(path: &Path) -> Result<File> {
 
 impl Store {
     /// Looks at an existing file without writing: it must be empty, or a
-    /// claims database whose schema this binary knows.
-    async fn inspect(&self) -> Result<()> {
+    /// claims database whose schema this binary knows. Returns its newest
+    /// applied migration.
+    async fn inspect(&self) -> Result<Option<i64>> {
         let path = self.path.clone();
         let tables: Vec<String> =
             sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -1866,19 +1874,23 @@ impl Store {
                 .await
                 .map_err(|_| Error::NotSqlite { path: path.clone() })?;
         if tables.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         if !tables.iter().any(|t| t == "_sqlx_migrations") {
             return Err(Error::ForeignDatabase { path });
         }
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&self.pool)
-                .await?;
+        // A failed migration leaves a row with success = 0: not current.
+        let (found, failed): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT MAX(CASE WHEN success THEN version END), COALESCE(SUM(CASE WHEN success THEN 0 ELSE 1 END), 0) \
+             FROM _sqlx_migrations",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         match found {
             Some(found) if found > known => Err(Error::TooNew { path, found, known }),
-            _ => Ok(()),
+            _ if failed > 0 => Ok(None),
+            _ => Ok(found),
         }
     }
 }
