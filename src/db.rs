@@ -445,7 +445,17 @@ impl Store {
                 rowid.map_or("?".into(), |r| r.to_string())
             ));
         }
-        const RULES: [(&str, &str); 5] = [
+        const RULES: [(&str, &str); 6] = [
+            (
+                "sources whose claim counts are wrong",
+                "SELECT DISTINCT x.source_id FROM (SELECT speaker_id AS source_id, 'speaker' AS role, \
+                 status, COUNT(*) AS n FROM claims GROUP BY speaker_id, status UNION ALL \
+                 SELECT reported_by_id, 'outlet', status, COUNT(*) FROM claims \
+                 WHERE reported_by_id IS NOT NULL GROUP BY reported_by_id, status) x \
+                 LEFT JOIN source_counts sc ON sc.source_id = x.source_id AND sc.role = x.role \
+                 AND sc.status = x.status WHERE sc.n IS NULL OR sc.n <> x.n \
+                 UNION SELECT source_id FROM source_counts WHERE n < 0 ORDER BY 1 LIMIT 21",
+            ),
             (
                 "claims without a `created` history row",
                 "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM status_history h \
@@ -582,28 +592,60 @@ impl Store {
         Ok(())
     }
 
-    /// Each source's record as speaker and as outlet, as of a date, by source id.
-    pub async fn records(&self, as_of: NaiveDate) -> Result<HashMap<i64, (Record, Record)>> {
+    /// Each source's record as speaker and as outlet, as of a date, by source
+    /// id: counts from `source_counts` (kept by triggers), overdue counted
+    /// only for the sources in `overdue_for` (all when `None`).
+    pub async fn records(
+        &self,
+        as_of: NaiveDate,
+        overdue_for: Option<&[i64]>,
+    ) -> Result<HashMap<i64, (Record, Record)>> {
         let mut records: HashMap<i64, (Record, Record)> = HashMap::new();
-        for (column, as_outlet) in [("speaker_id", false), ("reported_by_id", true)] {
-            let sql = format!(
-                "SELECT c.{column} AS source_id, c.status, COUNT(*) AS n, \
-                 SUM(CASE WHEN c.next_due < $1 THEN 1 ELSE 0 END) AS overdue \
-                 FROM claims c WHERE c.{column} IS NOT NULL GROUP BY c.{column}, c.status"
+        let rows = sqlx::query("SELECT source_id, role, status, n FROM source_counts WHERE n <> 0")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let entry = records.entry(row.try_get("source_id")?).or_default();
+            let role: &str = row.try_get("role")?;
+            let record = if role == "outlet" {
+                &mut entry.1
+            } else {
+                &mut entry.0
+            };
+            record.add(
+                Status::from_db(row.try_get("status")?)?,
+                row.try_get("n")?,
+                0,
             );
-            let rows = sqlx::query(&sql)
-                .bind(iso(as_of))
-                .fetch_all(&self.pool)
-                .await?;
-            for row in rows {
-                let entry = records.entry(row.try_get("source_id")?).or_default();
+        }
+        for (column, as_outlet) in [("speaker_id", false), ("reported_by_id", true)] {
+            let mut s = Statement::new(&format!(
+                "SELECT {column}, COUNT(*) FROM claims WHERE status = 'pending' AND next_due < $1 \
+                 AND {column} IS NOT NULL"
+            ));
+            s.binds.push(text(iso(as_of)));
+            match overdue_for {
+                Some([]) => continue,
+                // A few sources: one index range per source.
+                Some(ids) => {
+                    s.push(&format!(" AND {column} IN ("), []);
+                    for (i, id) in ids.iter().enumerate() {
+                        s.push(if i == 0 { "{}" } else { ", {}" }, [Bind::Int(*id)]);
+                    }
+                    s.push(")", []);
+                }
+                None => {}
+            }
+            s.push(&format!(" GROUP BY {column}"), []);
+            for row in s.query().fetch_all(&self.pool).await? {
+                let (source, overdue): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+                let entry = records.entry(source).or_default();
                 let record = if as_outlet {
                     &mut entry.1
                 } else {
                     &mut entry.0
                 };
-                let status = Status::from_db(row.try_get("status")?)?;
-                record.add(status, row.try_get("n")?, row.try_get("overdue")?);
+                record.overdue += overdue;
             }
         }
         Ok(records)
@@ -1017,6 +1059,9 @@ impl Store {
         }
         if let Some(after) = filter.after_id {
             s.push(" AND c.id > {} ORDER BY c.id", [Bind::Int(after)]);
+        } else if filter.no_open_deadline {
+            // All have next_due NULL: id order, which the status index gives.
+            s.push(" ORDER BY c.id", []);
         } else if filter.overdue {
             // The same order as below, but one the next_due index serves.
             s.push(" ORDER BY c.next_due, c.id", []);
@@ -1048,13 +1093,14 @@ impl Store {
         .await?)
     }
 
-    /// How many claims have an open deadline due in [from, until], and how
-    /// many have any open deadline; both from the open-deadline indexes.
+    /// Counts from the open-deadline indexes: claims with an open deadline
+    /// due in [from, until], claims with any open deadline, and claims
+    /// overdue as of `from`.
     pub async fn open_deadline_counts(
         &self,
         from: NaiveDate,
         until: NaiveDate,
-    ) -> Result<(i64, i64)> {
+    ) -> Result<(i64, i64, i64)> {
         let upcoming: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT claim_id) FROM deadlines WHERE open = 1 AND due >= $1 AND due <= $2",
         )
@@ -1062,11 +1108,15 @@ impl Store {
         .bind(iso(until))
         .fetch_one(&self.pool)
         .await?;
-        let with_open: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM claims WHERE next_due IS NOT NULL")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok((upcoming, with_open))
+        // One pass over the next-due index for both counts.
+        let (with_open, overdue): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), SUM(CASE WHEN next_due < $1 THEN 1 ELSE 0 END) FROM claims \
+             WHERE next_due IS NOT NULL",
+        )
+        .bind(iso(from))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((upcoming, with_open, overdue.unwrap_or(0)))
     }
 
     /// The claims with these ids, in id order, judged as of a date.

@@ -51,28 +51,36 @@ pub async fn build(
             ctx.as_of,
         )
         .await?;
-    let (upcoming_count, with_open_deadline) = ctx
+    let (upcoming_count, with_open_deadline, overdue_count) = ctx
         .store
         .open_deadline_counts(ctx.as_of, upcoming_until)
         .await?;
-    let records = ctx.store.records(ctx.as_of).await?;
+    // Counts for every source are cheap; overdue is counted for the shown ones.
+    let counted = ctx.store.records(ctx.as_of, Some(&[])).await?;
+    let mut all_sources = summaries(ctx.store.sources().await?, &counted);
+    // Busiest first; ties by name, as listed.
+    all_sources.sort_by_key(|s| std::cmp::Reverse(s.record.claims + s.reported.claims));
+    if sources > 0 {
+        all_sources.truncate(sources);
+    }
+    let shown: Vec<i64> = all_sources.iter().map(|s| s.source.id).collect();
+    let records = ctx.store.records(ctx.as_of, Some(&shown)).await?;
+    let all_sources: Vec<_> = all_sources
+        .into_iter()
+        .map(|s| summaries(vec![s.source], &records).remove(0))
+        .collect();
     let mut counts = Counts::default();
-    for (record, _) in records.values() {
+    for (record, _) in counted.values() {
         counts.total += record.claims;
-        counts.pending += record.pending - record.overdue;
-        counts.overdue += record.overdue;
+        counts.pending += record.pending;
         counts.fulfilled += record.fulfilled;
         counts.partial += record.partial;
         counts.failed += record.failed;
         counts.retracted += record.retracted;
         counts.unverifiable += record.unverifiable;
     }
-    let mut all_sources = summaries(ctx.store.sources().await?, &records);
-    // Busiest first; ties by name, as listed.
-    all_sources.sort_by_key(|s| std::cmp::Reverse(s.record.claims + s.reported.claims));
-    if sources > 0 {
-        all_sources.truncate(sources);
-    }
+    counts.overdue = overdue_count;
+    counts.pending -= counts.overdue;
     let no_deadline_count = counts.pending + counts.overdue - with_open_deadline;
     Ok(Report {
         as_of: ctx.as_of,

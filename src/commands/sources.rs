@@ -27,7 +27,7 @@ pub async fn add(ctx: &Context, name: &str, fields: &SourceFields) -> Result<Out
 
 pub async fn list(ctx: &Context) -> Result<Output> {
     let sources = ctx.store.sources().await?;
-    let records = ctx.store.records(ctx.as_of).await?;
+    let records = ctx.store.records(ctx.as_of, None).await?;
     Ok(Output::Sources(summaries(sources, &records)))
 }
 
@@ -89,7 +89,7 @@ async fn detail(ctx: &Context, source: Source) -> Result<Output> {
         .await?
         .into_iter()
         .partition(|c| c.source.id == source.id);
-    let records = ctx.store.records(ctx.as_of).await?;
+    let records = ctx.store.records(ctx.as_of, Some(&[source.id])).await?;
     let summary = summaries(vec![source], &records).remove(0);
     Ok(Output::Source(Box::new(SourceDetail {
         summary,
