@@ -10,4 +10,5 @@ mod reports;
 mod safety;
 mod sources;
 mod storage;
+mod stress;
 mod transfer;

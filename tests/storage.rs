@@ -314,3 +314,43 @@ fn a_database_from_the_first_release_upgrades_without_loss() {
     assert_eq!(summary["unchanged"], 1);
     assert_eq!(summary["new"], 0);
 }
+
+/// A migration that has landed is never edited: its checksum is pinned here.
+/// A new migration adds a line; an edited one fails this test.
+#[test]
+fn landed_migrations_are_never_edited() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let migrator = runtime
+        .block_on(sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations"
+        ))))
+        .unwrap();
+    let actual: Vec<(i64, String)> = migrator
+        .iter()
+        .map(|m| {
+            (
+                m.version,
+                m.checksum.iter().map(|b| format!("{b:02x}")).collect(),
+            )
+        })
+        .collect();
+    let pinned: &[(i64, &str)] = &[
+        (20261130000001, "718eda75a98b5b3767ea9ce099ce56e37e6d2c8c25c3601bd421dbb86ec2c35ba744bf04d7126ba82b03fed9f0acafbd"),
+        (20261130000002, "bdd0ad1a8de89de0c84a41fba0f7ea4526f51f004c6a888ab7ff71a1f5a99557e269eec8a08a7c6c9e76391701ab7458"),
+        (20261130000003, "b4daca48788fa6ced544e19871f5623bff2d95758a8d3220e1feeab3d027a64bd07b37c0c3765c5a788e8e7441786512"),
+        (20261130000004, "8ac43eeacf3912d44e747a91d8c7dbbac036d9b4895feb1a3e52e96344a005c54e89d487f9f254a5800e8321c044c43f"),
+        (20261130000005, "3cdd783048d717bc1f996fe2cee3f1ccd4881192dab40c480ec93ccba9498bbaf0b019ba191e7b335d2fc6170aa99022"),
+    ];
+    for (version, checksum) in pinned {
+        let found = actual.iter().find(|(v, _)| v == version);
+        assert_eq!(
+            found.map(|(_, c)| c.as_str()),
+            Some(*checksum),
+            "migration {version} was edited or removed: add a new migration instead"
+        );
+    }
+}
