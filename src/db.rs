@@ -238,7 +238,12 @@ impl Store {
         if exists {
             check_header(path)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+            // Directories we create are private (0700), like the file.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(parent).map_err(|source| Error::Io {
                 action: "cannot create the database directory",
                 path: parent.to_path_buf(),
                 source,
@@ -289,8 +294,7 @@ impl Store {
         // Up to date (the common case): no migrator round trips.
         let current = found == MIGRATOR.iter().map(|m| m.version).max();
         if mode == OpenMode::Migrate && !current {
-            MIGRATOR.run(&store.pool).await?;
-            store.fill_fingerprints().await?;
+            store.migrate().await?;
         }
         drop(lock);
         Ok(store)
@@ -363,6 +367,33 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(n == 0)
+    }
+
+    /// Applies pending migrations with foreign keys off (a migration that
+    /// rebuilds a table must not cascade deletes into its children; SQLite
+    /// ignores the pragma inside sqlx's migration transaction, so it is set
+    /// on the connection before), then requires every reference to hold.
+    async fn migrate(&self) -> Result<()> {
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&self.pool)
+            .await?;
+        let applied = MIGRATOR.run(&self.pool).await;
+        let broken: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&self.pool)
+                .await?;
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&self.pool)
+            .await?;
+        applied?;
+        if let Some((table,)) = broken.first() {
+            return Err(Error::Corrupt(format!(
+                "after migrating, rows of `{table}` point to missing rows ({} in all); \
+                 restore a backup and report this",
+                broken.len()
+            )));
+        }
+        self.fill_fingerprints().await
     }
 
     /// Computes the fingerprint of claims written before fingerprints existed.
