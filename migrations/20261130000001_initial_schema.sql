@@ -6,9 +6,12 @@
 -- its period (`due`) plus the period's `precision`, so "by September 2026" is
 -- due 2026-09-30 at month precision and overdue from 2026-10-01.
 
+-- Emptiness is checked with trim(x) <> '' rather than length(): length()
+-- stops at the first NUL, and text is stored exactly as given, NULs included.
+
 CREATE TABLE sources (
     id          INTEGER PRIMARY KEY,
-    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    name        TEXT NOT NULL CHECK (trim(name) <> ''),
     -- Lower-cased name: uniqueness is case-insensitive for Latin script,
     -- while Arabic (which has no case) compares exactly.
     name_key    TEXT NOT NULL UNIQUE,
@@ -22,7 +25,7 @@ CREATE TABLE sources (
 
 CREATE TABLE claims (
     id             INTEGER PRIMARY KEY,
-    text           TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    text           TEXT NOT NULL CHECK (trim(text) <> ''),
     speaker_id     INTEGER NOT NULL REFERENCES sources (id),
     reported_by_id INTEGER REFERENCES sources (id),
     quote          TEXT,
@@ -44,7 +47,7 @@ CREATE INDEX claims_status ON claims (status);
 
 CREATE TABLE claim_tags (
     claim_id INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
-    tag      TEXT NOT NULL CHECK (length(trim(tag)) > 0),
+    tag      TEXT NOT NULL CHECK (trim(tag) <> ''),
     PRIMARY KEY (claim_id, tag)
 );
 CREATE INDEX claim_tags_tag ON claim_tags (tag);

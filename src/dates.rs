@@ -524,3 +524,43 @@ mod tests {
         assert!(span_end("soon", from).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn precision() -> impl Strategy<Value = Precision> {
+        prop_oneof![
+            Just(Precision::Day),
+            Just(Precision::Month),
+            Just(Precision::Quarter),
+            Just(Precision::Year)
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(input in "\\PC{0,40}") {
+            let _ = parse(&input, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+            let _ = span_end(&input, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        }
+
+        #[test]
+        fn never_panics_on_date_like_input(input in "[-+0-9QqSsep ٠-٩أيلول]{0,16}") {
+            let _ = parse(&input, NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        }
+
+        /// What `display` shows parses back to the same period.
+        #[test]
+        fn display_parses_back(days in 0i64..200 * 366, precision in precision()) {
+            let day = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Duration::days(days);
+            let as_of = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+            let period = parse(&display(day, precision), as_of).unwrap();
+            prop_assert_eq!(period.precision, precision);
+            prop_assert!(period.start <= day && day <= period.end);
+            let again = parse(&display(period.end, precision), as_of).unwrap();
+            prop_assert_eq!(again, period);
+        }
+    }
+}

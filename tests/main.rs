@@ -6,6 +6,7 @@ mod claims;
 mod deadlines;
 mod demo;
 mod errors;
+mod hostile;
 mod reports;
 mod safety;
 mod sources;
