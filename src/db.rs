@@ -2000,6 +2000,75 @@ mod tests {
         assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
     }
 
+    fn import_claim(i: usize) -> ImportClaim {
+        ImportClaim {
+            external_id: None,
+            speaker: NewSource {
+                name: format!("speaker {}", i % 10),
+                kind: SourceKind::Other,
+                role: None,
+                affiliation: None,
+                url: None,
+                notes: None,
+            },
+            reported_by: None,
+            status: Status::Pending,
+            claim: NewClaim {
+                text: format!("claim {i} {}", "نص طويل ".repeat(40)),
+                speaker_id: 0,
+                reported_by_id: None,
+                quote: None,
+                lang: None,
+                url: None,
+                said_on: None,
+                kind: ClaimKind::Report,
+                tags: vec!["t".into()],
+                deadlines: vec![],
+            },
+            history: vec![],
+        }
+    }
+
+    /// A full disk (simulated with max_page_count): a clear error, nothing
+    /// half-written, and the database still opens and takes writes.
+    #[tokio::test]
+    async fn a_full_disk_writes_nothing_and_leaves_a_sound_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("claims.db");
+        let today = from_iso("2026-11-30").unwrap();
+        let store = Store::open(&path, OpenMode::Migrate).await.unwrap();
+        let few: Vec<ImportClaim> = (0..5).map(import_claim).collect();
+        store.import(&few, today, false, &|_| {}).await.unwrap();
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        sqlx::query(&format!("PRAGMA max_page_count = {}", pages + 3))
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let many: Vec<ImportClaim> = (5..3000).map(import_claim).collect();
+        let err = store
+            .import(&many, today, false, &|_| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::DiskFull), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "the disk is full (or the database reached its size limit); nothing was written"
+        );
+        assert_eq!(store.claim_count().await.unwrap(), 5);
+        store.close().await;
+        let store = Store::open(&path, OpenMode::Migrate).await.unwrap();
+        assert!(store.check().await.unwrap().is_empty());
+        store
+            .import(&many[..10], today, false, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(store.claim_count().await.unwrap(), 15);
+        store.close().await;
+    }
+
     #[tokio::test]
     async fn migrations_apply_once_on_a_new_file() {
         let dir = tempfile::tempdir().unwrap();

@@ -59,14 +59,41 @@ pub enum Error {
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
 
+    #[error("the disk is full (or the database reached its size limit); nothing was written")]
+    DiskFull,
+
+    #[error(
+        "the database is damaged ({0}); restore a backup (`claims check` lists what is wrong)"
+    )]
+    Damaged(String),
+
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
 
     #[error("database migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 
     #[error("database is inconsistent: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for Error {
+    /// SQLite's "full" and "corrupt" results get messages that say what to do.
+    fn from(e: sqlx::Error) -> Self {
+        let code = match &e {
+            sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i32>().ok()),
+            _ => None,
+        };
+        // Extended result codes keep the primary code in the low byte.
+        match code.map(|c| c & 0xff) {
+            Some(13) => Error::DiskFull,
+            Some(11) | Some(26) => Error::Damaged(match &e {
+                sqlx::Error::Database(db) => db.message().to_string(),
+                other => other.to_string(),
+            }),
+            _ => Error::Database(e),
+        }
+    }
 }
 
 impl Error {
