@@ -293,8 +293,13 @@ impl Store {
             .await?;
         // Up to date (the common case): no migrator round trips.
         let current = found == MIGRATOR.iter().map(|m| m.version).max();
-        if mode == OpenMode::Migrate && !current {
-            store.migrate().await?;
+        if mode == OpenMode::Migrate {
+            if !current {
+                store.migrate().await?;
+            }
+            // Also when current: a process killed between the last migration
+            // and this backfill leaves it to the next open (an index lookup).
+            store.fill_fingerprints().await?;
         }
         drop(lock);
         Ok(store)
@@ -393,7 +398,7 @@ impl Store {
                 broken.len()
             )));
         }
-        self.fill_fingerprints().await
+        Ok(())
     }
 
     /// Computes the fingerprint of claims written before fingerprints existed.

@@ -132,3 +132,93 @@ fn kill_9_during_an_import_leaves_all_or_nothing() {
         "{rounds} kills (import takes {whole} ms): {complete} imports complete, {absent} absent"
     );
 }
+
+/// A database of the first schema with many claims, so that upgrading it
+/// (backfills, new indexes) takes a while.
+fn first_schema_database(claims: usize) -> Db {
+    use sqlx::{Connection, SqliteConnection};
+    let db = Db::new();
+    let first = tempfile::tempdir().unwrap();
+    let name = "20261130000001_initial_schema.sql";
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(name),
+        first.path().join(name),
+    )
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", db.path.display());
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(first.path()).await.unwrap().run(&mut conn).await.unwrap();
+        sqlx::query("INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر', 'مصدر', 'anonymous', 'x')")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        sqlx::query(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {claims}) \
+             INSERT INTO claims (id, text, speaker_id, kind, status, created_at, updated_at) \
+             SELECT i, 'claim ' || i, 1, 'promise', CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'pending' END, 'x', 'x' FROM n"
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        for statement in [
+            "INSERT INTO deadlines (claim_id, due, precision) SELECT id, '2026-09-30', 'month' FROM claims",
+            "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) SELECT id, 'created', '2026-01-01', 'pending', 'x' FROM claims",
+            "INSERT INTO status_history (claim_id, event, at, from_status, to_status, recorded_at) SELECT id, 'status', '2026-02-01', 'pending', 'failed', 'x' FROM claims WHERE status = 'failed'",
+        ] {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    });
+    db
+}
+
+#[test]
+fn kill_9_during_a_migration_loses_nothing() {
+    let claims = if full() { 20_000 } else { 5_000 };
+    let original = first_schema_database(claims);
+    let started = std::time::Instant::now();
+    let probe = Db::new();
+    std::fs::copy(&original.path, &probe.path).unwrap();
+    probe.ok(&["init"]);
+    let whole = started.elapsed().as_millis() as u64;
+    let rounds = if full() { 100 } else { 20 };
+    let mut seed: u64 = 7;
+    for round in 0..rounds {
+        let db = Db::new();
+        std::fs::copy(&original.path, &db.path).unwrap();
+        let mut child = Process::new(assert_cmd::cargo::cargo_bin("claims"))
+            .arg("--db")
+            .arg(&db.path)
+            .arg("init")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        std::thread::sleep(Duration::from_millis((seed >> 33) % (whole + 1)));
+        let _ = child.kill();
+        let _ = child.wait();
+        // The next open finishes the upgrade; nothing is lost.
+        assert!(
+            db.ok(&["check"])
+                .starts_with(&format!("ok: {claims} claims")),
+            "round {round}"
+        );
+        let report = db.json(&["report", "--limit", "1"]);
+        assert_eq!(report["counts"]["failed"], claims / 3, "round {round}");
+        assert_eq!(
+            report["counts"]["overdue"],
+            claims - claims / 3,
+            "round {round}"
+        );
+    }
+}
