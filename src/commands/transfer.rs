@@ -4,7 +4,6 @@
 //! writes anything; the write is one transaction. Export streams: it reads
 //! claims a page at a time, so memory does not grow with the database.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +16,7 @@ use crate::cli::{Format, InputFormat};
 use crate::db::{ClaimFilter, ImportClaim};
 use crate::error::{Error, Result};
 use crate::exchange::{self, Record};
-use crate::model::{Source, Status};
+use crate::model::Status;
 
 /// Claims read per page when exporting.
 const PAGE: i64 = 1000;
@@ -353,16 +352,20 @@ pub async fn export(
     if let Some(key) = args.source {
         filter.source_id = Some(resolve_source(&ctx.store, "--source", key).await?.id);
     }
-    let sources: HashMap<i64, Source> = ctx
-        .store
-        .sources()
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
     let mut writer = ExportWriter::new(format, out)?;
     let mut after = 0;
     loop {
+        // Records straight from SQL for the record formats; whole claims
+        // for the calendar and ClaimReview.
+        if matches!(format, Format::Json | Format::Jsonl | Format::Csv) {
+            let page = ctx.store.export_page(&filter, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id.unwrap_or(after);
+            for record in &page {
+                writer.record(record)?;
+            }
+            continue;
+        }
         let page = ctx
             .store
             .claims_page(&filter, after, PAGE, ctx.as_of)
@@ -370,7 +373,7 @@ pub async fn export(
         let Some(last) = page.last() else { break };
         after = last.id;
         for claim in &page {
-            writer.claim(claim, &sources)?;
+            writer.claim(claim)?;
         }
     }
     writer.finish()
@@ -412,10 +415,9 @@ impl<'a> ExportWriter<'a> {
         self.write(&bytes)
     }
 
-    fn claim(&mut self, claim: &crate::model::Claim, sources: &HashMap<i64, Source>) -> Result<()> {
+    fn record(&mut self, record: &Record) -> Result<()> {
         match self.format {
             Format::Json | Format::Jsonl => {
-                let record = Record::from_claim(claim, sources, claim.external_id.clone());
                 let text = if self.format == Format::Json {
                     serde_json::to_string_pretty(&record)
                 } else {
@@ -435,13 +437,19 @@ impl<'a> ExportWriter<'a> {
                 }
             }
             Format::Csv => {
-                let record = Record::from_claim(claim, sources, claim.external_id.clone());
-                let row: Vec<String> = exchange::csv_row(&record)
+                let row: Vec<String> = exchange::csv_row(record)
                     .iter()
                     .map(|cell| exchange::neutralise_cell(cell))
                     .collect();
                 self.csv_row(&row)?;
             }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn claim(&mut self, claim: &crate::model::Claim) -> Result<()> {
+        match self.format {
             Format::Ics => self.write(calendar::events(claim, None).as_bytes())?,
             Format::Claimreview => {
                 if let Some(review) = claimreview::review(claim) {
@@ -453,7 +461,7 @@ impl<'a> ExportWriter<'a> {
                     self.write(text.as_bytes())?;
                 }
             }
-            Format::Table | Format::Markdown => {}
+            _ => {}
         }
         Ok(())
     }
