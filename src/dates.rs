@@ -370,22 +370,16 @@ const MONTH_WORDS: &[(&str, u32)] = &[
     ("دجنبر", 12),
 ];
 
-/// Lower-cases Latin letters, turns Arabic-Indic digits into ASCII, and folds
-/// the Arabic spellings that vary between writers (hamza forms, diacritics,
-/// tatweel, final ta marbuta and alif maqsura) so that month names match
-/// however they are written.
+/// The search folding (hamza forms, diacritics, tatweel, ta marbuta, alif
+/// maqsura, Arabic-Indic digits, case) plus what only dates need: direction
+/// marks dropped and the Arabic comma read as a comma.
 fn fold(input: &str) -> String {
-    input
+    crate::normalize::fold(input)
         .chars()
         .filter_map(|c| match c {
-            '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
-            '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
-            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-            'ة' => Some('ه'),
-            'ى' => Some('ي'),
-            '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{200E}' | '\u{200F}' => None,
+            '\u{200E}' | '\u{200F}' => None,
             '\u{060C}' => Some(','),
-            _ => Some(c.to_ascii_lowercase()),
+            _ => Some(c),
         })
         .collect()
 }

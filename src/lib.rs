@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod exchange;
 pub mod model;
+pub mod normalize;
 pub mod output;
 
 use std::io::Write;
