@@ -268,34 +268,12 @@ fn a_closed_pipe_is_not_an_error() {
 /// upgrades, and keeps every row; its claims are recognised on import.
 #[test]
 fn a_database_from_the_first_release_upgrades_without_loss() {
-    let db = Db::new();
-    let first = tempfile::tempdir().unwrap();
-    let name = "20261130000001_initial_schema.sql";
-    std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("migrations")
-            .join(name),
-        first.path().join(name),
-    )
-    .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let url = format!("sqlite://{}?mode=rwc", db.path.display());
-        let mut conn = SqliteConnection::connect(&url).await.unwrap();
-        sqlx::migrate::Migrator::new(first.path()).await.unwrap().run(&mut conn).await.unwrap();
-        for statement in [
-            "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر حكومي عراقي', 'مصدر حكومي عراقي', 'anonymous', '2026-01-01T00:00:00Z')",
-            "INSERT INTO claims (id, text, speaker_id, quote, lang, said_on, kind, status, created_at, updated_at) VALUES (1, 'Phase two in September 2026', 1, 'في أيلول 2026', 'ar', '2025-01-13', 'promise', 'pending', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
-            "INSERT INTO deadlines (claim_id, due, precision, label) VALUES (1, '2026-09-30', 'month', 'phase 2')",
-            "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) VALUES (1, 'created', '2026-01-01', 'pending', '2026-01-01T00:00:00Z')",
-        ] {
-            sqlx::query(statement).execute(&mut conn).await.unwrap();
-        }
-        conn.close().await.unwrap();
-    });
+    let db = crate::common::first_schema_database(&[
+        "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر حكومي عراقي', 'مصدر حكومي عراقي', 'anonymous', '2026-01-01T00:00:00Z')",
+        "INSERT INTO claims (id, text, speaker_id, quote, lang, said_on, kind, status, created_at, updated_at) VALUES (1, 'Phase two in September 2026', 1, 'في أيلول 2026', 'ar', '2025-01-13', 'promise', 'pending', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        "INSERT INTO deadlines (claim_id, due, precision, label) VALUES (1, '2026-09-30', 'month', 'phase 2')",
+        "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) VALUES (1, 'created', '2026-01-01', 'pending', '2026-01-01T00:00:00Z')",
+    ]);
     let claim = db.json(&["show", "1"]);
     assert_eq!(claim["text"], "Phase two in September 2026");
     assert_eq!(claim["quote"], "في أيلول 2026");

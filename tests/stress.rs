@@ -136,47 +136,18 @@ fn kill_9_during_an_import_leaves_all_or_nothing() {
 /// A database of the first schema with many claims, so that upgrading it
 /// (backfills, new indexes) takes a while.
 fn first_schema_database(claims: usize) -> Db {
-    use sqlx::{Connection, SqliteConnection};
-    let db = Db::new();
-    let first = tempfile::tempdir().unwrap();
-    let name = "20261130000001_initial_schema.sql";
-    std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("migrations")
-            .join(name),
-        first.path().join(name),
-    )
-    .unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let url = format!("sqlite://{}?mode=rwc", db.path.display());
-        let mut conn = SqliteConnection::connect(&url).await.unwrap();
-        sqlx::migrate::Migrator::new(first.path()).await.unwrap().run(&mut conn).await.unwrap();
-        sqlx::query("INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر', 'مصدر', 'anonymous', 'x')")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        sqlx::query(&format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {claims}) \
-             INSERT INTO claims (id, text, speaker_id, kind, status, created_at, updated_at) \
-             SELECT i, 'claim ' || i, 1, 'promise', CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'pending' END, 'x', 'x' FROM n"
-        ))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        for statement in [
-            "INSERT INTO deadlines (claim_id, due, precision) SELECT id, '2026-09-30', 'month' FROM claims",
-            "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) SELECT id, 'created', '2026-01-01', 'pending', 'x' FROM claims",
-            "INSERT INTO status_history (claim_id, event, at, from_status, to_status, recorded_at) SELECT id, 'status', '2026-02-01', 'pending', 'failed', 'x' FROM claims WHERE status = 'failed'",
-        ] {
-            sqlx::query(statement).execute(&mut conn).await.unwrap();
-        }
-        conn.close().await.unwrap();
-    });
-    db
+    let insert_claims = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {claims}) \
+         INSERT INTO claims (id, text, speaker_id, kind, status, created_at, updated_at) \
+         SELECT i, 'claim ' || i, 1, 'promise', CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'pending' END, 'x', 'x' FROM n"
+    );
+    crate::common::first_schema_database(&[
+        "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر', 'مصدر', 'anonymous', 'x')",
+        &insert_claims,
+        "INSERT INTO deadlines (claim_id, due, precision) SELECT id, '2026-09-30', 'month' FROM claims",
+        "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) SELECT id, 'created', '2026-01-01', 'pending', 'x' FROM claims",
+        "INSERT INTO status_history (claim_id, event, at, from_status, to_status, recorded_at) SELECT id, 'status', '2026-02-01', 'pending', 'failed', 'x' FROM claims WHERE status = 'failed'",
+    ])
 }
 
 #[test]

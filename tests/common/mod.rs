@@ -109,3 +109,33 @@ pub fn ids(value: &Value) -> Vec<i64> {
         .map(|c| c["id"].as_i64().unwrap())
         .collect()
 }
+
+/// A database of the first schema (migration 1 only, as the first release
+/// wrote it), filled by `statements`.
+pub fn first_schema_database(statements: &[&str]) -> Db {
+    use sqlx::{Connection, SqliteConnection};
+    let db = Db::new();
+    let first = tempfile::tempdir().unwrap();
+    let name = "20261130000001_initial_schema.sql";
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    std::fs::copy(migrations.join(name), first.path().join(name)).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let url = format!("sqlite://{}?mode=rwc", db.path.display());
+        let mut conn = SqliteConnection::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(first.path())
+            .await
+            .unwrap()
+            .run(&mut conn)
+            .await
+            .unwrap();
+        for statement in statements {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    });
+    db
+}
