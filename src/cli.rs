@@ -158,6 +158,14 @@ pub enum Command {
     },
     /// List claims, ordered by next open deadline
     List(ListArgs),
+    /// Search claims (text, quote, speaker and outlet names) in Arabic or English, best match first
+    Search {
+        /// Words, "a phrase", prefix* — FTS5 syntax; Arabic matches with or without harakat and hamza
+        query: String,
+        /// At most this many claims
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+    },
     /// Pending claims with a deadline coming up
     Upcoming {
         /// How far ahead to look: 30d, 2w, 3m, 1y

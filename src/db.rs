@@ -298,8 +298,9 @@ impl Store {
                 store.migrate().await?;
             }
             // Also when current: a process killed between the last migration
-            // and this backfill leaves it to the next open (an index lookup).
+            // and these backfills leaves them to the next open (cheap checks).
             store.fill_fingerprints().await?;
+            store.fill_search().await?;
         }
         drop(lock);
         Ok(store)
@@ -399,6 +400,49 @@ impl Store {
             )));
         }
         Ok(())
+    }
+
+    /// Writes the search rows of claims stored before search existed.
+    async fn fill_search(&self) -> Result<()> {
+        let pending: Option<i64> =
+            sqlx::query_scalar("SELECT pending FROM search_backfill LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        if pending.is_none() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+        for id in ids {
+            index_claim(&mut tx, id).await?;
+        }
+        sqlx::query("DELETE FROM search_backfill")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims matching an FTS5 query over the folded text, best first (bm25).
+    pub async fn search_ids(&self, query: &str, limit: Option<u32>) -> Result<Vec<i64>> {
+        sqlx::query_scalar(
+            "SELECT rowid FROM claim_search WHERE claim_search MATCH $1 ORDER BY rank LIMIT $2",
+        )
+        .bind(fts_query(query))
+        .bind(limit.map_or(-1, i64::from))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| match &e {
+            // SQLITE_ERROR from MATCH: the query's syntax.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("1") => Error::invalid(
+                "search query",
+                query,
+                format!("{} (FTS5 query syntax)", db.message()),
+            ),
+            _ => e.into(),
+        })
     }
 
     /// Computes the fingerprint of claims written before fingerprints existed.
@@ -598,6 +642,16 @@ impl Store {
                 key: format!("with id {id}"),
                 hint: String::new(),
             });
+        }
+        // Source names are searchable: their claims' rows change with them.
+        let claims: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for claim in claims {
+            index_claim(&mut tx, claim).await?;
         }
         tx.commit().await?;
         self.source(id).await
@@ -815,6 +869,7 @@ impl Store {
             let mut claims = Vec::with_capacity(chunk.len() * 15);
             let mut deadlines = Vec::new();
             let mut tags = Vec::new();
+            let mut search = Vec::new();
             let mut history = Vec::new();
             for k in chunk {
                 let r = k.record;
@@ -859,6 +914,15 @@ impl Store {
                 for tag in &c.tags {
                     tags.extend([Value::Int(claim_id), Value::Text(tag)]);
                 }
+                search.extend([
+                    Value::Int(claim_id),
+                    Value::Owned(search_body(&[
+                        Some(&c.text),
+                        c.quote.as_deref(),
+                        Some(&r.speaker.name),
+                        r.reported_by.as_ref().map(|o| o.name.as_str()),
+                    ])),
+                ]);
                 if r.history.is_empty() {
                     let row = |event, from: Option<Status>, to: Status, note| {
                         [
@@ -914,6 +978,13 @@ impl Store {
             )
             .await?;
             insert_many(&mut tx, "INSERT INTO claim_tags (claim_id, tag)", 2, &tags).await?;
+            insert_many(
+                &mut tx,
+                "INSERT INTO claim_search (rowid, body)",
+                2,
+                &search,
+            )
+            .await?;
             insert_many(
                 &mut tx,
                 "INSERT INTO status_history (claim_id, event, at, from_status, to_status, note, \
@@ -1063,6 +1134,7 @@ impl Store {
                 .await?;
         }
         insert_tags(&mut tx, id, add_tags).await?;
+        index_claim(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1135,10 +1207,14 @@ impl Store {
             s.push(" AND c.status = 'pending' AND c.next_due IS NULL", []);
         }
         if let Some(search) = &filter.search {
-            let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+            // The words as one phrase, however they are punctuated.
+            let phrase = format!(
+                "\"{}\"",
+                crate::normalize::fold(search).replace('"', "\"\"")
+            );
             s.push(
-                " AND (LOWER(c.text) LIKE {} ESCAPE '\\' OR LOWER(c.quote) LIKE {} ESCAPE '\\')",
-                [text(pattern.clone()), text(pattern)],
+                " AND c.id IN (SELECT rowid FROM claim_search WHERE claim_search MATCH {})",
+                [text(phrase)],
             );
         }
         if let Some(after) = filter.after_id {
@@ -1520,6 +1596,69 @@ impl<'a> History<'a> {
     }
 }
 
+/// The FTS5 query for what a user typed, folded. Plain words (no quotes,
+/// `*`, parentheses or operators) are matched each as a word, whatever the
+/// punctuation between them ("al-Asad"); anything else is FTS5 syntax.
+fn fts_query(query: &str) -> String {
+    let folded = crate::normalize::fold(query);
+    let operators = folded.contains(['"', '*', '(', ')', '^', ':'])
+        || folded
+            .split_whitespace()
+            .any(|w| matches!(w, "and" | "or" | "not" | "near"));
+    if operators {
+        // Operators are upper case in FTS5; folding lowered them.
+        return folded
+            .split(' ')
+            .map(|w| match w {
+                "and" | "or" | "not" | "near" => w.to_uppercase(),
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The searchable text of a claim, folded: text, quote, speaker, outlet.
+pub fn search_body(parts: &[Option<&str>]) -> String {
+    let joined: Vec<&str> = parts.iter().flatten().copied().collect();
+    crate::normalize::fold(&joined.join("\n"))
+}
+
+/// Rewrites one claim's search row from what is stored.
+async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
+    let row: Option<(String, Option<String>, String, Option<String>)> = sqlx::query_as(
+        "SELECT c.text, c.quote, s.name, r.name FROM claims c JOIN sources s ON s.id = c.speaker_id \
+         LEFT JOIN sources r ON r.id = c.reported_by_id WHERE c.id = $1",
+    )
+    .bind(claim_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM claim_search WHERE rowid = $1")
+        .bind(claim_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some((text, quote, speaker, outlet)) = row {
+        let body = search_body(&[
+            Some(&text),
+            quote.as_deref(),
+            Some(&speaker),
+            outlet.as_deref(),
+        ]);
+        sqlx::query("INSERT INTO claim_search (rowid, body) VALUES ($1, $2)")
+            .bind(claim_id)
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Recomputes the derived open-deadline data of one claim: which deadlines
 /// are open (unmet, claim pending) and the claim's next open due date.
 /// Every write that changes a status or a deadline calls it.
@@ -1611,6 +1750,7 @@ async fn insert_claim_in(
         insert_deadline_in(tx, id, deadline).await?;
     }
     refresh_open(tx, id).await?;
+    index_claim(tx, id).await?;
     let created = History::new("created", today, None, Status::Pending);
     append_history(tx, id, &created).await?;
     Ok(id)
@@ -1945,17 +2085,6 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -2065,11 +2194,6 @@ mod tests {
     fn names_are_unique_ignoring_latin_case_only() {
         assert_eq!(name_key("  Shafaq News "), "shafaq news");
         assert_eq!(name_key("مصدر أمني عراقي"), "مصدر أمني عراقي");
-    }
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
     }
 
     fn import_claim(i: usize) -> ImportClaim {

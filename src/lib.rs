@@ -87,7 +87,9 @@ fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
     use Format::*;
     let (default, allowed): (Format, &[Format]) = match command {
         Command::Export { .. } => (Json, &[Json, Jsonl, Csv, Ics, Claimreview]),
-        Command::List(_) | Command::Overdue { .. } => (Table, &[Table, Json, Jsonl, Csv, Markdown]),
+        Command::List(_) | Command::Search { .. } | Command::Overdue { .. } => {
+            (Table, &[Table, Json, Jsonl, Csv, Markdown])
+        }
         Command::Upcoming { .. } => (Table, &[Table, Json, Jsonl, Csv, Markdown, Ics]),
         Command::Report { .. } | Command::Demo { .. } => (Table, &[Table, Json, Csv, Markdown]),
         _ => (Table, &[Table, Json]),
@@ -163,6 +165,7 @@ async fn dispatch(
         }
         Command::Reopen { id, note } => claims::reopen(ctx, *id, note.as_deref()).await,
         Command::List(args) => claims::list(ctx, args).await,
+        Command::Search { query, limit } => claims::search(ctx, query, *limit).await,
         Command::Upcoming { within, limit } => reports::upcoming(ctx, within, *limit).await,
         Command::Overdue { limit } => reports::overdue(ctx, *limit).await,
         Command::Report {

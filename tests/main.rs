@@ -9,6 +9,7 @@ mod errors;
 mod hostile;
 mod reports;
 mod safety;
+mod search;
 mod sources;
 mod storage;
 mod stress;

@@ -327,6 +327,7 @@ fn landed_migrations_are_never_edited() {
         (20261130000003, "b4daca48788fa6ced544e19871f5623bff2d95758a8d3220e1feeab3d027a64bd07b37c0c3765c5a788e8e7441786512"),
         (20261130000004, "8ac43eeacf3912d44e747a91d8c7dbbac036d9b4895feb1a3e52e96344a005c54e89d487f9f254a5800e8321c044c43f"),
         (20261130000005, "3cdd783048d717bc1f996fe2cee3f1ccd4881192dab40c480ec93ccba9498bbaf0b019ba191e7b335d2fc6170aa99022"),
+        (20261130000006, "6d8f41428806d9d96114ee0cb2eed3726fc05c2e7e075c4dc7a2adf533cc6c6d965b2da1b695c7527d8b563273eaca47"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

@@ -203,3 +203,17 @@ pub async fn list(ctx: &Context, args: &ListArgs) -> Result<Output> {
         window: None,
     })
 }
+
+/// `search`: best match first (bm25 over the folded text).
+pub async fn search(ctx: &Context, query: &str, limit: u32) -> Result<Output> {
+    required_text("search query", query)?;
+    let ids = ctx.store.search_ids(query, Some(limit)).await?;
+    let mut claims = ctx.store.claims_by_ids(&ids, ctx.as_of).await?;
+    let rank: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    claims.sort_by_key(|c| rank[&c.id]);
+    Ok(Output::Claims {
+        claims,
+        window: None,
+    })
+}

@@ -1,0 +1,94 @@
+//! `claims search` and `list --search`: one engine, Arabic folded.
+
+use crate::common::{ids, one_error_line, Db};
+
+#[test]
+fn arabic_and_english_match_however_they_are_written() {
+    let db = Db::demo();
+    db.ok(&[
+        "add",
+        "كَتَبَ الوزيرُ رسالةً إلى البرلمان",
+        "--source",
+        "Shafaq News",
+    ]);
+    let cases: &[(&str, &[i64])] = &[
+        ("عين الاسد", &[1]),
+        ("عين الأسد", &[1]),
+        ("كتب", &[9]),
+        ("الى البرلمان", &[9]),
+        ("\"civil\" partnership", &[3]),
+        ("withdr*", &[1, 3, 6, 7, 8]),
+        ("coalition NOT withdrawal", &[4, 5]),
+    ];
+    for (query, expected) in cases {
+        let mut found = ids(&db.json(&["search", query]));
+        if query.starts_with("withdr") || query.contains("NOT") {
+            found.sort();
+            let mut expected = expected.to_vec();
+            expected.sort();
+            assert_eq!(found, expected, "{query}");
+        } else {
+            assert_eq!(found, expected.to_vec(), "{query}");
+        }
+    }
+    let found = ids(&db.json(&["search", "ain al-asad"]));
+    assert!(found.contains(&1) && found.contains(&6), "{found:?}");
+    // Speaker and outlet names are searchable, in either script.
+    let mut by_speaker = ids(&db.json(&["search", "مصدر امني"]));
+    by_speaker.sort();
+    assert_eq!(by_speaker, vec![1, 2]);
+    assert_eq!(
+        db.json(&["search", "shafaq", "--limit", "3"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        ids(&db.json(&["list", "--search", "قاعدة عين الأسد"])),
+        vec![1]
+    );
+}
+
+#[test]
+fn a_bad_query_says_so() {
+    let db = Db::demo();
+    let before = db.bytes();
+    let (code, err) = db.fails(&["search", "\"civil partnership"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        "error: invalid search query `\"civil partnership`: unterminated string (FTS5 query syntax)"
+    );
+    assert_eq!(db.bytes(), before);
+}
+
+#[test]
+fn the_index_follows_edits_renames_and_removals() {
+    let db = Db::demo();
+    let sorted = |query: &str| {
+        let mut found = ids(&db.json(&["search", query]));
+        found.sort();
+        found
+    };
+    assert_eq!(sorted("kuwait"), vec![6, 7]);
+    db.ok(&["edit", "2", "--text", "The convoy is heading for Kuwait"]);
+    assert_eq!(sorted("kuwait"), vec![2, 6, 7]);
+    assert_eq!(sorted("syrian"), vec![8]);
+    db.ok(&["source", "edit", "Shafaq News", "--name", "شفق نيوز"]);
+    assert_eq!(db.json(&["search", "شفق"]).as_array().unwrap().len(), 8);
+    assert_eq!(db.json(&["search", "shafaq"]).as_array().unwrap().len(), 0);
+    db.ok(&["remove", "2", "--yes"]);
+    assert_eq!(sorted("kuwait"), vec![6, 7]);
+}
+
+#[test]
+fn an_older_database_gets_its_index_built() {
+    let db = crate::common::first_schema_database(&[
+        "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر', 'مصدر', 'anonymous', 'x')",
+        "INSERT INTO claims (id, text, speaker_id, quote, kind, status, created_at, updated_at) VALUES (1, 'Withdrawal from Ain al-Asad', 1, 'الانسحاب من قاعدة عين الأسد', 'promise', 'pending', 'x', 'x')",
+        "INSERT INTO status_history (claim_id, event, at, to_status, recorded_at) VALUES (1, 'created', '2026-01-01', 'pending', 'x')",
+    ]);
+    assert_eq!(ids(&db.json(&["search", "عين الاسد"])), vec![1]);
+    assert_eq!(ids(&db.json(&["search", "ain"])), vec![1]);
+}
