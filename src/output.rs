@@ -57,6 +57,8 @@ enum Color {
     Yellow = 33,
     Dim = 2,
     Bold = 1,
+    /// Reverse video: marks search matches in any colour scheme.
+    Highlight = 7,
 }
 
 /// Renders a command's result in the chosen format, ending with a newline.
@@ -73,7 +75,7 @@ pub fn render(output: &Output, format: Format, as_of: NaiveDate, style: Style) -
         (Format::Markdown, Output::Claims { claims, .. }) => claims_markdown(claims, as_of),
         (Format::Markdown, Output::Report(report)) => report_markdown(report),
         (Format::Markdown, Output::Demo { report, .. }) => report_markdown(report),
-        (Format::Ics, Output::Claims { claims, window }) => {
+        (Format::Ics, Output::Claims { claims, window, .. }) => {
             crate::calendar::calendar(claims, *window)
         }
         _ => {
@@ -303,7 +305,9 @@ fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
             due_text(deadline),
             claim_detail(claim, as_of, style)
         ),
-        Output::Claims { claims, .. } => claims_table(claims, as_of, style),
+        Output::Claims {
+            claims, highlight, ..
+        } => claims_table(claims, as_of, style, highlight),
         Output::Import(summary) => import_text(summary),
         Output::Backup { path, bytes } => format!("backed up to {path} ({bytes} bytes)\n"),
         Output::Checked { claims } => format!("ok: {claims} claims, no problems found\n"),
@@ -360,7 +364,9 @@ fn migrations_table(path: &str, migrations: &[MigrationState]) -> String {
     format!("database: {path}\n{}", table.render(Style { color: false }))
 }
 
-fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style) -> String {
+/// Claims as a table; words starting with a `highlight` term (folded) are
+/// marked in the claim text when colour is on.
+fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[String]) -> String {
     if claims.is_empty() {
         return "no claims\n".to_string();
     }
@@ -372,10 +378,42 @@ fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style) -> String {
             Cell::plain(claim.next_deadline().map_or("-".into(), due_text)),
             when_cell(claim, as_of),
             Cell::plain(truncate(&claim.source.name, 30)),
-            Cell::plain(truncate(&claim.text, TEXT_WIDTH)),
+            text_cell(truncate(&claim.text, TEXT_WIDTH), style, highlight),
         ]);
     }
     table.render(style)
+}
+
+fn text_cell(text: String, style: Style, highlight: &[String]) -> Cell {
+    if !style.color || highlight.is_empty() {
+        return Cell::plain(text);
+    }
+    let mut painted = String::with_capacity(text.len() + 16);
+    let mut word = String::new();
+    let flush = |word: &mut String, painted: &mut String| {
+        let folded = crate::normalize::fold(word);
+        if !word.is_empty() && highlight.iter().any(|t| folded.starts_with(t.as_str())) {
+            painted.push_str(&style.paint(word, Some(Color::Highlight)));
+        } else {
+            painted.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        // Arabic harakat are marks inside a word, not breaks between words.
+        if c.is_alphanumeric() || ('\u{0610}'..='\u{06ED}').contains(&c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut painted);
+            painted.push(c);
+        }
+    }
+    flush(&mut word, &mut painted);
+    Cell {
+        text,
+        color: None,
+        painted: Some(painted),
+    }
 }
 
 /// How far the next open deadline is: "overdue 61 days", "in 12 days".
@@ -404,6 +442,7 @@ fn status_cell(claim: &Claim) -> Cell {
     Cell {
         text: claim.status.to_string(),
         color,
+        painted: None,
     }
 }
 
@@ -592,11 +631,11 @@ fn source_detail(detail: &SourceDetail, as_of: NaiveDate, style: Style) -> Strin
     }
     if !detail.claims_made.is_empty() {
         let _ = writeln!(out, "\nclaims made");
-        out.push_str(&claims_table(&detail.claims_made, as_of, style));
+        out.push_str(&claims_table(&detail.claims_made, as_of, style, &[]));
     }
     if !detail.claims_reported.is_empty() {
         let _ = writeln!(out, "\nclaims reported");
-        out.push_str(&claims_table(&detail.claims_reported, as_of, style));
+        out.push_str(&claims_table(&detail.claims_reported, as_of, style, &[]));
     }
     out
 }
@@ -631,6 +670,7 @@ fn report_text(report: &Report, style: Style) -> String {
             Cell {
                 text: name.into(),
                 color,
+                painted: None,
             },
             Cell::plain(n.to_string()),
         ]);
@@ -651,7 +691,7 @@ fn report_text(report: &Report, style: Style) -> String {
             of(report.overdue.len(), report.counts.overdue)
         ),
     );
-    out.push_str(&claims_table(&report.overdue, report.as_of, style));
+    out.push_str(&claims_table(&report.overdue, report.as_of, style, &[]));
     heading(
         &mut out,
         format!(
@@ -660,7 +700,7 @@ fn report_text(report: &Report, style: Style) -> String {
             of(report.upcoming.len(), report.upcoming_count)
         ),
     );
-    out.push_str(&claims_table(&report.upcoming, report.as_of, style));
+    out.push_str(&claims_table(&report.upcoming, report.as_of, style, &[]));
     heading(
         &mut out,
         format!(
@@ -668,7 +708,7 @@ fn report_text(report: &Report, style: Style) -> String {
             report.no_deadline.len()
         ),
     );
-    out.push_str(&claims_table(&report.no_deadline, report.as_of, style));
+    out.push_str(&claims_table(&report.no_deadline, report.as_of, style, &[]));
     heading(&mut out, "Sources".to_string());
     out.push_str(&sources_table(&report.sources, style));
     out
@@ -728,6 +768,8 @@ fn truncate(text: &str, width: usize) -> String {
 struct Cell {
     text: String,
     color: Option<Color>,
+    /// Already coloured text, used instead of `text` when colour is on.
+    painted: Option<String>,
 }
 
 impl Cell {
@@ -735,6 +777,7 @@ impl Cell {
         Cell {
             text: text.into(),
             color: None,
+            painted: None,
         }
     }
 
@@ -742,6 +785,7 @@ impl Cell {
         Cell {
             text: text.into(),
             color: Some(color),
+            painted: None,
         }
     }
 }
@@ -797,7 +841,10 @@ impl Table {
                 }
                 let pad = widths[i] - cell.text.width();
                 let last = Some(&i) == shown.last();
-                let painted = style.paint(&cell.text, cell.color);
+                let painted = match (&cell.painted, style.color) {
+                    (Some(painted), true) => painted.clone(),
+                    _ => style.paint(&cell.text, cell.color),
+                };
                 if self.right.contains(&i) {
                     line.push_str(&" ".repeat(pad));
                     line.push_str(&painted);

@@ -92,3 +92,22 @@ fn an_older_database_gets_its_index_built() {
     assert_eq!(ids(&db.json(&["search", "عين الاسد"])), vec![1]);
     assert_eq!(ids(&db.json(&["search", "ain"])), vec![1]);
 }
+
+#[test]
+fn matching_words_are_highlighted_in_table_output() {
+    let db = Db::demo();
+    db.ok(&["add", "كَتَبَ الوزيرُ رسالةً", "--source", "1"]);
+    let out = db.ok(&["--color", "always", "search", "withdrawal convoy"]);
+    assert!(
+        out.contains("the US \x1b[7mwithdrawal\x1b[0m has begun: a \x1b[7mconvoy\x1b[0m"),
+        "{out}"
+    );
+    let out = db.ok(&["--color", "always", "search", "كتب"]);
+    assert!(out.contains("\x1b[7mكَتَبَ\x1b[0m الوزيرُ"), "{out}");
+    // Without colour the text is left exactly as stored.
+    let plain = db.ok(&["search", "كتب"]);
+    assert!(
+        plain.contains("كَتَبَ الوزيرُ رسالةً") && !plain.contains('\x1b'),
+        "{plain}"
+    );
+}

@@ -201,6 +201,7 @@ pub async fn list(ctx: &Context, args: &ListArgs) -> Result<Output> {
     Ok(Output::Claims {
         claims: ctx.store.claims(&filter, ctx.as_of).await?,
         window: None,
+        highlight: Vec::new(),
     })
 }
 
@@ -212,8 +213,14 @@ pub async fn search(ctx: &Context, query: &str, limit: u32) -> Result<Output> {
     let rank: std::collections::HashMap<i64, usize> =
         ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     claims.sort_by_key(|c| rank[&c.id]);
+    let highlight = crate::normalize::fold(query)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "and" | "or" | "not" | "near"))
+        .map(str::to_string)
+        .collect();
     Ok(Output::Claims {
         claims,
         window: None,
+        highlight,
     })
 }

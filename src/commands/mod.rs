@@ -39,10 +39,12 @@ pub enum Output {
     Sources(Vec<SourceSummary>),
     /// A single claim: created, changed or shown.
     Claim(Box<Claim>),
-    /// Claims; `window` is the upcoming window, for calendars.
+    /// Claims; `window` is the upcoming window, for calendars; `highlight`
+    /// the folded search terms to mark in table output.
     Claims {
         claims: Vec<Claim>,
         window: Option<(NaiveDate, NaiveDate)>,
+        highlight: Vec<String>,
     },
     Import(crate::db::ImportSummary),
     /// A backup was written.

@@ -13,6 +13,7 @@ pub async fn upcoming(ctx: &Context, within: &str, limit: Option<u32>) -> Result
     Ok(Output::Claims {
         claims: upcoming_claims(ctx, until, limit).await?,
         window: Some((ctx.as_of, until)),
+        highlight: Vec::new(),
     })
 }
 
@@ -20,6 +21,7 @@ pub async fn overdue(ctx: &Context, limit: Option<u32>) -> Result<Output> {
     Ok(Output::Claims {
         claims: overdue_claims(ctx, limit).await?,
         window: None,
+        highlight: Vec::new(),
     })
 }
 
