@@ -68,6 +68,8 @@ pub enum Format {
     Ics,
     /// schema.org ClaimReview JSON-LD for resolved claims
     Claimreview,
+    /// One self-contained HTML page (report)
+    Html,
 }
 
 impl Format {
@@ -80,6 +82,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Ics => "ics",
             Format::Claimreview => "claimreview",
+            Format::Html => "html",
         }
     }
 }
@@ -112,6 +115,8 @@ pub enum Command {
     /// Add, list, show, edit and remove sources (speakers and outlets)
     #[command(subcommand)]
     Source(SourceCommand),
+    /// List sources with their track records (the same as `source list`)
+    Sources(SourceListArgs),
     /// Record a claim
     Add(AddArgs),
     /// Change a claim's fields
@@ -192,6 +197,9 @@ pub enum Command {
         /// Sources shown, busiest first (0 for all)
         #[arg(long, default_value_t = 20, value_name = "N")]
         sources: usize,
+        /// Write the report to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Import claims from CSV, JSON or JSON Lines files, all or nothing
     Import {
@@ -249,8 +257,8 @@ pub enum Command {
 pub enum SourceCommand {
     /// Add a source
     Add(SourceArgs),
-    /// List sources with their records
-    List,
+    /// List sources with their track records
+    List(SourceListArgs),
     /// Show a source with its claims and track record
     Show {
         /// Source id or name
@@ -271,6 +279,16 @@ pub enum SourceCommand {
         /// Source id or name
         source: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SourceListArgs {
+    /// Show the track records: claims resolved, deadlines met on time, median delay
+    #[arg(long)]
+    pub record: bool,
+    /// Only sources graded with one of these reliabilities (A,B)
+    #[arg(long, value_name = "GRADES")]
+    pub reliability: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +316,10 @@ pub struct SourceFields {
     /// Free notes
     #[arg(long)]
     pub notes: Option<String>,
+    /// Reliability on the Admiralty scale: A completely reliable, B usually,
+    /// C fairly, D not usually, E unreliable, F cannot be judged
+    #[arg(long, value_name = "A-F")]
+    pub reliability: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -325,6 +347,10 @@ pub struct AddArgs {
     /// promise, prediction, report or opinion [default: promise with a deadline, else report]
     #[arg(long)]
     pub kind: Option<String>,
+    /// Credibility on the Admiralty scale: 1 confirmed, 2 probably true, 3
+    /// possibly true, 4 doubtful, 5 improbable, 6 cannot be judged
+    #[arg(long, value_name = "1-6")]
+    pub credibility: Option<String>,
     /// A deadline; repeat for phases. A --label after it names it
     #[arg(long, value_name = "DATE")]
     pub due: Vec<String>,
@@ -364,6 +390,9 @@ pub struct EditArgs {
     /// New kind
     #[arg(long)]
     pub kind: Option<String>,
+    /// New credibility, 1 to 6 (empty to clear)
+    #[arg(long, value_name = "1-6")]
+    pub credibility: Option<String>,
     /// Add a tag; repeatable
     #[arg(long)]
     pub tag: Vec<String>,
@@ -432,9 +461,15 @@ pub struct ListArgs {
     /// Only claims with an unmet deadline due after this date's period
     #[arg(long, value_name = "DATE")]
     pub due_after: Option<String>,
-    /// Only claims whose text or quote contains this
+    /// Only claims matching these words (the `search` engine, as one phrase)
     #[arg(long)]
     pub search: Option<String>,
+    /// Only claims whose speaker has one of these reliabilities (A,B)
+    #[arg(long, value_name = "GRADES")]
+    pub reliability: Option<String>,
+    /// Only claims graded with one of these credibilities (1,2)
+    #[arg(long, value_name = "GRADES")]
+    pub credibility: Option<String>,
     /// At most this many claims
     #[arg(long, value_name = "N")]
     pub limit: Option<i64>,

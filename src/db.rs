@@ -24,8 +24,8 @@ use sqlx::{Row, Sqlite, Transaction};
 use crate::dates::{from_iso, iso};
 use crate::error::{Error, Result};
 use crate::model::{
-    Claim, ClaimKind, Deadline, HistoryEntry, Precision, Record, Source, SourceKind, SourceRef,
-    Status,
+    Claim, ClaimKind, Credibility, Deadline, HistoryEntry, Precision, Record, Reliability, Source,
+    SourceKind, SourceRef, Status,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
@@ -60,6 +60,7 @@ pub struct NewSource {
     pub affiliation: Option<String>,
     pub url: Option<String>,
     pub notes: Option<String>,
+    pub reliability: Option<Reliability>,
 }
 
 /// A new deadline, validated.
@@ -125,6 +126,7 @@ pub struct NewClaim {
     pub url: Option<String>,
     pub said_on: Option<NaiveDate>,
     pub kind: ClaimKind,
+    pub credibility: Option<Credibility>,
     pub tags: Vec<String>,
     pub deadlines: Vec<NewDeadline>,
 }
@@ -140,6 +142,7 @@ pub struct ClaimFields {
     pub url: Option<String>,
     pub said_on: Option<NaiveDate>,
     pub kind: ClaimKind,
+    pub credibility: Option<Credibility>,
 }
 
 /// Which claims to list. Every condition given must hold.
@@ -160,6 +163,10 @@ pub struct ClaimFilter {
     pub no_open_deadline: bool,
     /// Case-insensitive (for Latin script) substring of the text or the quote.
     pub search: Option<String>,
+    /// The speaker graded with one of these (any when empty).
+    pub reliability: Vec<Reliability>,
+    /// The claim graded with one of these (any when empty).
+    pub credibility: Vec<Credibility>,
     pub limit: Option<i64>,
     /// Only claims with a greater id, in id order (for paging through exports).
     pub after_id: Option<i64>,
@@ -624,7 +631,7 @@ impl Store {
         ensure_name_free(&mut tx, &source.name, Some(id)).await?;
         let done = sqlx::query(
             "UPDATE sources SET name = $1, name_key = $2, kind = $3, role = $4, affiliation = $5, \
-             url = $6, notes = $7 WHERE id = $8",
+             url = $6, notes = $7, reliability = $9 WHERE id = $8",
         )
         .bind(&source.name)
         .bind(name_key(&source.name))
@@ -634,6 +641,7 @@ impl Store {
         .bind(&source.url)
         .bind(&source.notes)
         .bind(id)
+        .bind(source.reliability.map(Reliability::as_str))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -736,6 +744,17 @@ impl Store {
                     &mut entry.0
                 };
                 record.overdue += overdue;
+            }
+            let timeliness = deadline_figures(column, as_of, overdue_for);
+            for row in timeliness.query().fetch_all(&self.pool).await? {
+                let source: i64 = row.try_get(0)?;
+                let entry = records.entry(source).or_default();
+                let record = if as_outlet {
+                    &mut entry.1
+                } else {
+                    &mut entry.0
+                };
+                record.set_deadlines(row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
             }
         }
         Ok(records)
@@ -866,7 +885,7 @@ impl Store {
         let today = iso(today);
         for (batch, chunk) in fresh.chunks(IMPORT_BATCH).enumerate() {
             progress(batch * IMPORT_BATCH);
-            let mut claims = Vec::with_capacity(chunk.len() * 15);
+            let mut claims = Vec::with_capacity(chunk.len() * 16);
             let mut deadlines = Vec::new();
             let mut tags = Vec::new();
             let mut search = Vec::new();
@@ -910,6 +929,7 @@ impl Store {
                     Value::opt(r.external_id.as_deref()),
                     Value::Text(&k.print),
                     Value::OptOwned(next_due.map(iso)),
+                    Value::OptInt(c.credibility.map(|c| i64::from(c.get()))),
                 ]);
                 for tag in &c.tags {
                     tags.extend([Value::Int(claim_id), Value::Text(tag)]);
@@ -965,8 +985,9 @@ impl Store {
             insert_many(
                 &mut tx,
                 "INSERT INTO claims (id, text, speaker_id, reported_by_id, quote, lang, url, said_on, \
-                 kind, status, created_at, updated_at, external_id, fingerprint, next_due)",
-                15,
+                 kind, status, created_at, updated_at, external_id, fingerprint, next_due, \
+                 credibility)",
+                16,
                 &claims,
             )
             .await?;
@@ -1018,13 +1039,14 @@ impl Store {
         // fields and history details are absent rather than null, as in
         // the records Rust writes.
         const SOURCE: &str = "json_patch(json_object('id', {t}.id, 'name', {t}.name, 'kind', {t}.kind), \
-             json_object('role', {t}.role, 'affiliation', {t}.affiliation, 'url', {t}.url, 'notes', {t}.notes))";
+             json_object('role', {t}.role, 'affiliation', {t}.affiliation, 'url', {t}.url, 'notes', {t}.notes, \
+             'reliability', {t}.reliability))";
         let record = format!(
             "json_object('id', c.id, 'external_id', c.external_id, 'text', c.text, 'status', c.status, \
              'kind', c.kind, 'source', {speaker}, \
              'reported_by', json(CASE WHEN r.id IS NULL THEN NULL ELSE {outlet} END), \
              'quote', c.quote, 'lang', c.lang, 'url', c.url, 'said_on', c.said_on, \
-             'tags', (SELECT json_group_array(t.tag) FROM (SELECT tag FROM claim_tags \
+             'credibility', c.credibility, 'tags', (SELECT json_group_array(t.tag) FROM (SELECT tag FROM claim_tags \
                  WHERE claim_id = c.id ORDER BY tag) t), \
              'deadlines', (SELECT json_group_array(json_object('id', d.id, 'due', d.due, \
                  'precision', d.precision, 'label', d.label, 'met_on', d.met_on)) \
@@ -1077,7 +1099,7 @@ impl Store {
     /// The editable fields of a claim as stored.
     pub async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
         let row = sqlx::query(
-            "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind \
+            "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, credibility \
              FROM claims WHERE id = $1",
         )
         .bind(id)
@@ -1093,6 +1115,7 @@ impl Store {
             url: row.try_get("url")?,
             said_on: opt_date(row.try_get("said_on")?)?,
             kind: ClaimKind::from_db(row.try_get("kind")?)?,
+            credibility: opt_credibility(row.try_get("credibility")?)?,
         })
     }
 
@@ -1107,8 +1130,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
-             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11 \
-             WHERE id = $10",
+             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11, \
+             credibility = $12 WHERE id = $10",
         )
         .bind(&fields.text)
         .bind(fields.speaker_id)
@@ -1121,6 +1144,7 @@ impl Store {
         .bind(now())
         .bind(id)
         .bind(fingerprint(fields.speaker_id, &fields.text, fields.said_on))
+        .bind(fields.credibility.map(|c| i64::from(c.get())))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -1168,23 +1192,9 @@ impl Store {
     pub async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> Result<Vec<Claim>> {
         let mut s = Statement::new(CLAIM_SELECT);
         s.push(" WHERE 1 = 1", []);
-        if let Some(status) = filter.status {
-            s.push(" AND c.status = {}", [text(status.as_str())]);
-        }
-        if let Some(source) = filter.source_id {
-            s.push(
-                " AND (c.speaker_id = {} OR c.reported_by_id = {})",
-                [Bind::Int(source), Bind::Int(source)],
-            );
-        }
+        push_filters(&mut s, filter);
         if let Some(kind) = filter.kind {
             s.push(" AND c.kind = {}", [text(kind.as_str())]);
-        }
-        if let Some(tag) = &filter.tag {
-            s.push(
-                " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = c.id AND t.tag = {})",
-                [text(tag)],
-            );
         }
         if filter.overdue {
             // next_due is set only on pending claims with an open deadline.
@@ -1351,7 +1361,7 @@ impl Store {
     }
 
     /// The histories of several claims, oldest first, by claim id.
-    async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
+    pub async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
         let mut histories: HashMap<i64, Vec<HistoryEntry>> = HashMap::new();
         for chunk in ids.chunks(IDS_PER_QUERY) {
             let sql = format!(
@@ -1375,7 +1385,8 @@ impl Store {
     }
 }
 
-/// The export filters (status, source as speaker or outlet, tag).
+/// The filters shared by lists and exports: status, source (as speaker or
+/// outlet), tag, grades.
 fn push_filters(s: &mut Statement, filter: &ClaimFilter) {
     if let Some(status) = filter.status {
         s.push(" AND c.status = {}", [text(status.as_str())]);
@@ -1392,6 +1403,72 @@ fn push_filters(s: &mut Statement, filter: &ClaimFilter) {
             [text(tag)],
         );
     }
+    if !filter.reliability.is_empty() {
+        s.push(
+            " AND c.speaker_id IN (SELECT id FROM sources WHERE reliability IN (",
+            [],
+        );
+        for (i, grade) in filter.reliability.iter().enumerate() {
+            s.push(if i == 0 { "{}" } else { ", {}" }, [text(grade.as_str())]);
+        }
+        s.push("))", []);
+    }
+    if !filter.credibility.is_empty() {
+        s.push(" AND c.credibility IN (", []);
+        for (i, grade) in filter.credibility.iter().enumerate() {
+            s.push(
+                if i == 0 { "{}" } else { ", {}" },
+                [Bind::Int(i64::from(grade.get()))],
+            );
+        }
+        s.push(")", []);
+    }
+}
+
+/// Per source in `column` (speaker_id or reported_by_id; only `ids` when
+/// given): deadlines judged, met on time, and the median days late.
+///
+/// A deadline is judged against its first due date (the `old_due` of its
+/// first move, else `due`), delivered on `met_on`, or for a fulfilled claim
+/// on the day it was resolved. Deadlines of unverifiable claims are left out:
+/// nobody can say whether they were met.
+fn deadline_figures(column: &str, as_of: NaiveDate, ids: Option<&[i64]>) -> Statement {
+    let mut s = Statement::new(&format!(
+        "WITH d AS (SELECT c.{column} AS source_id, c.status, \
+           COALESCE((SELECT h.old_due FROM status_history h WHERE h.claim_id = c.id \
+               AND h.deadline_id = dl.id AND h.event = 'deadline_moved' ORDER BY h.id LIMIT 1), \
+             dl.due) AS due, \
+           COALESCE(dl.met_on, CASE WHEN c.status = 'fulfilled' THEN (SELECT MAX(h.at) \
+               FROM status_history h WHERE h.claim_id = c.id AND h.event = 'status' \
+               AND h.to_status = 'fulfilled') END) AS done \
+         FROM claims c JOIN deadlines dl ON dl.claim_id = c.id \
+         WHERE c.status <> 'unverifiable' AND c.{column} IS NOT NULL"
+    ));
+    if let Some(ids) = ids {
+        s.push(&format!(" AND c.{column} IN (-1"), []);
+        for id in ids {
+            s.push(", {}", [Bind::Int(*id)]);
+        }
+        s.push(")", []);
+    }
+    s.push(
+        "), judged AS (SELECT source_id, done IS NOT NULL AND done <= due AS on_time, \
+           CASE WHEN done > due THEN julianday(done) - julianday(due) \
+                WHEN done IS NULL AND status = 'pending' THEN julianday({}) - julianday(due) \
+           END AS late \
+         FROM d WHERE done IS NOT NULL OR due < {}), \
+         ranked AS (SELECT source_id, late, \
+           ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY late) AS rn, \
+           COUNT(*) OVER (PARTITION BY source_id) AS n FROM judged WHERE late IS NOT NULL) \
+         SELECT j.source_id, j.due, j.on_time, m.median FROM \
+           (SELECT source_id, COUNT(*) AS due, SUM(on_time) AS on_time FROM judged \
+            GROUP BY source_id) j \
+         LEFT JOIN (SELECT source_id, AVG(late) AS median FROM ranked \
+            WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY source_id) m \
+         ON m.source_id = j.source_id",
+        [text(iso(as_of)), text(iso(as_of))],
+    );
+    s
 }
 
 fn placeholders(n: usize) -> String {
@@ -1556,13 +1633,15 @@ impl Store {
     }
 }
 
-const SOURCE_COLUMNS: &str = "SELECT id, name, kind, role, affiliation, url, notes FROM sources";
+const SOURCE_COLUMNS: &str =
+    "SELECT id, name, kind, role, affiliation, url, notes, reliability FROM sources";
 
 /// A claim with its speaker and outlet, and its next open deadline for ordering.
 const CLAIM_SELECT: &str =
     "SELECT c.id, c.external_id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
-     s.id AS speaker_id, s.name AS speaker_name, s.kind AS speaker_kind, \
-     r.id AS outlet_id, r.name AS outlet_name, r.kind AS outlet_kind, \
+     c.credibility, s.id AS speaker_id, s.name AS speaker_name, s.kind AS speaker_kind, \
+     s.reliability AS speaker_reliability, r.id AS outlet_id, r.name AS outlet_name, \
+     r.kind AS outlet_kind, r.reliability AS outlet_reliability, \
      c.next_due \
      FROM claims c JOIN sources s ON s.id = c.speaker_id \
      LEFT JOIN sources r ON r.id = c.reported_by_id";
@@ -1706,8 +1785,8 @@ async fn append_history(tx: &mut SqliteConnection, claim_id: i64, h: &History<'_
 async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Result<i64> {
     ensure_name_free(tx, &source.name, None).await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO sources (name, name_key, kind, role, affiliation, url, notes, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO sources (name, name_key, kind, role, affiliation, url, notes, created_at, \
+         reliability) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&source.name)
     .bind(name_key(&source.name))
@@ -1717,6 +1796,7 @@ async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Resu
     .bind(&source.url)
     .bind(&source.notes)
     .bind(now())
+    .bind(source.reliability.map(Reliability::as_str))
     .fetch_one(&mut *tx)
     .await?)
 }
@@ -1766,8 +1846,8 @@ async fn insert_claim_row(
     let stamp = now();
     Ok(sqlx::query_scalar(
         "INSERT INTO claims (text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
-         status, created_at, updated_at, external_id, fingerprint) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
+         status, created_at, updated_at, external_id, fingerprint, credibility) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) RETURNING id",
     )
     .bind(&claim.text)
     .bind(claim.speaker_id)
@@ -1781,6 +1861,7 @@ async fn insert_claim_row(
     .bind(&stamp)
     .bind(external_id)
     .bind(fingerprint(claim.speaker_id, &claim.text, claim.said_on))
+    .bind(claim.credibility.map(|c| i64::from(c.get())))
     .fetch_one(&mut *tx)
     .await?)
 }
@@ -2022,7 +2103,16 @@ fn source_from_row(row: &SqliteRow) -> Result<Source> {
         affiliation: row.try_get("affiliation")?,
         url: row.try_get("url")?,
         notes: row.try_get("notes")?,
+        reliability: opt_reliability(row.try_get("reliability")?)?,
     })
+}
+
+fn opt_reliability(value: Option<&str>) -> Result<Option<Reliability>> {
+    value.map(Reliability::from_db).transpose()
+}
+
+fn opt_credibility(value: Option<i64>) -> Result<Option<Credibility>> {
+    value.map(Credibility::from_db).transpose()
 }
 
 fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
@@ -2032,6 +2122,7 @@ fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
             id,
             name: row.try_get("outlet_name")?,
             kind: SourceKind::from_db(row.try_get("outlet_kind")?)?,
+            reliability: opt_reliability(row.try_get("outlet_reliability")?)?,
         }),
         None => None,
     };
@@ -2045,12 +2136,14 @@ fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
             id: row.try_get("speaker_id")?,
             name: row.try_get("speaker_name")?,
             kind: SourceKind::from_db(row.try_get("speaker_kind")?)?,
+            reliability: opt_reliability(row.try_get("speaker_reliability")?)?,
         },
         reported_by,
         quote: row.try_get("quote")?,
         lang: row.try_get("lang")?,
         url: row.try_get("url")?,
         said_on: opt_date(row.try_get("said_on")?)?,
+        credibility: opt_credibility(row.try_get("credibility")?)?,
         tags: Vec::new(),
         deadlines: Vec::new(),
         next_due: None,
@@ -2206,6 +2299,7 @@ mod tests {
                 affiliation: None,
                 url: None,
                 notes: None,
+                reliability: None,
             },
             reported_by: None,
             status: Status::Pending,
@@ -2218,6 +2312,7 @@ mod tests {
                 url: None,
                 said_on: None,
                 kind: ClaimKind::Report,
+                credibility: None,
                 tags: vec!["t".into()],
                 deadlines: vec![],
             },

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::commands::{optional_text, url};
 use crate::dates::{self, from_iso, iso};
 use crate::db::{ImportClaim, ImportHistory, NewClaim, NewDeadline, NewSource};
-use crate::model::{Claim, ClaimKind, HistoryEntry, Precision, Source, SourceKind, Status};
+use crate::model::{
+    Claim, ClaimKind, Credibility, HistoryEntry, Precision, Reliability, Source, SourceKind, Status,
+};
 
 /// One claim in the interchange formats. Export writes every field; import
 /// needs only `text` and `source.name`.
@@ -38,6 +40,9 @@ pub struct Record {
     pub url: Option<String>,
     #[serde(default)]
     pub said_on: Option<String>,
+    /// Admiralty credibility, 1..6; absent when not graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credibility: Option<i64>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -70,6 +75,9 @@ pub struct RecordSource {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// Admiralty reliability, A..F; absent when not graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -124,6 +132,7 @@ impl Record {
                 affiliation: s.affiliation.clone(),
                 url: s.url.clone(),
                 notes: s.notes.clone(),
+                reliability: s.reliability.map(|r| r.as_str().to_string()),
             },
             None => RecordSource {
                 id: Some(id),
@@ -147,6 +156,7 @@ impl Record {
             lang: claim.lang.clone(),
             url: claim.url.clone(),
             said_on: claim.said_on.map(iso),
+            credibility: claim.credibility.map(|c| i64::from(c.get())),
             tags: claim.tags.clone(),
             deadlines: claim
                 .deadlines
@@ -316,6 +326,18 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
             )));
         }
     }
+    let credibility = match record.credibility {
+        Some(n) => Credibility::parse("credibility", &n.to_string())
+            .map_err(|_| {
+                check(Err(problem(
+                    "credibility",
+                    &n.to_string(),
+                    "expected 1 to 6",
+                )))
+            })
+            .ok(),
+        None => None,
+    };
     let external_id = optional_text(record.external_id.as_deref());
     match (problems.is_empty(), speaker, status, kind) {
         (true, Some(speaker), Some(status), Some(kind)) => Ok(ImportClaim {
@@ -332,6 +354,7 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
                 url: url_value,
                 said_on,
                 kind,
+                credibility,
                 tags,
                 deadlines,
             },
@@ -376,6 +399,12 @@ fn source(s: &RecordSource, field: &str) -> Result<NewSource, Problem> {
             )
         })?;
     }
+    let reliability = optional_text(s.reliability.as_deref())
+        .map(|r| {
+            Reliability::parse("reliability", &r)
+                .map_err(|_| problem(&format!("{field}.reliability"), &r, "expected A to F"))
+        })
+        .transpose()?;
     Ok(NewSource {
         name: s.name.clone(),
         kind,
@@ -383,6 +412,7 @@ fn source(s: &RecordSource, field: &str) -> Result<NewSource, Problem> {
         affiliation: optional_text(s.affiliation.as_deref()),
         url: url_value,
         notes: optional_text(s.notes.as_deref()),
+        reliability,
     })
 }
 
@@ -523,7 +553,7 @@ pub fn period_form(due: NaiveDate, precision: Precision) -> String {
 // ----- CSV -----
 
 /// The CSV columns, in order. `id` is written for reference and ignored on import.
-pub const CSV_COLUMNS: [&str; 14] = [
+pub const CSV_COLUMNS: [&str; 16] = [
     "id",
     "external_id",
     "text",
@@ -538,6 +568,8 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "status",
     "deadlines",
     "tags",
+    "credibility",
+    "source_reliability",
 ];
 
 /// A record as a CSV row (cells not yet neutralised).
@@ -592,6 +624,11 @@ pub fn csv_row(record: &Record) -> Vec<String> {
         opt(&record.status),
         deadlines,
         tags,
+        record
+            .credibility
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        opt(&record.source.reliability),
     ]
 }
 
@@ -639,6 +676,17 @@ pub fn csv_record(header: &[String], cells: &[String]) -> Result<Record, Problem
                 }
             }
             "tags" => record.tags = split_cell(cell, ';').iter().map(|t| unescape(t)).collect(),
+            "credibility" => {
+                record.credibility = match value() {
+                    Some(v) => Some(
+                        v.trim()
+                            .parse()
+                            .map_err(|_| problem("credibility", &v, "expected 1 to 6"))?,
+                    ),
+                    None => None,
+                }
+            }
+            "source_reliability" => record.source.reliability = value(),
             other => {
                 return Err(problem(
                     "column",

@@ -10,6 +10,7 @@ pub mod dates;
 pub mod db;
 pub mod error;
 pub mod exchange;
+pub mod html;
 pub mod model;
 pub mod normalize;
 pub mod output;
@@ -70,11 +71,20 @@ pub async fn run(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
             transfer::export(&ctx, &args, format, out).await
         }
         command => match dispatch(&ctx, command, &deadlines).await {
-            Ok(output) => {
-                let style = output::Style::detect(cli.color);
-                let text = output::render(&output, format, as_of, style);
-                out.write_all(text.as_bytes()).map_err(Error::Output)
-            }
+            Ok(output) => match &cli.command {
+                Command::Report {
+                    output: Some(path), ..
+                } => {
+                    let style = output::Style { color: false };
+                    let text = output::render(&output, format, as_of, style);
+                    commands::safety::write_file(path, text.as_bytes())
+                }
+                _ => {
+                    let style = output::Style::detect(cli.color);
+                    let text = output::render(&output, format, as_of, style);
+                    out.write_all(text.as_bytes()).map_err(Error::Output)
+                }
+            },
             Err(e) => Err(e),
         },
     };
@@ -91,7 +101,9 @@ fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
             (Table, &[Table, Json, Jsonl, Csv, Markdown])
         }
         Command::Upcoming { .. } => (Table, &[Table, Json, Jsonl, Csv, Markdown, Ics]),
-        Command::Report { .. } | Command::Demo { .. } => (Table, &[Table, Json, Csv, Markdown]),
+        Command::Report { .. } | Command::Demo { .. } => {
+            (Table, &[Table, Json, Csv, Markdown, Html])
+        }
         _ => (Table, &[Table, Json]),
     };
     match asked {
@@ -119,7 +131,7 @@ async fn dispatch(
         Command::Migrate { .. } => commands::migrations(ctx).await,
         Command::Source(command) => match command {
             SourceCommand::Add(args) => sources::add(ctx, &args.name, &args.fields).await,
-            SourceCommand::List => sources::list(ctx).await,
+            SourceCommand::List(args) => sources::list(ctx, args).await,
             SourceCommand::Show { source } => sources::show(ctx, source).await,
             SourceCommand::Edit {
                 source,
@@ -128,6 +140,7 @@ async fn dispatch(
             } => sources::edit(ctx, source, name.as_deref(), fields).await,
             SourceCommand::Remove { source } => sources::remove(ctx, source).await,
         },
+        Command::Sources(args) => sources::list(ctx, args).await,
         Command::Add(args) => claims::add(ctx, args, deadlines).await,
         Command::Edit(args) => claims::edit(ctx, args).await,
         Command::Show { id } => claims::show(ctx, *id).await,
@@ -172,6 +185,7 @@ async fn dispatch(
             within,
             limit,
             sources,
+            ..
         } => reports::report(ctx, within, *limit, *sources).await,
         Command::Demo { force } => demo::demo(ctx, *force).await,
         Command::Import {

@@ -100,6 +100,114 @@ word_enum!(
     }
 );
 
+/// A source's reliability on the Admiralty scale, `A`..`F`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reliability(u8);
+
+impl Reliability {
+    const MEANINGS: [&'static str; 6] = [
+        "completely reliable",
+        "usually reliable",
+        "fairly reliable",
+        "not usually reliable",
+        "unreliable",
+        "reliability cannot be judged",
+    ];
+
+    /// Parses a letter, either case; `field` names the flag in errors.
+    pub fn parse(field: &str, value: &str) -> Result<Self, Error> {
+        match value.trim().to_ascii_uppercase().as_bytes() {
+            [letter @ b'A'..=b'F'] => Ok(Reliability(*letter)),
+            _ => Err(Error::invalid(
+                field,
+                value,
+                "expected a reliability grade A to F (A completely reliable … E unreliable, F cannot be judged)",
+            )),
+        }
+    }
+
+    pub fn from_db(value: &str) -> Result<Self, Error> {
+        Self::parse("reliability", value).map_err(|_| {
+            Error::Corrupt(format!("unexpected reliability `{value}` in the database"))
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        ["A", "B", "C", "D", "E", "F"][usize::from(self.0 - b'A')]
+    }
+
+    pub fn meaning(self) -> &'static str {
+        Self::MEANINGS[usize::from(self.0 - b'A')]
+    }
+}
+
+impl Serialize for Reliability {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A claim's credibility on the Admiralty scale, 1..6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Credibility(u8);
+
+impl Credibility {
+    const MEANINGS: [&'static str; 6] = [
+        "confirmed by other sources",
+        "probably true",
+        "possibly true",
+        "doubtful",
+        "improbable",
+        "truth cannot be judged",
+    ];
+
+    /// Parses a digit 1 to 6; `field` names the flag in errors.
+    pub fn parse(field: &str, value: &str) -> Result<Self, Error> {
+        match value.trim().parse::<u8>() {
+            Ok(n @ 1..=6) => Ok(Credibility(n)),
+            _ => Err(Error::invalid(
+                field,
+                value,
+                "expected a credibility grade 1 to 6 (1 confirmed … 5 improbable, 6 cannot be judged)",
+            )),
+        }
+    }
+
+    pub fn from_db(value: i64) -> Result<Self, Error> {
+        u8::try_from(value)
+            .ok()
+            .filter(|n| (1..=6).contains(n))
+            .map(Credibility)
+            .ok_or_else(|| {
+                Error::Corrupt(format!("unexpected credibility {value} in the database"))
+            })
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn meaning(self) -> &'static str {
+        Self::MEANINGS[usize::from(self.0 - 1)]
+    }
+}
+
+/// Parses a comma-separated list of grades (`A,B` or `1,2`), each once.
+pub fn grade_list<T: PartialEq>(
+    field: &str,
+    value: &str,
+    parse: impl Fn(&str, &str) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut grades = Vec::new();
+    for part in value.split(',') {
+        let grade = parse(field, part)?;
+        if !grades.contains(&grade) {
+            grades.push(grade);
+        }
+    }
+    Ok(grades)
+}
+
 /// A source as stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
@@ -110,6 +218,7 @@ pub struct Source {
     pub affiliation: Option<String>,
     pub url: Option<String>,
     pub notes: Option<String>,
+    pub reliability: Option<Reliability>,
 }
 
 /// The short form of a source embedded in a claim.
@@ -118,6 +227,7 @@ pub struct SourceRef {
     pub id: i64,
     pub name: String,
     pub kind: SourceKind,
+    pub reliability: Option<Reliability>,
 }
 
 /// One phase of a claim: due at the end of its period unless met.
@@ -173,6 +283,7 @@ pub struct Claim {
     pub url: Option<String>,
     #[serde(serialize_with = "ser_opt_date")]
     pub said_on: Option<NaiveDate>,
+    pub credibility: Option<Credibility>,
     pub tags: Vec<String>,
     pub deadlines: Vec<Deadline>,
     #[serde(serialize_with = "ser_opt_date")]
@@ -203,6 +314,22 @@ impl Claim {
         self.days_overdue = oldest_missed.map(|due| (as_of - due).num_days());
     }
 
+    /// The Admiralty grade as analysts write it, the speaker's reliability
+    /// then the claim's credibility ("B2"), `-` for the half not graded;
+    /// `None` when neither is.
+    pub fn grade(&self) -> Option<String> {
+        let letter = self.source.reliability.map(Reliability::as_str);
+        let digit = self.credibility.map(|c| c.get().to_string());
+        if letter.is_none() && digit.is_none() {
+            return None;
+        }
+        Some(format!(
+            "{}{}",
+            letter.unwrap_or("-"),
+            digit.as_deref().unwrap_or("-")
+        ))
+    }
+
     /// The open deadline to show first: the earliest unmet one.
     pub fn next_deadline(&self) -> Option<&Deadline> {
         let next = self.next_due?;
@@ -212,7 +339,9 @@ impl Claim {
     }
 }
 
-/// A source's track record: its claims as speaker, or as outlet.
+/// A source's track record: its claims as speaker, or as outlet. The
+/// deadline figures judge each deadline against the first due date given
+/// (a moved deadline keeps its original date here); see the README.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Record {
     pub claims: i64,
@@ -223,12 +352,26 @@ pub struct Record {
     pub retracted: i64,
     pub unverifiable: i64,
     pub overdue: i64,
+    /// Claims with an outcome: every status but pending.
+    pub resolved: i64,
+    /// Deadlines that have been judged: met, or past their (first) due date.
+    pub deadlines_due: i64,
+    /// Of those, met on or before the first due date.
+    pub deadlines_met_on_time: i64,
+    /// `deadlines_met_on_time / deadlines_due`; none when nothing came due.
+    pub on_time_share: Option<f64>,
+    /// Median days past the first due date, over the deadlines met late
+    /// and those still open past it (counted to the as-of date).
+    pub median_days_late: Option<f64>,
 }
 
 impl Record {
     /// Counts `n` claims with this status, `overdue` of them overdue.
     pub fn add(&mut self, status: Status, n: i64, overdue: i64) {
         self.claims += n;
+        if status != Status::Pending {
+            self.resolved += n;
+        }
         *match status {
             Status::Pending => &mut self.pending,
             Status::Fulfilled => &mut self.fulfilled,
@@ -238,6 +381,14 @@ impl Record {
             Status::Unverifiable => &mut self.unverifiable,
         } += n;
         self.overdue += overdue;
+    }
+
+    /// Sets the deadline figures from the counts.
+    pub fn set_deadlines(&mut self, due: i64, on_time: i64, median_days_late: Option<f64>) {
+        self.deadlines_due = due;
+        self.deadlines_met_on_time = on_time;
+        self.on_time_share = (due > 0).then(|| on_time as f64 / due as f64);
+        self.median_days_late = median_days_late;
     }
 }
 
@@ -268,12 +419,14 @@ mod tests {
                 id: 1,
                 name: "s".into(),
                 kind: SourceKind::Person,
+                reliability: None,
             },
             reported_by: None,
             quote: None,
             lang: None,
             url: None,
             said_on: None,
+            credibility: None,
             tags: vec![],
             deadlines: deadlines
                 .iter()

@@ -75,6 +75,8 @@ pub fn render(output: &Output, format: Format, as_of: NaiveDate, style: Style) -
         (Format::Markdown, Output::Claims { claims, .. }) => claims_markdown(claims, as_of),
         (Format::Markdown, Output::Report(report)) => report_markdown(report),
         (Format::Markdown, Output::Demo { report, .. }) => report_markdown(report),
+        (Format::Html, Output::Report(report)) => crate::html::report(report),
+        (Format::Html, Output::Demo { report, .. }) => crate::html::report(report),
         (Format::Ics, Output::Claims { claims, window, .. }) => {
             crate::calendar::calendar(claims, *window)
         }
@@ -123,20 +125,55 @@ fn report_csv(report: &Report) -> String {
     out
 }
 
-/// Escapes a Markdown table cell: `|`, backslashes and line breaks.
+/// Escapes text for a Markdown table cell: the cell separator, line breaks,
+/// and what Markdown or HTML would otherwise read as markup (links,
+/// emphasis, code, tags), so claim text is shown as written and never
+/// becomes a link or a tag.
 fn md_cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace("\r\n", "<br>")
-        .replace(['\n', '\r'], "<br>")
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
+/// A Markdown link when `url` is http or https, else the escaped text.
+fn md_link(url: &str, label: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    if (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        // Characters that would end the link target are percent-encoded.
+        let target = url
+            .replace('<', "%3C")
+            .replace('>', "%3E")
+            .replace('(', "%28")
+            .replace(')', "%29")
+            .replace('|', "%7C");
+        format!("[{}]({target})", md_cell(label))
+    } else {
+        md_cell(label)
+    }
+}
+
+/// A Markdown table; the cells are already escaped.
 fn md_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = format!("| {} |\n", header.join(" | "));
     out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
-        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out
 }
@@ -148,17 +185,25 @@ fn claims_markdown(claims: &[Claim], as_of: NaiveDate) -> String {
     let rows: Vec<Vec<String>> = claims
         .iter()
         .map(|c| {
+            let mut links: Vec<String> = c.url.iter().map(|u| md_link(u, "original")).collect();
+            for entry in c.history.iter().flatten() {
+                if let Some(evidence) = &entry.evidence {
+                    links.push(md_link(evidence, "evidence"));
+                }
+            }
             vec![
                 c.id.to_string(),
                 status_cell(c).text,
-                c.next_deadline().map_or("-".into(), due_text),
+                md_cell(&c.next_deadline().map_or("-".into(), due_text)),
                 when_cell(c, as_of).text,
-                c.source.name.clone(),
+                md_cell(&c.source.name),
                 c.reported_by
                     .as_ref()
-                    .map_or(String::new(), |r| r.name.clone()),
-                c.text.clone(),
-                c.quote.clone().unwrap_or_default(),
+                    .map_or(String::new(), |r| md_cell(&r.name)),
+                md_cell(&c.text),
+                md_cell(c.quote.as_deref().unwrap_or_default()),
+                c.grade().unwrap_or_default(),
+                links.join(" "),
             ]
         })
         .collect();
@@ -172,6 +217,8 @@ fn claims_markdown(claims: &[Claim], as_of: NaiveDate) -> String {
             "Reported by",
             "Claim",
             "Quote",
+            "Grade",
+            "Links",
         ],
         &rows,
     )
@@ -194,23 +241,30 @@ fn report_markdown(report: &Report) -> String {
     .map(|(name, n)| vec![name.to_string(), n.to_string()])
     .collect();
     out.push_str(&md_table(&["Status", "Claims"], &counts));
+    let of = |shown: usize, total: i64| {
+        if shown as i64 == total {
+            total.to_string()
+        } else {
+            format!("{total}, first {shown}")
+        }
+    };
     for (title, claims) in [
         (
-            format!("Overdue ({})", report.overdue.len()),
+            format!("Overdue ({})", of(report.overdue.len(), c.overdue)),
             &report.overdue,
         ),
         (
             format!(
                 "Upcoming until {} ({})",
                 iso(report.upcoming_until),
-                report.upcoming.len()
+                of(report.upcoming.len(), report.upcoming_count)
             ),
             &report.upcoming,
         ),
         (
             format!(
                 "Pending without an open deadline ({})",
-                report.no_deadline.len()
+                of(report.no_deadline.len(), report.no_deadline_count)
             ),
             &report.no_deadline,
         ),
@@ -219,35 +273,48 @@ fn report_markdown(report: &Report) -> String {
         out.push_str(&claims_markdown(claims, report.as_of));
     }
     out.push_str("\n## Sources\n\n");
-    let rows: Vec<Vec<String>> = report
-        .sources
-        .iter()
-        .map(|s| {
-            let r = &s.record;
-            vec![
-                s.source.name.clone(),
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for s in &report.sources {
+        let mut roles = Vec::new();
+        if s.record.claims > 0 || s.reported.claims == 0 {
+            roles.push(("speaker", &s.record));
+        }
+        if s.reported.claims > 0 {
+            roles.push(("outlet", &s.reported));
+        }
+        for (role, r) in roles {
+            rows.push(vec![
+                md_cell(&s.source.name),
                 s.source.kind.to_string(),
+                role.to_string(),
+                s.source
+                    .reliability
+                    .map_or("-".to_string(), |r| r.as_str().to_string()),
                 r.claims.to_string(),
-                r.pending.to_string(),
-                r.overdue.to_string(),
+                r.resolved.to_string(),
                 r.fulfilled.to_string(),
                 r.partial.to_string(),
                 r.failed.to_string(),
-                s.reported.claims.to_string(),
-            ]
-        })
-        .collect();
+                r.overdue.to_string(),
+                on_time_text(r),
+                days_late_text(r),
+            ]);
+        }
+    }
     out.push_str(&md_table(
         &[
             "Source",
             "Kind",
+            "As",
+            "Reliability",
             "Claims",
-            "Pending",
-            "Overdue",
+            "Resolved",
             "Fulfilled",
             "Partial",
             "Failed",
-            "Reported",
+            "Overdue",
+            "Met on time",
+            "Median delay",
         ],
         &rows,
     ));
@@ -270,7 +337,7 @@ fn to_json(output: &Output) -> String {
             pretty(&json!({"path": path, "migrations": migrations}))
         }
         Output::Source(detail) => pretty(detail),
-        Output::Sources(list) => pretty(list),
+        Output::Sources { sources, .. } => pretty(sources),
         Output::Claim(claim) => pretty(claim),
         Output::Claims { claims, .. } => pretty(claims),
         Output::Import(summary) => pretty(summary),
@@ -296,7 +363,14 @@ fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
         ),
         Output::Migrations { path, migrations } => migrations_table(path, migrations),
         Output::Source(detail) => source_detail(detail, as_of, style),
-        Output::Sources(list) => sources_table(list, style),
+        Output::Sources {
+            sources,
+            record: false,
+        } => sources_table(sources, style),
+        Output::Sources {
+            sources,
+            record: true,
+        } => records_table(sources, style),
         Output::Claim(claim) => claim_detail(claim, as_of, style),
         Output::Deadline { deadline, claim } => format!(
             "added deadline {} to claim {}: {}\n\n{}",
@@ -370,16 +444,31 @@ fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[S
     if claims.is_empty() {
         return "no claims\n".to_string();
     }
-    let mut table = Table::new(&["ID", "STATUS", "DUE", "WHEN", "SPEAKER", "CLAIM"]);
+    // The grade column only when something is graded.
+    let graded = claims.iter().any(|c| c.grade().is_some());
+    let mut header = vec!["ID", "STATUS", "DUE", "WHEN", "SPEAKER"];
+    if graded {
+        header.push("GRADE");
+    }
+    header.push("CLAIM");
+    let mut table = Table::new(&header);
     for claim in claims {
-        table.row(vec![
+        let mut row = vec![
             Cell::plain(claim.id.to_string()),
             status_cell(claim),
             Cell::plain(claim.next_deadline().map_or("-".into(), due_text)),
             when_cell(claim, as_of),
             Cell::plain(truncate(&claim.source.name, 30)),
-            text_cell(truncate(&claim.text, TEXT_WIDTH), style, highlight),
-        ]);
+        ];
+        if graded {
+            row.push(Cell::plain(claim.grade().unwrap_or_else(|| "-".into())));
+        }
+        row.push(text_cell(
+            truncate(&claim.text, TEXT_WIDTH),
+            style,
+            highlight,
+        ));
+        table.row(row);
     }
     table.render(style)
 }
@@ -478,6 +567,10 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
     field("url", claim.url.clone());
     field("said on", claim.said_on.map(iso));
     field(
+        "grade",
+        claim.grade().map(|grade| grade_text(claim, &grade)),
+    );
+    field(
         "tags",
         (!claim.tags.is_empty()).then(|| claim.tags.join(", ")),
     );
@@ -550,6 +643,91 @@ fn deadline_state(claim: &Claim, deadline: &Deadline, as_of: NaiveDate) -> Cell 
     }
 }
 
+/// "B2 (source usually reliable; claim probably true)".
+fn grade_text(claim: &Claim, grade: &str) -> String {
+    let mut meanings = Vec::new();
+    if let Some(r) = claim.source.reliability {
+        meanings.push(format!("source {}", r.meaning()));
+    }
+    if let Some(c) = claim.credibility {
+        meanings.push(format!("claim {}", c.meaning()));
+    }
+    format!("{grade} ({})", meanings.join("; "))
+}
+
+/// "2/3 (67%)", or "-" when no deadline came due.
+pub fn on_time_text(r: &crate::model::Record) -> String {
+    match r.on_time_share {
+        Some(share) => format!(
+            "{}/{} ({:.0}%)",
+            r.deadlines_met_on_time,
+            r.deadlines_due,
+            share * 100.0
+        ),
+        None => "-".into(),
+    }
+}
+
+/// "61 days", "243.5 days", or "-".
+pub fn days_late_text(r: &crate::model::Record) -> String {
+    match r.median_days_late {
+        Some(days) if days.fract() == 0.0 => days_text(days as i64),
+        Some(days) => format!("{days:.1} days"),
+        None => "-".into(),
+    }
+}
+
+/// The track records: a row per source and role (speaker, outlet) it has
+/// claims in; a source with none gets one speaker row of zeros.
+fn records_table(list: &[SourceSummary], style: Style) -> String {
+    if list.is_empty() {
+        return "no sources\n".to_string();
+    }
+    let mut table = Table::new(&[
+        "ID",
+        "NAME",
+        "REL",
+        "AS",
+        "CLAIMS",
+        "RESOLVED",
+        "FULFILLED",
+        "PARTIAL",
+        "FAILED",
+        "OVERDUE",
+        "ON TIME",
+        "MEDIAN LATE",
+    ]);
+    for s in list {
+        let mut roles = vec![("speaker", &s.record)];
+        if s.reported.claims > 0 {
+            roles.push(("outlet", &s.reported));
+            if s.record.claims == 0 {
+                roles.remove(0);
+            }
+        }
+        for (role, r) in roles {
+            table.row(vec![
+                Cell::plain(s.source.id.to_string()),
+                Cell::plain(truncate(&s.source.name, 40)),
+                Cell::plain(s.source.reliability.map_or("-", |r| r.as_str())),
+                Cell::plain(role),
+                Cell::plain(r.claims.to_string()),
+                Cell::plain(r.resolved.to_string()),
+                count_cell(r.fulfilled, Color::Green),
+                Cell::plain(r.partial.to_string()),
+                count_cell(r.failed, Color::Red),
+                count_cell(r.overdue, Color::Red),
+                Cell::plain(on_time_text(r)),
+                Cell::plain(days_late_text(r)),
+            ]);
+        }
+    }
+    for column in [4, 5, 6, 7, 8, 9] {
+        table.right_align(column);
+    }
+    table.render(style)
+}
+
 fn sources_table(list: &[SourceSummary], style: Style) -> String {
     if list.is_empty() {
         return "no sources\n".to_string();
@@ -558,6 +736,7 @@ fn sources_table(list: &[SourceSummary], style: Style) -> String {
         "ID",
         "NAME",
         "KIND",
+        "REL",
         "CLAIMS",
         "PENDING",
         "OVERDUE",
@@ -573,6 +752,7 @@ fn sources_table(list: &[SourceSummary], style: Style) -> String {
             Cell::plain(s.source.id.to_string()),
             Cell::plain(truncate(&s.source.name, 40)),
             Cell::plain(s.source.kind.to_string()),
+            Cell::plain(s.source.reliability.map_or("-", |r| r.as_str())),
             Cell::plain(r.claims.to_string()),
             Cell::plain(r.pending.to_string()),
             count_cell(r.overdue, Color::Red),
@@ -614,11 +794,25 @@ fn source_detail(detail: &SourceDetail, as_of: NaiveDate, style: Style) -> Strin
     field("affiliation", s.affiliation.as_deref());
     field("url", s.url.as_deref());
     field("notes", s.notes.as_deref());
+    let reliability = s
+        .reliability
+        .map(|r| format!("{} ({})", r.as_str(), r.meaning()));
+    field("reliability", reliability.as_deref());
     let record = |r: &crate::model::Record| {
-        format!(
+        let mut text = format!(
             "{} claims: {} pending ({} overdue), {} fulfilled, {} partial, {} failed, {} retracted, {} unverifiable",
             r.claims, r.pending, r.overdue, r.fulfilled, r.partial, r.failed, r.retracted, r.unverifiable
-        )
+        );
+        if r.deadlines_due > 0 {
+            let _ = write!(
+                text,
+                "\n  {:<12} deadlines met on time {}, median delay {}",
+                "",
+                on_time_text(r),
+                days_late_text(r)
+            );
+        }
+        text
     };
     let _ = writeln!(out, "  {:<12} {}", "said", record(&detail.summary.record));
     if detail.summary.reported.claims > 0 {
@@ -719,11 +913,11 @@ fn source_ref(source: &SourceRef) -> String {
 }
 
 /// A deadline at its precision, with its label.
-fn due_text(deadline: &Deadline) -> String {
+pub fn due_text(deadline: &Deadline) -> String {
     display(deadline.due, deadline.precision)
 }
 
-fn days_text(days: i64) -> String {
+pub fn days_text(days: i64) -> String {
     if days == 1 {
         "1 day".into()
     } else {

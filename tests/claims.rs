@@ -36,7 +36,7 @@ fn add_prints_the_created_claim_with_every_field() {
     assert_eq!(out["kind"], "promise");
     assert_eq!(
         out["source"],
-        serde_json::json!({"id": 1, "name": "Government spokesperson", "kind": "government"})
+        serde_json::json!({"id": 1, "name": "Government spokesperson", "kind": "government", "reliability": null})
     );
     assert_eq!(out["reported_by"]["id"], 2);
     assert_eq!(out["quote"], "إنهاء مهام التحالف بحلول شهر أيلول 2026");

@@ -7,6 +7,8 @@ mod deadlines;
 mod demo;
 mod errors;
 mod hostile;
+mod html;
+mod records;
 mod reports;
 mod safety;
 mod search;

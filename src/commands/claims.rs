@@ -7,7 +7,7 @@ use super::{
 use crate::cli::{AddArgs, EditArgs, ListArgs};
 use crate::db::{ClaimFilter, NewClaim, NewDeadline};
 use crate::error::{Error, Result};
-use crate::model::{ClaimKind, Status};
+use crate::model::{grade_list, ClaimKind, Credibility, Reliability, Status};
 
 /// `add`. `deadlines` pairs each `--due` with the `--label` that followed it.
 pub async fn add(
@@ -35,6 +35,7 @@ pub async fn add(
         .map(|d| day("--said-on", d, ctx.as_of))
         .transpose()?;
     let tags = tags(&args.tag)?;
+    let credibility = credibility(args.credibility.as_deref())?;
 
     let speaker = resolve_source(&ctx.store, "--source", &args.source).await?;
     let reported_by = match &args.reported_by {
@@ -50,11 +51,19 @@ pub async fn add(
         url,
         said_on,
         kind,
+        credibility,
         tags,
         deadlines,
     };
     let id = ctx.store.insert_claim(&claim, ctx.as_of).await?;
     show(ctx, id).await
+}
+
+/// `--credibility`: a grade 1 to 6; empty means none.
+fn credibility(value: Option<&str>) -> Result<Option<Credibility>> {
+    optional_text(value)
+        .map(|v| Credibility::parse("--credibility", &v))
+        .transpose()
 }
 
 pub fn new_deadline(ctx: &Context, due: &str, label: Option<&str>) -> Result<NewDeadline> {
@@ -100,6 +109,9 @@ pub async fn edit(ctx: &Context, args: &EditArgs) -> Result<Output> {
     }
     if let Some(kind) = &args.kind {
         fields.kind = ClaimKind::parse(kind)?;
+    }
+    if args.credibility.is_some() {
+        fields.credibility = credibility(args.credibility.as_deref())?;
     }
     let add_tags = tags(&args.tag)?;
     let remove_tags = tags(&args.untag)?;
@@ -180,6 +192,18 @@ pub async fn list(ctx: &Context, args: &ListArgs) -> Result<Output> {
             .map(|d| period("--due-after", d, ctx.as_of).map(|p| p.end))
             .transpose()?,
         search: optional_text(args.search.as_deref()),
+        reliability: args
+            .reliability
+            .as_deref()
+            .map(|g| grade_list("--reliability", g, Reliability::parse))
+            .transpose()?
+            .unwrap_or_default(),
+        credibility: args
+            .credibility
+            .as_deref()
+            .map(|g| grade_list("--credibility", g, Credibility::parse))
+            .transpose()?
+            .unwrap_or_default(),
         limit: args.limit,
         ..ClaimFilter::default()
     };

@@ -168,6 +168,7 @@ pub async fn demo(ctx: &Context, force: bool) -> Result<Output> {
             affiliation: s.affiliation.map(str::to_string),
             url: s.url.map(str::to_string),
             notes: None,
+            reliability: None,
         })
         .collect();
     let claims = CLAIMS
@@ -194,6 +195,7 @@ pub async fn demo(ctx: &Context, force: bool) -> Result<Output> {
                 url: None,
                 said_on: None,
                 kind: c.kind,
+                credibility: None,
                 tags: c.tags.iter().map(|t| t.to_string()).collect(),
                 deadlines,
             };

@@ -36,7 +36,11 @@ pub enum Output {
         migrations: Vec<MigrationState>,
     },
     Source(Box<SourceDetail>),
-    Sources(Vec<SourceSummary>),
+    /// Sources; `record` asks for the track-record view in tables.
+    Sources {
+        sources: Vec<SourceSummary>,
+        record: bool,
+    },
     /// A single claim: created, changed or shown.
     Claim(Box<Claim>),
     /// Claims; `window` is the upcoming window, for calendars; `highlight`

@@ -40,9 +40,9 @@ pub async fn build(
     limit: u32,
     sources: usize,
 ) -> Result<Report> {
-    let overdue = overdue_claims(ctx, Some(limit)).await?;
-    let upcoming = upcoming_claims(ctx, upcoming_until, Some(limit)).await?;
-    let no_deadline = ctx
+    let mut overdue = overdue_claims(ctx, Some(limit)).await?;
+    let mut upcoming = upcoming_claims(ctx, upcoming_until, Some(limit)).await?;
+    let mut no_deadline = ctx
         .store
         .claims(
             &ClaimFilter {
@@ -53,6 +53,19 @@ pub async fn build(
             ctx.as_of,
         )
         .await?;
+    // The report shows each claim's evidence and deadline moves.
+    let ids: Vec<i64> = [&overdue, &upcoming, &no_deadline]
+        .iter()
+        .flat_map(|claims| claims.iter().map(|c| c.id))
+        .collect();
+    let mut histories = ctx.store.histories(&ids).await?;
+    for claim in overdue
+        .iter_mut()
+        .chain(upcoming.iter_mut())
+        .chain(no_deadline.iter_mut())
+    {
+        claim.history = Some(histories.remove(&claim.id).unwrap_or_default());
+    }
     let (upcoming_count, with_open_deadline, overdue_count) = ctx
         .store
         .open_deadline_counts(ctx.as_of, upcoming_until)

@@ -67,3 +67,23 @@ pub async fn check(ctx: &Context) -> Result<Output> {
             .join("\n")
     )))
 }
+
+/// Writes `bytes` to `path` through a temporary file beside it renamed into
+/// place, so the file is either the old one or the whole new one.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io_error = |source| Error::Io {
+        action: "cannot write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::invalid("--output", &path.display().to_string(), "names no file"))?;
+    let partial = path.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(io_error(e));
+    }
+    Ok(())
+}

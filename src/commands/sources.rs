@@ -4,10 +4,10 @@ use super::{
     optional_text, optional_url, required_text, resolve_source, summaries, Context, Output,
     SourceDetail,
 };
-use crate::cli::SourceFields;
+use crate::cli::{SourceFields, SourceListArgs};
 use crate::db::{ClaimFilter, NewSource};
 use crate::error::Result;
-use crate::model::{Source, SourceKind};
+use crate::model::{grade_list, Reliability, Source, SourceKind};
 
 pub async fn add(ctx: &Context, name: &str, fields: &SourceFields) -> Result<Output> {
     let source = NewSource {
@@ -20,15 +20,33 @@ pub async fn add(ctx: &Context, name: &str, fields: &SourceFields) -> Result<Out
         affiliation: optional_text(fields.affiliation.as_deref()),
         url: optional_url("--url", fields.url.as_deref())?,
         notes: optional_text(fields.notes.as_deref()),
+        reliability: fields
+            .reliability
+            .as_deref()
+            .and_then(|r| optional_text(Some(r)))
+            .map(|r| Reliability::parse("--reliability", &r))
+            .transpose()?,
     };
     let created = ctx.store.insert_source(&source).await?;
     detail(ctx, created).await
 }
 
-pub async fn list(ctx: &Context) -> Result<Output> {
-    let sources = ctx.store.sources().await?;
-    let records = ctx.store.records(ctx.as_of, None).await?;
-    Ok(Output::Sources(summaries(sources, &records)))
+pub async fn list(ctx: &Context, args: &SourceListArgs) -> Result<Output> {
+    let mut sources = ctx.store.sources().await?;
+    if let Some(grades) = &args.reliability {
+        let grades = grade_list("--reliability", grades, Reliability::parse)?;
+        sources.retain(|s| s.reliability.is_some_and(|r| grades.contains(&r)));
+    }
+    let ids: Vec<i64> = sources.iter().map(|s| s.id).collect();
+    let records = if args.reliability.is_some() {
+        ctx.store.records(ctx.as_of, Some(&ids)).await?
+    } else {
+        ctx.store.records(ctx.as_of, None).await?
+    };
+    Ok(Output::Sources {
+        sources: summaries(sources, &records),
+        record: args.record,
+    })
 }
 
 pub async fn show(ctx: &Context, key: &str) -> Result<Output> {
@@ -64,6 +82,12 @@ pub async fn edit(
             None => source.url,
         },
         notes: keep_or_clear(&fields.notes, source.notes),
+        reliability: match &fields.reliability {
+            Some(r) => optional_text(Some(r))
+                .map(|r| Reliability::parse("--reliability", &r))
+                .transpose()?,
+            None => source.reliability,
+        },
     };
     let saved = ctx.store.update_source(source.id, &updated).await?;
     detail(ctx, saved).await
