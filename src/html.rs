@@ -26,11 +26,16 @@ h2 { font-size: 1.25rem; margin: 2.5rem 0 .75rem; padding-bottom: .25rem; border
 .sub { color: var(--muted); margin: 0; }
 .counts { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
 .counts table { width: auto; min-width: 14rem; flex: 0 0 auto; }
-.counts svg { flex: 1 1 20rem; max-width: 100%; height: auto; }
+.counts svg { flex: 0 1 auto; max-width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: start; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
-td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; }
+td.n, th.n { text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.n { white-space: normal; }
+td.name { min-width: 9rem; }
+.records { overflow-x: auto; }
+.records table { font-size: .84rem; }
+.records th, .records td { padding: .3rem .3rem; }
 .claim { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; margin: .75rem 0;
          break-inside: avoid; page-break-inside: avoid; }
 .claim.overdue { border-inline-start: 5px solid var(--red); }
@@ -358,7 +363,7 @@ fn sources(out: &mut String, sources: &[SourceSummary]) {
         return;
     }
     out.push_str(
-        "<table>\n<thead><tr><th>Source</th><th>As</th><th>Reliability</th>\
+        "<div class=\"records\"><table>\n<thead><tr><th>Source</th><th>As</th><th title=\"Admiralty scale: A completely reliable … E unreliable, F cannot be judged\">Grade</th>\
          <th class=\"n\">Claims</th><th class=\"n\">Resolved</th><th class=\"n\">Fulfilled</th>\
          <th class=\"n\">Partial</th><th class=\"n\">Failed</th><th class=\"n\">Overdue</th>\
          <th class=\"n\">Met on time</th><th class=\"n\">Median delay</th></tr></thead>\n<tbody>\n",
@@ -374,7 +379,7 @@ fn sources(out: &mut String, sources: &[SourceSummary]) {
         for (role, r) in roles {
             let _ = writeln!(
                 out,
-                "<tr><td dir=\"auto\">{}</td><td>{role}</td><td>{}</td><td class=\"n\">{}</td>\
+                "<tr><td class=\"name\" dir=\"auto\">{}</td><td>{role}</td><td>{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td></tr>",
@@ -395,7 +400,7 @@ fn sources(out: &mut String, sources: &[SourceSummary]) {
             );
         }
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table></div>\n");
 }
 
 #[cfg(test)]

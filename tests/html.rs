@@ -107,7 +107,7 @@ fn the_example_report_as_a_page() {
     ));
     assert!(html.contains("Said by <b dir=\"auto\">مصدر حكومي عراقي</b> · reported by <b dir=\"auto\">Shafaq News</b>"));
     // The outlet's record row.
-    assert!(html.contains("<td dir=\"auto\">Shafaq News</td><td>outlet</td>"));
+    assert!(html.contains("<td class=\"name\" dir=\"auto\">Shafaq News</td><td>outlet</td>"));
 
     // -o writes the same page to a file, nothing to stdout.
     let file = db.dir.path().join("report.html");
