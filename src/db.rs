@@ -1431,7 +1431,8 @@ fn push_filters(s: &mut Statement, filter: &ClaimFilter) {
 /// A deadline is judged against its first due date (the `old_due` of its
 /// first move, else `due`), delivered on `met_on`, or for a fulfilled claim
 /// on the day it was resolved. Deadlines of unverifiable claims are left out:
-/// nobody can say whether they were met.
+/// nobody can say whether they were met. Delays use SQLite's `julianday`; a
+/// PostgreSQL backend would subtract dates.
 fn deadline_figures(column: &str, as_of: NaiveDate, ids: Option<&[i64]>) -> Statement {
     let mut s = Statement::new(&format!(
         "WITH d AS (SELECT c.{column} AS source_id, c.status, \

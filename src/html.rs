@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::commands::{Report, SourceSummary};
 use crate::dates::iso;
-use crate::model::{Claim, Record};
+use crate::model::Claim;
 use crate::output::{days_late_text, days_text, due_text, on_time_text};
 
 const STYLE: &str = r#"
@@ -369,14 +369,7 @@ fn sources(out: &mut String, sources: &[SourceSummary]) {
          <th class=\"n\">Met on time</th><th class=\"n\">Median delay</th></tr></thead>\n<tbody>\n",
     );
     for s in sources {
-        let mut roles: Vec<(&str, &Record)> = Vec::new();
-        if s.record.claims > 0 || s.reported.claims == 0 {
-            roles.push(("speaker", &s.record));
-        }
-        if s.reported.claims > 0 {
-            roles.push(("outlet", &s.reported));
-        }
-        for (role, r) in roles {
+        for (role, r) in s.roles() {
             let _ = writeln!(
                 out,
                 "<tr><td class=\"name\" dir=\"auto\">{}</td><td>{role}</td><td>{}</td><td class=\"n\">{}</td>\

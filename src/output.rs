@@ -275,14 +275,7 @@ fn report_markdown(report: &Report) -> String {
     out.push_str("\n## Sources\n\n");
     let mut rows: Vec<Vec<String>> = Vec::new();
     for s in &report.sources {
-        let mut roles = Vec::new();
-        if s.record.claims > 0 || s.reported.claims == 0 {
-            roles.push(("speaker", &s.record));
-        }
-        if s.reported.claims > 0 {
-            roles.push(("outlet", &s.reported));
-        }
-        for (role, r) in roles {
+        for (role, r) in s.roles() {
             rows.push(vec![
                 md_cell(&s.source.name),
                 s.source.kind.to_string(),
@@ -677,8 +670,7 @@ pub fn days_late_text(r: &crate::model::Record) -> String {
     }
 }
 
-/// The track records: a row per source and role (speaker, outlet) it has
-/// claims in; a source with none gets one speaker row of zeros.
+/// The track records: a row per source and role (see `SourceSummary::roles`).
 fn records_table(list: &[SourceSummary], style: Style) -> String {
     if list.is_empty() {
         return "no sources\n".to_string();
@@ -698,14 +690,7 @@ fn records_table(list: &[SourceSummary], style: Style) -> String {
         "MEDIAN LATE",
     ]);
     for s in list {
-        let mut roles = vec![("speaker", &s.record)];
-        if s.reported.claims > 0 {
-            roles.push(("outlet", &s.reported));
-            if s.record.claims == 0 {
-                roles.remove(0);
-            }
-        }
-        for (role, r) in roles {
+        for (role, r) in s.roles() {
             table.row(vec![
                 Cell::plain(s.source.id.to_string()),
                 Cell::plain(truncate(&s.source.name, 40)),

@@ -89,6 +89,22 @@ pub struct SourceSummary {
     pub reported: Record,
 }
 
+impl SourceSummary {
+    /// The records to show, by role: as speaker and as outlet where the
+    /// source has claims in that role; a source with none shows its (empty)
+    /// speaker record.
+    pub fn roles(&self) -> Vec<(&'static str, &Record)> {
+        let mut roles = Vec::new();
+        if self.record.claims > 0 || self.reported.claims == 0 {
+            roles.push(("speaker", &self.record));
+        }
+        if self.reported.claims > 0 {
+            roles.push(("outlet", &self.reported));
+        }
+        roles
+    }
+}
+
 /// `source show`: the summary plus the claims themselves.
 #[derive(Debug, Serialize)]
 pub struct SourceDetail {
