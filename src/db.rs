@@ -532,7 +532,7 @@ impl Store {
                 rowid.map_or("?".into(), |r| r.to_string())
             ));
         }
-        const RULES: [(&str, &str); 6] = [
+        const RULES: [(&str, &str); 10] = [
             (
                 "sources whose claim counts are wrong",
                 "SELECT DISTINCT x.source_id FROM (SELECT speaker_id AS source_id, 'speaker' AS role, \
@@ -570,7 +570,62 @@ impl Store {
                 "claims without a fingerprint",
                 "SELECT id FROM claims WHERE fingerprint IS NULL ORDER BY id LIMIT 21",
             ),
+            (
+                "deadlines whose track-record facts are wrong",
+                "SELECT deadline_id FROM (SELECT * FROM deadline_facts EXCEPT \
+                 SELECT * FROM temp.fresh_facts) UNION SELECT deadline_id FROM \
+                 (SELECT * FROM temp.fresh_facts EXCEPT SELECT * FROM deadline_facts) \
+                 ORDER BY 1 LIMIT 21",
+            ),
+            (
+                "sources whose delivered-deadline counts are wrong",
+                "WITH stored AS (SELECT source_id, role, late_days, n FROM record_delivered \
+                 WHERE n <> 0), fresh AS (SELECT source_id, role, MAX(0, CAST(julianday(done) \
+                 - julianday(first_due) AS INTEGER)), COUNT(*) FROM deadline_facts \
+                 WHERE done IS NOT NULL GROUP BY 1, 2, 3) \
+                 SELECT source_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh) \
+                 UNION SELECT source_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored) \
+                 ORDER BY 1 LIMIT 21",
+            ),
+            (
+                "sources whose undelivered-deadline counts are wrong",
+                "WITH stored AS (SELECT source_id, role, first_due, pending, n FROM \
+                 record_undelivered WHERE n <> 0), fresh AS (SELECT source_id, role, first_due, \
+                 pending, COUNT(*) FROM deadline_facts WHERE done IS NULL GROUP BY 1, 2, 3, 4) \
+                 SELECT source_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh) \
+                 UNION SELECT source_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored) \
+                 ORDER BY 1 LIMIT 21",
+            ),
+            (
+                "sources whose overdue counts are wrong",
+                "WITH stored AS (SELECT role, source_id, next_due, n FROM claim_due_counts \
+                 WHERE n <> 0), fresh AS (SELECT 'speaker' AS role, speaker_id AS source_id, next_due, COUNT(*) \
+                 FROM claims WHERE next_due IS NOT NULL GROUP BY 2, 3 UNION ALL \
+                 SELECT 'outlet', reported_by_id, next_due, COUNT(*) FROM claims \
+                 WHERE next_due IS NOT NULL AND reported_by_id IS NOT NULL GROUP BY 2, 3 \
+                 UNION ALL SELECT 'all', 0, next_due, COUNT(*) FROM claims \
+                 WHERE next_due IS NOT NULL GROUP BY 3) \
+                 SELECT source_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh) \
+                 UNION SELECT source_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored) \
+                 ORDER BY 1 LIMIT 21",
+            ),
         ];
+        // The facts as they should be, for the rule above to compare.
+        sqlx::query(
+            "CREATE TEMP TABLE IF NOT EXISTS fresh_facts AS SELECT * FROM deadline_facts WHERE 0",
+        )
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("DELETE FROM temp.fresh_facts")
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            &FACTS_SELECT
+                .replace("INSERT INTO deadline_facts", "INSERT INTO temp.fresh_facts")
+                .replace("{where}", "1 = 1"),
+        )
+        .execute(&self.pool)
+        .await?;
         for (rule, sql) in RULES {
             let ids: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&self.pool).await?;
             if !ids.is_empty() {
@@ -716,48 +771,125 @@ impl Store {
                 0,
             );
         }
-        for (column, as_outlet) in [("speaker_id", false), ("reported_by_id", true)] {
-            let mut s = Statement::new(&format!(
-                "SELECT {column}, COUNT(*) FROM claims WHERE status = 'pending' AND next_due < $1 \
-                 AND {column} IS NOT NULL"
-            ));
-            s.binds.push(text(iso(as_of)));
-            match overdue_for {
-                Some([]) => continue,
-                // A few sources: one index range per source.
-                Some(ids) => {
-                    s.push(&format!(" AND {column} IN ("), []);
-                    for (i, id) in ids.iter().enumerate() {
-                        s.push(if i == 0 { "{}" } else { ", {}" }, [Bind::Int(*id)]);
-                    }
-                    s.push(")", []);
+        if overdue_for != Some(&[]) {
+            // Overdue claims per source and role, from the next-due counts
+            // (migration 8): a range of dates per source.
+            let mut s = Statement::new(
+                "SELECT source_id, role, SUM(n) FROM claim_due_counts \
+                 WHERE role IN ('speaker', 'outlet') AND n <> 0",
+            );
+            s.push(" AND next_due < {}", [text(iso(as_of))]);
+            if let Some(ids) = overdue_for {
+                s.push(" AND source_id IN (-1", []);
+                for id in ids {
+                    s.push(", {}", [Bind::Int(*id)]);
                 }
-                None => {}
+                s.push(")", []);
             }
-            s.push(&format!(" GROUP BY {column}"), []);
+            s.push(" GROUP BY source_id, role", []);
             for row in s.query().fetch_all(&self.pool).await? {
-                let (source, overdue): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+                let (source, role, overdue): (i64, String, i64) =
+                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
                 let entry = records.entry(source).or_default();
-                let record = if as_outlet {
+                let record = if role == "outlet" {
                     &mut entry.1
                 } else {
                     &mut entry.0
                 };
                 record.overdue += overdue;
             }
-            let timeliness = deadline_figures(column, as_of, overdue_for);
-            for row in timeliness.query().fetch_all(&self.pool).await? {
-                let source: i64 = row.try_get(0)?;
-                let entry = records.entry(source).or_default();
-                let record = if as_outlet {
-                    &mut entry.1
-                } else {
-                    &mut entry.0
-                };
-                record.set_deadlines(row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
-            }
+        }
+        if overdue_for != Some(&[]) {
+            self.deadline_figures(as_of, overdue_for, &mut records)
+                .await?;
         }
         Ok(records)
+    }
+
+    /// Adds the deadline figures to `records` (for `ids`, all when `None`),
+    /// from the histograms of migration 8: three queries whose cost follows
+    /// the sources asked for and their distinct dates, not their deadlines.
+    async fn deadline_figures(
+        &self,
+        as_of: NaiveDate,
+        ids: Option<&[i64]>,
+        records: &mut HashMap<i64, (Record, Record)>,
+    ) -> Result<()> {
+        let only = |s: &mut Statement| {
+            if let Some(ids) = ids {
+                s.push(" AND source_id IN (-1", []);
+                for id in ids {
+                    s.push(", {}", [Bind::Int(*id)]);
+                }
+                s.push(") AND role IN ('speaker', 'outlet')", []);
+            }
+        };
+        let as_of = iso(as_of);
+        let mut figures: HashMap<(i64, String), (i64, i64, Option<f64>)> = HashMap::new();
+
+        let mut delivered = Statement::new(
+            "SELECT source_id, role, SUM(n), SUM(CASE WHEN late_days = 0 THEN n ELSE 0 END) \
+             FROM record_delivered WHERE n > 0",
+        );
+        only(&mut delivered);
+        delivered.push(" GROUP BY source_id, role", []);
+        for row in delivered.query().fetch_all(&self.pool).await? {
+            let entry = figures
+                .entry((row.try_get(0)?, row.try_get(1)?))
+                .or_default();
+            entry.0 += row.try_get::<i64, _>(2)?;
+            entry.1 += row.try_get::<i64, _>(3)?;
+        }
+
+        let mut missed =
+            Statement::new("SELECT source_id, role, SUM(n) FROM record_undelivered WHERE n > 0");
+        missed.push(" AND first_due < {}", [text(as_of.clone())]);
+        only(&mut missed);
+        missed.push(" GROUP BY source_id, role", []);
+        for row in missed.query().fetch_all(&self.pool).await? {
+            let entry = figures
+                .entry((row.try_get(0)?, row.try_get(1)?))
+                .or_default();
+            entry.0 += row.try_get::<i64, _>(2)?;
+        }
+
+        // The weighted median of the delays: delivered late (from the
+        // counts), and still open past the date (as of now), in one pass.
+        let mut median = Statement::new("WITH v AS (SELECT source_id, role, late_days AS days, n FROM record_delivered WHERE late_days > 0 AND n > 0");
+        only(&mut median);
+        median.push(
+            " UNION ALL SELECT source_id, role, julianday({}) - julianday(first_due), n \
+             FROM record_undelivered WHERE pending = 1 AND n > 0 AND first_due < {}",
+            [text(as_of.clone()), text(as_of)],
+        );
+        only(&mut median);
+        median.push(
+            "), \
+             c AS (SELECT source_id, role, days, \
+               SUM(n) OVER (PARTITION BY source_id, role ORDER BY days ROWS UNBOUNDED PRECEDING) AS upto, \
+               SUM(n) OVER (PARTITION BY source_id, role) AS total FROM v) \
+             SELECT source_id, role, (MIN(CASE WHEN upto >= (total + 1) / 2 THEN days END) \
+               + MIN(CASE WHEN upto >= total / 2 + 1 THEN days END)) / 2.0 \
+             FROM c GROUP BY source_id, role",
+            [],
+        );
+        for row in median.query().fetch_all(&self.pool).await? {
+            let entry = figures
+                .entry((row.try_get(0)?, row.try_get(1)?))
+                .or_default();
+            entry.2 = row.try_get(2)?;
+        }
+
+        for ((source, role), (due, on_time, median)) in figures {
+            let entry = records.entry(source).or_default();
+            let record = if role == "outlet" {
+                &mut entry.1
+            } else {
+                &mut entry.0
+            };
+            record.set_deadlines(due, on_time, median);
+        }
+        Ok(())
     }
 
     // ----- claims -----
@@ -1014,6 +1146,12 @@ impl Store {
                 &history,
             )
             .await?;
+            // The batch's claims have ids [claim_id - chunk.len(), claim_id).
+            sqlx::query(&FACTS_SELECT.replace("{where}", "c.id >= $1 AND c.id < $2"))
+                .bind(claim_id - chunk.len() as i64)
+                .bind(claim_id)
+                .execute(&mut *tx)
+                .await?;
             summary.new += chunk.len();
         }
         progress(records.len());
@@ -1035,12 +1173,11 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<crate::exchange::Record>> {
-        // json_patch drops the keys whose value is NULL: optional source
-        // fields and history details are absent rather than null, as in
-        // the records Rust writes.
-        const SOURCE: &str = "json_patch(json_object('id', {t}.id, 'name', {t}.name, 'kind', {t}.kind), \
-             json_object('role', {t}.role, 'affiliation', {t}.affiliation, 'url', {t}.url, 'notes', {t}.notes, \
-             'reliability', {t}.reliability))";
+        // NULLs stay in: the JSON is read back into `Record`, whose
+        // serialization decides which absent values are written.
+        const SOURCE: &str = "json_object('id', {t}.id, 'name', {t}.name, 'kind', {t}.kind, \
+             'role', {t}.role, 'affiliation', {t}.affiliation, 'url', {t}.url, 'notes', {t}.notes, \
+             'reliability', {t}.reliability)";
         let record = format!(
             "json_object('id', c.id, 'external_id', c.external_id, 'text', c.text, 'status', c.status, \
              'kind', c.kind, 'source', {speaker}, \
@@ -1051,16 +1188,16 @@ impl Store {
              'deadlines', (SELECT json_group_array(json_object('id', d.id, 'due', d.due, \
                  'precision', d.precision, 'label', d.label, 'met_on', d.met_on)) \
                  FROM (SELECT * FROM deadlines WHERE claim_id = c.id ORDER BY due, id) d), \
-             'history', (SELECT json_group_array(json_patch(json_object('event', h.event, \
+             'history', (SELECT json_group_array(json_object('event', h.event, \
                  'at', h.at, 'from', h.from_status, 'to', h.to_status, 'note', h.note, \
-                 'evidence', h.evidence), json_object('deadline_id', h.deadline_id, \
-                 'old_due', h.old_due, 'new_due', h.new_due))) \
+                 'evidence', h.evidence, 'deadline_id', h.deadline_id, \
+                 'old_due', h.old_due, 'new_due', h.new_due)) \
                  FROM (SELECT * FROM status_history WHERE claim_id = c.id ORDER BY id) h))",
             speaker = SOURCE.replace("{t}", "s"),
             outlet = SOURCE.replace("{t}", "r"),
         );
         let mut s = Statement::new(&format!(
-            "SELECT json_group_array(json(record)) FROM (SELECT {record} AS record \
+            "SELECT '[' || COALESCE(group_concat(record, ','), '') || ']' FROM (SELECT {record} AS record \
              FROM claims c JOIN sources s ON s.id = c.speaker_id \
              LEFT JOIN sources r ON r.id = c.reported_by_id WHERE c.id > $1"
         ));
@@ -1159,6 +1296,8 @@ impl Store {
         }
         insert_tags(&mut tx, id, add_tags).await?;
         index_claim(&mut tx, id).await?;
+        // The speaker or outlet may have changed: the records follow.
+        refresh_facts(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1278,15 +1417,15 @@ impl Store {
         .bind(iso(until))
         .fetch_one(&self.pool)
         .await?;
-        // One pass over the next-due index for both counts.
-        let (with_open, overdue): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), SUM(CASE WHEN next_due < $1 THEN 1 ELSE 0 END) FROM claims \
-             WHERE next_due IS NOT NULL",
+        // From the next-due counts (migration 8): one row per date.
+        let (with_open, overdue): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT SUM(n), SUM(CASE WHEN next_due < $1 THEN n ELSE 0 END) FROM claim_due_counts \
+             WHERE role = 'all' AND source_id = 0",
         )
         .bind(iso(from))
         .fetch_one(&self.pool)
         .await?;
-        Ok((upcoming, with_open, overdue.unwrap_or(0)))
+        Ok((upcoming, with_open.unwrap_or(0), overdue.unwrap_or(0)))
     }
 
     /// The claims with these ids, in id order, judged as of a date.
@@ -1425,53 +1564,6 @@ fn push_filters(s: &mut Statement, filter: &ClaimFilter) {
     }
 }
 
-/// Per source in `column` (speaker_id or reported_by_id; only `ids` when
-/// given): deadlines judged, met on time, and the median days late.
-///
-/// A deadline is judged against its first due date (the `old_due` of its
-/// first move, else `due`), delivered on `met_on`, or for a fulfilled claim
-/// on the day it was resolved. Deadlines of unverifiable claims are left out:
-/// nobody can say whether they were met. Delays use SQLite's `julianday`; a
-/// PostgreSQL backend would subtract dates.
-fn deadline_figures(column: &str, as_of: NaiveDate, ids: Option<&[i64]>) -> Statement {
-    let mut s = Statement::new(&format!(
-        "WITH d AS (SELECT c.{column} AS source_id, c.status, \
-           COALESCE((SELECT h.old_due FROM status_history h WHERE h.claim_id = c.id \
-               AND h.deadline_id = dl.id AND h.event = 'deadline_moved' ORDER BY h.id LIMIT 1), \
-             dl.due) AS due, \
-           COALESCE(dl.met_on, CASE WHEN c.status = 'fulfilled' THEN (SELECT MAX(h.at) \
-               FROM status_history h WHERE h.claim_id = c.id AND h.event = 'status' \
-               AND h.to_status = 'fulfilled') END) AS done \
-         FROM claims c JOIN deadlines dl ON dl.claim_id = c.id \
-         WHERE c.status <> 'unverifiable' AND c.{column} IS NOT NULL"
-    ));
-    if let Some(ids) = ids {
-        s.push(&format!(" AND c.{column} IN (-1"), []);
-        for id in ids {
-            s.push(", {}", [Bind::Int(*id)]);
-        }
-        s.push(")", []);
-    }
-    s.push(
-        "), judged AS (SELECT source_id, done IS NOT NULL AND done <= due AS on_time, \
-           CASE WHEN done > due THEN julianday(done) - julianday(due) \
-                WHEN done IS NULL AND status = 'pending' THEN julianday({}) - julianday(due) \
-           END AS late \
-         FROM d WHERE done IS NOT NULL OR due < {}), \
-         ranked AS (SELECT source_id, late, \
-           ROW_NUMBER() OVER (PARTITION BY source_id ORDER BY late) AS rn, \
-           COUNT(*) OVER (PARTITION BY source_id) AS n FROM judged WHERE late IS NOT NULL) \
-         SELECT j.source_id, j.due, j.on_time, m.median FROM \
-           (SELECT source_id, COUNT(*) AS due, SUM(on_time) AS on_time FROM judged \
-            GROUP BY source_id) j \
-         LEFT JOIN (SELECT source_id, AVG(late) AS median FROM ranked \
-            WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY source_id) m \
-         ON m.source_id = j.source_id",
-        [text(iso(as_of)), text(iso(as_of))],
-    );
-    s
-}
-
 fn placeholders(n: usize) -> String {
     (1..=n)
         .map(|i| format!("${i}"))
@@ -1528,8 +1620,8 @@ impl Store {
             evidence,
             ..History::new(event, at, Some(from), to)
         };
-        refresh_open(&mut tx, claim_id).await?;
         append_history(&mut tx, claim_id, &entry).await?;
+        refresh_derived(&mut tx, claim_id).await?;
         tx.commit().await?;
         Ok(from)
     }
@@ -1552,7 +1644,7 @@ impl Store {
         let mut tx = self.begin().await?;
         claim_status(&mut tx, claim_id).await?;
         let id = insert_deadline_in(&mut tx, claim_id, deadline).await?;
-        refresh_open(&mut tx, claim_id).await?;
+        refresh_derived(&mut tx, claim_id).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -1577,8 +1669,8 @@ impl Store {
             deadline_id: Some(id),
             ..History::new("deadline_met", on, Some(status), status)
         };
-        refresh_open(&mut tx, deadline.claim_id).await?;
         append_history(&mut tx, deadline.claim_id, &entry).await?;
+        refresh_derived(&mut tx, deadline.claim_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1614,8 +1706,8 @@ impl Store {
             new_due: Some(to.due),
             ..History::new("deadline_moved", at, Some(status), status)
         };
-        refresh_open(&mut tx, deadline.claim_id).await?;
         append_history(&mut tx, deadline.claim_id, &entry).await?;
+        refresh_derived(&mut tx, deadline.claim_id).await?;
         tx.commit().await?;
         Ok(deadline)
     }
@@ -1628,7 +1720,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| Error::no_deadline(id))?;
-        refresh_open(&mut tx, claim_id).await?;
+        refresh_derived(&mut tx, claim_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -1742,6 +1834,44 @@ async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
 /// Recomputes the derived open-deadline data of one claim: which deadlines
 /// are open (unmet, claim pending) and the claim's next open due date.
 /// Every write that changes a status or a deadline calls it.
+/// Rewrites everything derived from a claim's deadlines, status and history:
+/// the open flags and next due date, and the facts the track records read.
+/// Call it after the claim's history row is written.
+async fn refresh_derived(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
+    refresh_open(tx, claim_id).await?;
+    refresh_facts(tx, claim_id).await
+}
+
+/// The facts of the track records, per deadline and role (see migration 8):
+/// the first due date given, the delivery date, whether the claim is pending.
+/// `{where}` selects the claims.
+const FACTS_SELECT: &str = "INSERT INTO deadline_facts (deadline_id, role, source_id, first_due, done, pending) \
+     SELECT dl.id, r.role, CASE r.role WHEN 'speaker' THEN c.speaker_id ELSE c.reported_by_id END, \
+       COALESCE((SELECT h.old_due FROM status_history h WHERE h.claim_id = c.id \
+                 AND h.deadline_id = dl.id AND h.event = 'deadline_moved' ORDER BY h.id LIMIT 1), dl.due), \
+       COALESCE(dl.met_on, CASE WHEN c.status = 'fulfilled' THEN (SELECT MAX(h.at) \
+                FROM status_history h WHERE h.claim_id = c.id AND h.event = 'status' \
+                AND h.to_status = 'fulfilled') END), \
+       c.status = 'pending' \
+     FROM claims c JOIN deadlines dl ON dl.claim_id = c.id \
+     CROSS JOIN (SELECT 'speaker' AS role UNION ALL SELECT 'outlet') r \
+     WHERE c.status <> 'unverifiable' AND (r.role = 'speaker' OR c.reported_by_id IS NOT NULL) \
+       AND {where}";
+
+async fn refresh_facts(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM deadline_facts WHERE deadline_id IN (SELECT id FROM deadlines WHERE claim_id = $1)",
+    )
+    .bind(claim_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&FACTS_SELECT.replace("{where}", "c.id = $1"))
+        .bind(claim_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 async fn refresh_open(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
     sqlx::query(
         "UPDATE deadlines SET open = CASE WHEN met_on IS NULL AND EXISTS \
@@ -1830,10 +1960,10 @@ async fn insert_claim_in(
     for deadline in &claim.deadlines {
         insert_deadline_in(tx, id, deadline).await?;
     }
-    refresh_open(tx, id).await?;
     index_claim(tx, id).await?;
     let created = History::new("created", today, None, Status::Pending);
     append_history(tx, id, &created).await?;
+    refresh_derived(tx, id).await?;
     Ok(id)
 }
 

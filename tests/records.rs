@@ -343,3 +343,71 @@ fn grades_travel_through_export_and_import() {
         "{err}"
     );
 }
+
+#[test]
+fn every_write_keeps_the_record_counts_true_and_check_catches_drift() {
+    let db = track_records();
+    // Writes that move claims between sources, statuses and deadlines.
+    db.ok(&["edit", "8", "--source", "Minister", "--reported-by", ""]);
+    db.ok(&["reopen", "2", "--note", "not delivered after all"]);
+    db.ok(&["resolve", "9", "fulfilled", "--on", "2026-11-20"]);
+    db.ok(&["deadline", "remove", "4"]);
+    db.ok(&["deadline", "add", "5", "2026-10-31"]);
+    db.ok(&["remove", "1", "--yes"]);
+    assert!(db.ok(&["check"]).starts_with("ok: 8 claims"));
+    let minister = db
+        .json(&["source", "show", "Minister"])
+        .as_object()
+        .unwrap()
+        .clone();
+    // Minister now: 2 (reopened, so undelivered: open since 2026-06-30, 153
+    // days), 3 (183 days, not overdue: moved to December), 5 (its new
+    // 2026-10-31 deadline, 30 days), 8 (from Deputy, met 20 days late);
+    // 4 has no deadline left, 6 is unverifiable. Median of 20, 30, 153, 183.
+    assert_eq!(minister["deadlines_due"], 4);
+    assert_eq!(minister["deadlines_met_on_time"], 0);
+    assert_eq!(minister["median_days_late"], 91.5);
+    assert_eq!(minister["overdue"], 2);
+
+    // Derived rows edited behind claims' back are reported, one rule each.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for (table, sql, rule) in [
+        (
+            "deadline_facts",
+            "UPDATE deadline_facts SET first_due = '2020-01-31' WHERE deadline_id = 3",
+            "deadlines whose track-record facts are wrong: 3",
+        ),
+        (
+            "record_delivered",
+            "UPDATE record_delivered SET n = n + 1 WHERE late_days = 20",
+            "sources whose delivered-deadline counts are wrong: 1",
+        ),
+        (
+            "record_undelivered",
+            "DELETE FROM record_undelivered WHERE first_due = '2026-05-31'",
+            "sources whose undelivered-deadline counts are wrong: 1",
+        ),
+        (
+            "claim_due_counts",
+            "UPDATE claim_due_counts SET n = n + 5 WHERE role = 'all'",
+            "sources whose overdue counts are wrong: 0",
+        ),
+    ] {
+        let copy = Db::new();
+        std::fs::copy(&db.path, &copy.path).unwrap();
+        runtime.block_on(async {
+            use sqlx::{Connection, SqliteConnection};
+            let url = format!("sqlite://{}", copy.path.display());
+            let mut conn = SqliteConnection::connect(&url).await.unwrap();
+            let done = sqlx::query(sql).execute(&mut conn).await.unwrap();
+            assert!(done.rows_affected() > 0, "{table}");
+            conn.close().await.unwrap();
+        });
+        let (code, err) = copy.fails(&["check"]);
+        assert_eq!(code, 1, "{table}");
+        assert!(err.contains(rule), "{table}: {err}");
+    }
+}

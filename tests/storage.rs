@@ -329,6 +329,7 @@ fn landed_migrations_are_never_edited() {
         (20261130000005, "3cdd783048d717bc1f996fe2cee3f1ccd4881192dab40c480ec93ccba9498bbaf0b019ba191e7b335d2fc6170aa99022"),
         (20261130000006, "6d8f41428806d9d96114ee0cb2eed3726fc05c2e7e075c4dc7a2adf533cc6c6d965b2da1b695c7527d8b563273eaca47"),
         (20261130000007, "a03b446af46b3405bb91283ce7f1deaafe2ec4964b7580b22963b7560f8f8ce7476a5d71035250c37037fca3e0834933"),
+        (20261130000008, "100b6af368d5ad2a842c6188d49afd047969e059666aa8a26436861cc7080ba0029291bef9136ab22d0462e9d936ccd9"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);
