@@ -225,6 +225,8 @@ fn text(value: impl Into<String>) -> Bind {
 pub struct Store {
     pool: SqlitePool,
     path: PathBuf,
+    /// Whether this process wrote: only then is there a log to fold back on close.
+    wrote: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -242,9 +244,9 @@ impl Store {
                 hint: " (run `claims init` to create it)".into(),
             });
         }
-        if exists {
-            check_header(path)?;
-        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let in_wal_mode = if exists { check_header(path)? } else { false };
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if let Some(parent) = parent.filter(|_| !exists) {
             // Directories we create are private (0700), like the file.
             let mut builder = std::fs::DirBuilder::new();
             builder.recursive(true);
@@ -283,6 +285,7 @@ impl Store {
         let store = Store {
             pool,
             path: path.to_path_buf(),
+            wrote: std::sync::atomic::AtomicBool::new(false),
         };
         let found = if exists {
             match store.inspect().await {
@@ -295,9 +298,12 @@ impl Store {
         } else {
             None
         };
-        sqlx::query("PRAGMA journal_mode = WAL")
-            .execute(&store.pool)
-            .await?;
+        // Once set, WAL mode is recorded in the file (header bytes 18-19).
+        if !in_wal_mode {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&store.pool)
+                .await?;
+        }
         // Up to date (the common case): no migrator round trips.
         let current = found == MIGRATOR.iter().map(|m| m.version).max();
         if mode == OpenMode::Migrate {
@@ -305,9 +311,19 @@ impl Store {
                 store.migrate().await?;
             }
             // Also when current: a process killed between the last migration
-            // and these backfills leaves them to the next open (cheap checks).
-            store.fill_fingerprints().await?;
-            store.fill_search().await?;
+            // and these backfills leaves them to the next open (one cheap check).
+            let (fingerprints, search): (bool, bool) = sqlx::query_as(
+                "SELECT EXISTS (SELECT 1 FROM claims WHERE fingerprint IS NULL), \
+                 EXISTS (SELECT 1 FROM search_backfill)",
+            )
+            .fetch_one(&store.pool)
+            .await?;
+            if fingerprints {
+                store.fill_fingerprints().await?;
+            }
+            if search {
+                store.fill_search().await?;
+            }
         }
         drop(lock);
         Ok(store)
@@ -322,13 +338,18 @@ impl Store {
     /// checkpoint itself, which would leave the file's content in `-wal`.
     pub async fn close(self) {
         // Busy when another process is reading: its own close will checkpoint.
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await;
+        // A process that only read has nothing to fold back.
+        if self.wrote.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await;
+        }
         self.pool.close().await;
     }
 
+    /// Every write goes through here (or through `migrate`).
     async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.wrote.store(true, std::sync::atomic::Ordering::Relaxed);
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -387,6 +408,7 @@ impl Store {
     /// ignores the pragma inside sqlx's migration transaction, so it is set
     /// on the connection before), then requires every reference to hold.
     async fn migrate(&self) -> Result<()> {
+        self.wrote.store(true, std::sync::atomic::Ordering::Relaxed);
         sqlx::query("PRAGMA foreign_keys = OFF")
             .execute(&self.pool)
             .await?;
@@ -2314,24 +2336,26 @@ fn now() -> String {
 }
 
 /// Refuses a non-empty file that does not start with the SQLite header.
-fn check_header(path: &Path) -> Result<()> {
+/// Refuses a file that is not SQLite; tells whether it is in WAL mode.
+fn check_header(path: &Path) -> Result<bool> {
     let io = |source| Error::Io {
         action: "cannot read the database",
         path: path.to_path_buf(),
         source,
     };
     let mut file = File::open(path).map_err(io)?;
-    let mut header = Vec::with_capacity(16);
+    let mut header = Vec::with_capacity(20);
     file.by_ref()
-        .take(16)
+        .take(20)
         .read_to_end(&mut header)
         .map_err(io)?;
-    if !header.is_empty() && header.as_slice() != SQLITE_HEADER {
+    if !header.is_empty() && !header.starts_with(SQLITE_HEADER) {
         return Err(Error::NotSqlite {
             path: path.to_path_buf(),
         });
     }
-    Ok(())
+    // The file format's write and read versions are 2 in WAL mode.
+    Ok(header.get(18..20) == Some(&[2, 2]))
 }
 
 /// Creates the file readable by its owner only, if it is new. The handle is
@@ -2374,24 +2398,32 @@ impl Store {
     /// applied migration.
     async fn inspect(&self) -> Result<Option<i64>> {
         let path = self.path.clone();
-        let tables: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(|_| Error::NotSqlite { path: path.clone() })?;
-        if tables.is_empty() {
-            return Ok(None);
-        }
-        if !tables.iter().any(|t| t == "_sqlx_migrations") {
-            return Err(Error::ForeignDatabase { path });
-        }
-        // A failed migration leaves a row with success = 0: not current.
-        let (found, failed): (Option<i64>, i64) = sqlx::query_as(
-            "SELECT MAX(CASE WHEN success THEN version END), COALESCE(SUM(CASE WHEN success THEN 0 ELSE 1 END), 0) \
-             FROM _sqlx_migrations",
+        // The common case, a claims database, in one query; anything else
+        // (empty, another program's, not SQLite) is told apart after.
+        let migrations: std::result::Result<(Option<i64>, i64), _> = sqlx::query_as(
+            "SELECT MAX(CASE WHEN success THEN version END), \
+             COALESCE(SUM(CASE WHEN success THEN 0 ELSE 1 END), 0) FROM _sqlx_migrations",
         )
         .fetch_one(&self.pool)
-        .await?;
+        .await;
+        let (found, failed) = match migrations {
+            Ok(found) => found,
+            Err(error) => {
+                let tables: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(|_| Error::NotSqlite { path: path.clone() })?;
+                if tables.is_empty() {
+                    return Ok(None);
+                }
+                if !tables.iter().any(|t| t == "_sqlx_migrations") {
+                    return Err(Error::ForeignDatabase { path });
+                }
+                return Err(error.into());
+            }
+        };
+        // A failed migration leaves a row with success = 0: not current.
         let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
         match found {
             Some(found) if found > known => Err(Error::TooNew { path, found, known }),
