@@ -111,3 +111,60 @@ fn matching_words_are_highlighted_in_table_output() {
         "{plain}"
     );
 }
+
+/// A word in thousands of claims takes the other plan (walk the list order,
+/// test each claim); both plans and both halves of the list order (open
+/// deadline by date, then the rest by id) must give the same list.
+#[test]
+fn a_common_word_lists_in_the_same_order_as_the_list() {
+    let db = Db::new();
+    let file = db.dir.path().join("many.jsonl");
+    let lines: Vec<String> = (0..6_000)
+        .map(|i| {
+            let deadline = if i % 2 == 0 {
+                format!(
+                    r#", "deadlines": [{{"due": "2027-{:02}-01"}}]"#,
+                    12 - i % 12
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                r#"{{"text": "convoy {i}", "source": {{"name": "S{}"}}{deadline}}}"#,
+                i % 7
+            )
+        })
+        .collect();
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    db.ok(&["import", file.to_str().unwrap()]);
+    db.ok(&[
+        "add",
+        "a rare word: quagga",
+        "--source",
+        "S1",
+        "--due",
+        "2027-06-01",
+    ]);
+
+    let all = ids(&db.json(&["list"]));
+    assert_eq!(all.len(), 6_001);
+    // Earliest deadline first (2027-02-01: i = 10, 22, ...), and after the
+    // 3,001 claims with a deadline, those without by id (i = 1: id 2).
+    assert_eq!(all[..2], [11, 23]);
+    assert_eq!(all[3_001..3_003], [2, 4]);
+    let common = ids(&db.json(&["list", "--search", "convoy"]));
+    let expected: Vec<i64> = all.iter().copied().filter(|id| *id != 6_001).collect();
+    assert_eq!(common, expected);
+    // A first page that ends inside the claims with deadlines, and one that
+    // crosses into the claims without.
+    assert_eq!(
+        ids(&db.json(&["list", "--search", "convoy", "--limit", "5"])),
+        expected[..5]
+    );
+    assert_eq!(
+        ids(&db.json(&["list", "--search", "convoy", "--limit", "3005"])),
+        expected[..3005]
+    );
+    assert_eq!(ids(&db.json(&["list", "--limit", "3002"])), all[..3002]);
+    assert_eq!(ids(&db.json(&["list", "--search", "quagga"])), vec![6_001]);
+}
