@@ -392,6 +392,31 @@ impl Record {
     }
 }
 
+/// The median of values given as (value, how many times); the mean of the
+/// two middle values when the count is even; none when empty.
+pub fn weighted_median(mut values: Vec<(i64, i64)>) -> Option<f64> {
+    values.retain(|(_, n)| *n > 0);
+    values.sort_unstable();
+    let total: i64 = values.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return None;
+    }
+    // The k-th smallest value, counting from 1.
+    let kth = |k: i64| {
+        let mut seen = 0;
+        values
+            .iter()
+            .find(|(_, n)| {
+                seen += n;
+                seen >= k
+            })
+            .map(|(value, _)| *value)
+    };
+    let low = kth((total + 1) / 2)?;
+    let high = kth(total / 2 + 1)?;
+    Some((low + high) as f64 / 2.0)
+}
+
 pub fn ser_date<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::dates::iso(*date))
 }
@@ -523,6 +548,25 @@ mod tests {
             assert_eq!(c.overdue, *overdue, "{status} {deadlines:?} {as_of}");
             assert_eq!(c.days_overdue, *days, "{status} {deadlines:?} {as_of}");
             assert_eq!(c.next_due, next.map(|n| from_iso(n).unwrap()));
+        }
+    }
+
+    #[test]
+    fn weighted_medians() {
+        let cases: &[(&[(i64, i64)], Option<f64>)] = &[
+            (&[], None),
+            (&[(5, 0)], None),
+            (&[(7, 1)], Some(7.0)),
+            (&[(10, 1), (183, 1)], Some(96.5)),
+            (&[(183, 1), (10, 1), (20, 1)], Some(20.0)),
+            // Counts weigh: 1 2 3 9 9 9, so the middle two are 3 and 9.
+            (&[(9, 3), (1, 1), (2, 1), (3, 1)], Some(6.0)),
+            (&[(4, 1000), (1_000_000, 1)], Some(4.0)),
+            // The same value split over rows counts once per row.
+            (&[(30, 1), (30, 1), (153, 1), (20, 1)], Some(30.0)),
+        ];
+        for (values, expected) in cases {
+            assert_eq!(weighted_median(values.to_vec()), *expected, "{values:?}");
         }
     }
 
