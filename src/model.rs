@@ -553,7 +553,8 @@ mod tests {
 
     #[test]
     fn weighted_medians() {
-        let cases: &[(&[(i64, i64)], Option<f64>)] = &[
+        type Counts<'a> = &'a [(i64, i64)];
+        let cases: &[(Counts, Option<f64>)] = &[
             (&[], None),
             (&[(5, 0)], None),
             (&[(7, 1)], Some(7.0)),
