@@ -1439,11 +1439,16 @@ impl Store {
             // two passes, each in the order of an index, so a first page
             // never sorts the whole table.
             let mut rest = s.clone();
-            s.push(" AND c.next_due IS NOT NULL ORDER BY c.next_due, c.id", []);
-            if let Some(limit) = filter.limit {
-                s.push(" LIMIT {}", [Bind::Int(limit)]);
+            // Only pending claims have a next due date.
+            let resolved = filter.status.is_some_and(|s| s != Status::Pending);
+            let mut claims = Vec::new();
+            if !resolved {
+                s.push(" AND c.next_due IS NOT NULL ORDER BY c.next_due, c.id", []);
+                if let Some(limit) = filter.limit {
+                    s.push(" LIMIT {}", [Bind::Int(limit)]);
+                }
+                claims = self.load_claims(&s, as_of).await?;
             }
-            let mut claims = self.load_claims(&s, as_of).await?;
             let left = filter.limit.map(|limit| limit - claims.len() as i64);
             if left.is_none_or(|left| left > 0) {
                 rest.push(" AND c.next_due IS NULL ORDER BY c.id", []);
