@@ -780,21 +780,15 @@ impl Store {
         let mut counts =
             Statement::new("SELECT source_id, role, status, n FROM source_counts WHERE n <> 0");
         if let Some(ids) = overdue_for.filter(|ids| !ids.is_empty()) {
-            counts.push(" AND source_id IN (-1", []);
-            for id in ids {
-                counts.push(", {}", [Bind::Int(*id)]);
-            }
-            counts.push(")", []);
+            push_source_ids(&mut counts, ids);
         }
         for row in counts.query().fetch_all(&self.pool).await? {
-            let entry = records.entry(row.try_get("source_id")?).or_default();
-            let role: &str = row.try_get("role")?;
-            let record = if role == "outlet" {
-                &mut entry.1
-            } else {
-                &mut entry.0
-            };
-            record.add(
+            record_of(
+                &mut records,
+                row.try_get("source_id")?,
+                row.try_get("role")?,
+            )
+            .add(
                 Status::from_db(row.try_get("status")?)?,
                 row.try_get("n")?,
                 0,
@@ -809,26 +803,13 @@ impl Store {
             );
             s.push(" AND next_due < {}", [text(iso(as_of))]);
             if let Some(ids) = overdue_for {
-                s.push(" AND source_id IN (-1", []);
-                for id in ids {
-                    s.push(", {}", [Bind::Int(*id)]);
-                }
-                s.push(")", []);
+                push_source_ids(&mut s, ids);
             }
             s.push(" GROUP BY source_id, role", []);
             for row in s.query().fetch_all(&self.pool).await? {
-                let (source, role, overdue): (i64, String, i64) =
-                    (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-                let entry = records.entry(source).or_default();
-                let record = if role == "outlet" {
-                    &mut entry.1
-                } else {
-                    &mut entry.0
-                };
-                record.overdue += overdue;
+                record_of(&mut records, row.try_get(0)?, row.try_get(1)?).overdue +=
+                    row.try_get::<i64, _>(2)?;
             }
-        }
-        if overdue_for != Some(&[]) {
             self.deadline_figures(as_of, overdue_for, &mut records)
                 .await?;
         }
@@ -846,11 +827,8 @@ impl Store {
     ) -> Result<()> {
         let only = |s: &mut Statement| {
             if let Some(ids) = ids {
-                s.push(" AND source_id IN (-1", []);
-                for id in ids {
-                    s.push(", {}", [Bind::Int(*id)]);
-                }
-                s.push(") AND role IN ('speaker', 'outlet')", []);
+                push_source_ids(s, ids);
+                s.push(" AND role IN ('speaker', 'outlet')", []);
             }
         };
         let as_of = iso(as_of);
@@ -925,13 +903,7 @@ impl Store {
         }
 
         for ((source, role), (due, on_time, median)) in figures {
-            let entry = records.entry(source).or_default();
-            let record = if role == "outlet" {
-                &mut entry.1
-            } else {
-                &mut entry.0
-            };
-            record.set_deadlines(due, on_time, median);
+            record_of(records, source, &role).set_deadlines(due, on_time, median);
         }
         Ok(())
     }
@@ -1603,6 +1575,29 @@ impl Store {
             }
         }
         Ok(histories)
+    }
+}
+
+/// `AND source_id IN (...)`; -1 keeps the list valid when `ids` is empty.
+fn push_source_ids(s: &mut Statement, ids: &[i64]) {
+    s.push(" AND source_id IN (-1", []);
+    for id in ids {
+        s.push(", {}", [Bind::Int(*id)]);
+    }
+    s.push(")", []);
+}
+
+/// A source's record as speaker (`.0`) or as outlet (`.1`), by role name.
+fn record_of<'a>(
+    records: &'a mut HashMap<i64, (Record, Record)>,
+    source: i64,
+    role: &str,
+) -> &'a mut Record {
+    let entry = records.entry(source).or_default();
+    if role == "outlet" {
+        &mut entry.1
+    } else {
+        &mut entry.0
     }
 }
 

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use crate::commands::{Report, SourceSummary};
 use crate::dates::iso;
 use crate::model::Claim;
-use crate::output::{days_late_text, days_text, due_text, on_time_text};
+use crate::output::{days_late_text, days_text, due_text, is_web_address, on_time_text, shown_of};
 
 const STYLE: &str = r#"
 :root { --ink: #1b1f24; --muted: #5b6570; --line: #d8dde3; --red: #b42318; --amber: #b54708;
@@ -87,10 +87,7 @@ pub fn esc(text: &str) -> String {
 
 /// A link when `url` is an http or https address, else the escaped text.
 pub fn link(url: &str, label: &str) -> String {
-    let lower = url.trim_start().to_ascii_lowercase();
-    if (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if is_web_address(url) {
         format!(
             "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
             esc(url),
@@ -176,12 +173,12 @@ pub fn report(report: &Report) -> String {
 }
 
 fn section_heading(out: &mut String, id: &str, title: &str, shown: usize, total: i64) {
-    let count = if shown as i64 == total {
-        total.to_string()
-    } else {
-        format!("{total}, first {shown}")
-    };
-    let _ = writeln!(out, "<h2 id=\"{id}\">{} ({count})</h2>", esc(title));
+    let _ = writeln!(
+        out,
+        "<h2 id=\"{id}\">{} ({})</h2>",
+        esc(title),
+        shown_of(shown, total)
+    );
 }
 
 /// The status counts as a table and a horizontal bar chart.

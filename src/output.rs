@@ -150,11 +150,25 @@ fn md_cell(text: &str) -> String {
 }
 
 /// A Markdown link when `url` is http or https, else the escaped text.
-fn md_link(url: &str, label: &str) -> String {
+/// "4" when a section shows all its claims, "120, first 50" when not.
+pub fn shown_of(shown: usize, total: i64) -> String {
+    if shown as i64 == total {
+        total.to_string()
+    } else {
+        format!("{total}, first {shown}")
+    }
+}
+
+/// Whether text may become a link: an http or https address with no
+/// spaces or control characters. Anything else is shown as text.
+pub fn is_web_address(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
-    if (lower.starts_with("https://") || lower.starts_with("http://"))
+    (lower.starts_with("https://") || lower.starts_with("http://"))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+}
+
+fn md_link(url: &str, label: &str) -> String {
+    if is_web_address(url) {
         // Characters that would end the link target are percent-encoded.
         let target = url
             .replace('<', "%3C")
@@ -241,30 +255,23 @@ fn report_markdown(report: &Report) -> String {
     .map(|(name, n)| vec![name.to_string(), n.to_string()])
     .collect();
     out.push_str(&md_table(&["Status", "Claims"], &counts));
-    let of = |shown: usize, total: i64| {
-        if shown as i64 == total {
-            total.to_string()
-        } else {
-            format!("{total}, first {shown}")
-        }
-    };
     for (title, claims) in [
         (
-            format!("Overdue ({})", of(report.overdue.len(), c.overdue)),
+            format!("Overdue ({})", shown_of(report.overdue.len(), c.overdue)),
             &report.overdue,
         ),
         (
             format!(
                 "Upcoming until {} ({})",
                 iso(report.upcoming_until),
-                of(report.upcoming.len(), report.upcoming_count)
+                shown_of(report.upcoming.len(), report.upcoming_count)
             ),
             &report.upcoming,
         ),
         (
             format!(
                 "Pending without an open deadline ({})",
-                of(report.no_deadline.len(), report.no_deadline_count)
+                shown_of(report.no_deadline.len(), report.no_deadline_count)
             ),
             &report.no_deadline,
         ),
@@ -856,18 +863,11 @@ fn report_text(report: &Report, style: Style) -> String {
     }
     counts.right_align(1);
     out.push_str(&counts.render(style));
-    let of = |shown: usize, total: i64| {
-        if shown as i64 == total {
-            total.to_string()
-        } else {
-            format!("{total}, first {shown}")
-        }
-    };
     heading(
         &mut out,
         format!(
             "Overdue ({})",
-            of(report.overdue.len(), report.counts.overdue)
+            shown_of(report.overdue.len(), report.counts.overdue)
         ),
     );
     out.push_str(&claims_table(&report.overdue, report.as_of, style, &[]));
@@ -876,7 +876,7 @@ fn report_text(report: &Report, style: Style) -> String {
         format!(
             "Upcoming until {} ({})",
             iso(report.upcoming_until),
-            of(report.upcoming.len(), report.upcoming_count)
+            shown_of(report.upcoming.len(), report.upcoming_count)
         ),
     );
     out.push_str(&claims_table(&report.upcoming, report.as_of, style, &[]));

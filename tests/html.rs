@@ -152,20 +152,7 @@ fn hostile_text_never_becomes_markup_or_a_link() {
         "https://example.org/a?b=\"><script>alert(5)</script>",
     ]);
     // Another program wrote a javascript: address straight into the file.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        use sqlx::{Connection, SqliteConnection};
-        let url = format!("sqlite://{}", db.path.display());
-        let mut conn = SqliteConnection::connect(&url).await.unwrap();
-        sqlx::query("INSERT INTO claims (text, speaker_id, url, kind, status, created_at, updated_at) VALUES ('second', 1, 'javascript:alert(6)', 'report', 'pending', 'x', 'x')")
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
-    });
+    db.execute("INSERT INTO claims (text, speaker_id, url, kind, status, created_at, updated_at) VALUES ('second', 1, 'javascript:alert(6)', 'report', 'pending', 'x', 'x')");
     let html = db.ok(&["report", "--format", "html"]);
     assert_only_our_markup(&html);
     assert!(!html.to_ascii_lowercase().contains("<script"));

@@ -65,6 +65,23 @@ impl Db {
         )
     }
 
+    /// Runs one SQL statement on the file directly, as another program
+    /// would, behind `claims`' back; returns the rows it changed.
+    pub fn execute(&self, statement: &str) -> u64 {
+        use sqlx::{Connection, SqliteConnection};
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let url = format!("sqlite://{}", self.path.display());
+            let mut conn = SqliteConnection::connect(&url).await.unwrap();
+            let done = sqlx::query(statement).execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+            done.rows_affected()
+        })
+    }
+
     /// The database file's bytes, to show a failed command changed nothing.
     pub fn bytes(&self) -> Vec<u8> {
         std::fs::read(&self.path).unwrap()
