@@ -1,7 +1,9 @@
 //! The one error type. Its `Display` is the exact line a user sees after
-//! `error: `, and `exit_code` says how the process ends.
+//! `error: `, and `exit_code` says how the process ends. Fields are named
+//! in domain terms (`due`, `said_on`); a front end renames them to its own
+//! (`--due`) with `rename_fields`.
 
-use std::path::PathBuf;
+use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -13,11 +15,12 @@ pub enum Error {
         reason: String,
     },
 
-    /// An id or name that matches nothing.
-    #[error("no {what} {key}{hint}")]
+    /// An id or name that matches nothing; `field` is where it was given.
+    #[error("no {what} {key}{}{hint}", field.as_ref().map(|f| format!(" for {f}")).unwrap_or_default())]
     NotFound {
         what: &'static str,
         key: String,
+        field: Option<String>,
         hint: String,
     },
 
@@ -25,73 +28,66 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
-    /// The command line is well-formed but asks for something it must not do as given.
+    /// Well-formed, but asks for something it must not do as given.
     #[error("{0}")]
     Usage(String),
-
-    #[error("`{path}` is not a SQLite database; refusing to touch it")]
-    NotSqlite { path: PathBuf },
-
-    #[error("`{path}` is a SQLite database but not a claims database; refusing to touch it")]
-    ForeignDatabase { path: PathBuf },
-
-    #[error(
-        "`{path}` was written by a newer claims (schema version {found}; this claims knows up to {known}); upgrade claims to open it"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
-
-    #[error("{action} `{path}`: {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
 
     /// A problem in an input file; the message names the file and line.
     #[error("{0}")]
     Input(String),
 
+    /// Records of an import that do not validate, each with where it was.
+    #[error("{}; nothing was imported", .0.first().map(String::as_str).unwrap_or("no records"))]
+    InvalidRecords(Vec<String>),
+
     /// Writing the output failed (a closed pipe is not reported).
     #[error("cannot write output: {0}")]
     Output(std::io::Error),
 
-    #[error("the disk is full (or the database reached its size limit); nothing was written")]
-    DiskFull,
+    /// Reading or writing a file the user named.
+    #[error("{action} `{}`: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 
-    #[error(
-        "the database is damaged ({0}); restore a backup (`claims check` lists what is wrong)"
-    )]
-    Damaged(String),
-
-    #[error("database: {0}")]
-    Database(sqlx::Error),
-
-    #[error("database migration: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
-
+    /// A rule of ours that stored data breaks (a value no version writes).
     #[error("database is inconsistent: {0}")]
     Corrupt(String),
+
+    /// Everything else storage reports.
+    #[error(transparent)]
+    Store(StoreError),
 }
 
-impl From<sqlx::Error> for Error {
-    /// SQLite's "full" and "corrupt" results get messages that say what to do.
-    fn from(e: sqlx::Error) -> Self {
-        let code = match &e {
-            sqlx::Error::Database(db) => db.code().and_then(|c| c.parse::<i32>().ok()),
-            _ => None,
-        };
-        // Extended result codes keep the primary code in the low byte.
-        match code.map(|c| c & 0xff) {
-            Some(13) => Error::DiskFull,
-            Some(11) | Some(26) => Error::Damaged(match &e {
-                sqlx::Error::Database(db) => db.message().to_string(),
-                other => other.to_string(),
-            }),
-            _ => Error::Database(e),
+impl From<StoreError> for Error {
+    /// Not found, conflicts and bad queries are the application's own kinds,
+    /// so front ends see one shape whatever the layer that found them.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, key } => Error::NotFound {
+                what,
+                key,
+                field: None,
+                hint: String::new(),
+            },
+            StoreError::Conflict(message) => Error::Conflict(message),
+            StoreError::BadQuery { query, reason } => Error::Invalid {
+                field: "query".into(),
+                value: query,
+                reason,
+            },
+            StoreError::Invalid {
+                field,
+                value,
+                reason,
+            } => Error::Invalid {
+                field: field.into(),
+                value,
+                reason,
+            },
+            other => Error::Store(other),
         }
     }
 }
@@ -105,19 +101,31 @@ impl Error {
         }
     }
 
-    pub fn no_claim(id: i64) -> Self {
-        Error::NotFound {
-            what: "claim",
-            key: format!("with id {id}"),
-            hint: String::new(),
-        }
-    }
-
-    pub fn no_deadline(id: i64) -> Self {
-        Error::NotFound {
-            what: "deadline",
-            key: format!("with id {id}"),
-            hint: String::new(),
+    /// The same error with its field renamed by `name` (which returns `None`
+    /// to keep a name): how a front end speaks of its own flags.
+    pub fn rename_fields(self, name: impl Fn(&str) -> Option<String>) -> Self {
+        match self {
+            Error::Invalid {
+                field,
+                value,
+                reason,
+            } => Error::Invalid {
+                field: name(&field).unwrap_or(field),
+                value,
+                reason,
+            },
+            Error::NotFound {
+                what,
+                key,
+                field: Some(field),
+                hint,
+            } => Error::NotFound {
+                what,
+                key,
+                field: Some(name(&field).unwrap_or(field)),
+                hint,
+            },
+            other => other,
         }
     }
 

@@ -309,7 +309,7 @@ fn landed_migrations_are_never_edited() {
     let migrator = runtime
         .block_on(sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/migrations"
+            "/migrations/sqlite"
         ))))
         .unwrap();
     let actual: Vec<(i64, String)> = migrator

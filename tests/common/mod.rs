@@ -134,7 +134,9 @@ pub fn first_schema_database(statements: &[&str]) -> Db {
     let db = Db::new();
     let first = tempfile::tempdir().unwrap();
     let name = "20261130000001_initial_schema.sql";
-    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join("sqlite");
     std::fs::copy(migrations.join(name), first.path().join(name)).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,0 +1,142 @@
+//! Sources: add, list, show, edit, remove.
+
+use super::{resolve_source, summaries, Context, Output, SourceDetail};
+use crate::domain::model::{grade_list, Reliability, Source, SourceKind};
+use crate::domain::validate::{optional_text, optional_url, required_text};
+use crate::error::Result;
+use crate::store::{ClaimFilter, NewSource, Store};
+
+/// A source's fields as typed: `None` keeps (or, on add, omits) a field;
+/// an empty value clears an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFields {
+    pub kind: Option<String>,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub url: Option<String>,
+    pub notes: Option<String>,
+    /// A reliability grade, A to F.
+    pub reliability: Option<String>,
+}
+
+/// A reliability grade A to F; empty means none.
+fn reliability(value: Option<&str>) -> Result<Option<Reliability>> {
+    optional_text(value)
+        .map(|r| Reliability::parse("reliability", &r))
+        .transpose()
+}
+
+pub async fn add<S: Store>(ctx: &Context<S>, name: &str, fields: &SourceFields) -> Result<Output> {
+    let source = NewSource {
+        name: required_text("name", name)?,
+        kind: match &fields.kind {
+            Some(kind) => SourceKind::parse(kind)?,
+            None => SourceKind::Other,
+        },
+        role: optional_text(fields.role.as_deref()),
+        affiliation: optional_text(fields.affiliation.as_deref()),
+        url: optional_url("url", fields.url.as_deref())?,
+        notes: optional_text(fields.notes.as_deref()),
+        reliability: reliability(fields.reliability.as_deref())?,
+    };
+    let created = ctx.store.insert_source(&source).await?;
+    detail(ctx, created).await
+}
+
+/// Every source with its records; only those graded `reliability` (a
+/// comma-separated list of grades) when given. `record` asks tables for the
+/// track-record view.
+pub async fn list<S: Store>(
+    ctx: &Context<S>,
+    reliability: Option<&str>,
+    record: bool,
+) -> Result<Output> {
+    let mut sources = ctx.store.sources().await?;
+    let records = match reliability {
+        Some(grades) => {
+            let grades = grade_list("reliability", grades, Reliability::parse)?;
+            sources.retain(|s| s.reliability.is_some_and(|r| grades.contains(&r)));
+            let ids: Vec<i64> = sources.iter().map(|s| s.id).collect();
+            ctx.store.track_records(ctx.as_of, Some(&ids)).await?
+        }
+        None => ctx.store.track_records(ctx.as_of, None).await?,
+    };
+    Ok(Output::Sources {
+        sources: summaries(sources, &records),
+        record,
+    })
+}
+
+pub async fn show<S: Store>(ctx: &Context<S>, key: &str) -> Result<Output> {
+    let source = resolve_source(&ctx.store, "source", key).await?;
+    detail(ctx, source).await
+}
+
+/// Applies the fields given, and the new name when given.
+pub async fn edit<S: Store>(
+    ctx: &Context<S>,
+    key: &str,
+    name: Option<&str>,
+    fields: &SourceFields,
+) -> Result<Output> {
+    let source = resolve_source(&ctx.store, "source", key).await?;
+    let keep_or_clear = |new: &Option<String>, old: Option<String>| match new {
+        Some(value) => optional_text(Some(value)),
+        None => old,
+    };
+    let updated = NewSource {
+        name: match name {
+            Some(name) => required_text("name", name)?,
+            None => source.name,
+        },
+        kind: match &fields.kind {
+            Some(kind) => SourceKind::parse(kind)?,
+            None => source.kind,
+        },
+        role: keep_or_clear(&fields.role, source.role),
+        affiliation: keep_or_clear(&fields.affiliation, source.affiliation),
+        url: match &fields.url {
+            Some(url) => optional_url("url", Some(url))?,
+            None => source.url,
+        },
+        notes: keep_or_clear(&fields.notes, source.notes),
+        reliability: match &fields.reliability {
+            Some(r) => reliability(Some(r))?,
+            None => source.reliability,
+        },
+    };
+    let saved = ctx.store.update_source(source.id, &updated).await?;
+    detail(ctx, saved).await
+}
+
+pub async fn remove<S: Store>(ctx: &Context<S>, key: &str) -> Result<Output> {
+    let source = resolve_source(&ctx.store, "source", key).await?;
+    ctx.store.delete_source(source.id).await?;
+    Ok(Output::Removed {
+        what: "source",
+        id: source.id,
+    })
+}
+
+async fn detail<S: Store>(ctx: &Context<S>, source: Source) -> Result<Output> {
+    let filter = ClaimFilter {
+        source_id: Some(source.id),
+        ..ClaimFilter::default()
+    };
+    let (claims_made, claims_reported) = ctx
+        .store
+        .claims(&filter, ctx.as_of)
+        .await?
+        .into_iter()
+        .partition(|c| c.source.id == source.id);
+    let records = ctx
+        .store
+        .track_records(ctx.as_of, Some(&[source.id]))
+        .await?;
+    let summary = summaries(vec![source], &records).remove(0);
+    Ok(Output::Source(Box::new(SourceDetail {
+        summary,
+        claims_made,
+        claims_reported,
+    })))
+}

@@ -1,0 +1,471 @@
+//! The command line's flags and subcommands. The `///` comments are the
+//! help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::interchange::read::InputFormat;
+pub use crate::render::Format;
+
+/// Track attributed claims (who said what, who reported it, the original
+/// wording) and their deadlines: see what is pending, upcoming and overdue.
+#[derive(Debug, Parser)]
+#[command(
+    name = "claims",
+    version,
+    about,
+    max_term_width = 100,
+    args_override_self = true
+)]
+pub struct Cli {
+    /// Database file [default: $CLAIMS_DB, else the platform data directory]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
+    pub db: Option<PathBuf>,
+
+    /// Judge overdue and upcoming as of this date instead of today
+    #[arg(
+        long,
+        global = true,
+        value_name = "DATE",
+        help_heading = "Global options"
+    )]
+    pub as_of: Option<String>,
+
+    /// Output format [default: table; json for export]. Not every command has every format
+    #[arg(long, global = true, value_enum, help_heading = "Global options")]
+    pub format: Option<Format>,
+
+    /// When to colour table output (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN",
+        help_heading = "Global options"
+    )]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+// The formats are the renderer's; clap learns their names here, so nothing
+// below the command line depends on clap.
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Format::Table => "Aligned columns for people",
+            Format::Json => "One JSON document",
+            Format::Jsonl => "One JSON object per line",
+            Format::Csv => "Comma-separated values with a header row",
+            Format::Markdown => "Markdown tables",
+            Format::Ics => "An iCalendar file: one all-day event per open deadline",
+            Format::Claimreview => "schema.org ClaimReview JSON-LD for resolved claims",
+            Format::Html => "One self-contained HTML page (report)",
+        };
+        Some(clap::builder::PossibleValue::new(self.name()).help(help))
+    }
+}
+
+impl ValueEnum for InputFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        InputFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Formats `import` reads.
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database or bring its schema up to date; print its path and schema version
+    Init,
+    /// Apply pending migrations, or with --status list them without applying
+    Migrate {
+        /// Only show which migrations are applied
+        #[arg(long)]
+        status: bool,
+    },
+    /// Add, list, show, edit and remove sources (speakers and outlets)
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// List sources with their track records (the same as `source list`)
+    Sources(SourceListArgs),
+    /// Record a claim
+    Add(AddArgs),
+    /// Change a claim's fields
+    Edit(EditArgs),
+    /// Show a claim with its deadlines and history
+    Show {
+        /// Claim id
+        id: i64,
+    },
+    /// Remove a claim with its deadlines and history
+    Remove {
+        /// Claim id
+        id: i64,
+        /// Confirm the removal
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Add, meet, move and remove a claim's deadlines
+    #[command(subcommand)]
+    Deadline(DeadlineCommand),
+    /// Set a claim's outcome: fulfilled, partial, failed, retracted or unverifiable
+    Resolve {
+        /// Claim id
+        id: i64,
+        /// The new status
+        status: String,
+        /// When it happened [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// A link to the evidence
+        #[arg(long, value_name = "URL")]
+        evidence: Option<String>,
+        /// Why, in a few words
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Set a resolved claim back to pending
+    Reopen {
+        /// Claim id
+        id: i64,
+        /// Why
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List claims, ordered by next open deadline
+    List(ListArgs),
+    /// Search claims (text, quote, speaker and outlet names) in Arabic or English, best match first
+    Search {
+        /// Words, "a phrase", prefix* — FTS5 syntax; Arabic matches with or without harakat and hamza
+        query: String,
+        /// At most this many claims
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+    },
+    /// Pending claims with a deadline coming up
+    Upcoming {
+        /// How far ahead to look: 30d, 2w, 3m, 1y
+        #[arg(long, default_value = "30d", value_name = "SPAN")]
+        within: String,
+        /// At most this many claims
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+    },
+    /// Pending claims whose deadline has passed with no outcome recorded, most overdue first
+    Overdue {
+        /// At most this many claims
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+    },
+    /// The status report: counts, overdue, upcoming, claims without deadline, source records
+    Report {
+        /// How far ahead the upcoming section looks
+        #[arg(long, default_value = "30d", value_name = "SPAN")]
+        within: String,
+        /// Claims shown per section (the counts are always complete)
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+        /// Sources shown, busiest first (0 for all)
+        #[arg(long, default_value_t = 20, value_name = "N")]
+        sources: usize,
+        /// Write the report to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import claims from CSV, JSON or JSON Lines files, all or nothing
+    Import {
+        /// Files to read; `-` reads standard input
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Input format [default: from the file extension, or sniffed on stdin]
+        #[arg(long, value_enum)]
+        from: Option<InputFormat>,
+        /// Check everything and report every problem without writing
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse inputs larger than this (bytes, or with k, m, g)
+        #[arg(long, default_value = "2g", value_name = "SIZE")]
+        max_size: String,
+    },
+    /// Write every claim with sources, deadlines and history (json, jsonl, csv, ics, claimreview)
+    Export {
+        /// Only claims with this status
+        #[arg(long)]
+        status: Option<String>,
+        /// Only claims by this source, as speaker or outlet (id or name)
+        #[arg(long)]
+        source: Option<String>,
+        /// Only claims with this tag
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Write a consistent copy of the database, safe while others write
+    Backup {
+        /// Where to write the copy
+        path: PathBuf,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the database: SQLite integrity, foreign keys and claims' own rules
+    Check,
+    /// Print a shell completion script
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
+    /// Load the claims of the example report (Ain al-Asad, Shafaq News) and print the report
+    Demo {
+        /// Add the demo claims even if the database holds other data
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Add a source
+    Add(SourceArgs),
+    /// List sources with their track records
+    List(SourceListArgs),
+    /// Show a source with its claims and track record
+    Show {
+        /// Source id or name
+        source: String,
+    },
+    /// Change a source's fields (an empty value clears a field)
+    Edit {
+        /// Source id or name
+        source: String,
+        /// New name
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: SourceFields,
+    },
+    /// Remove a source that has no claims
+    Remove {
+        /// Source id or name
+        source: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SourceListArgs {
+    /// Show the track records: claims resolved, deadlines met on time, median delay
+    #[arg(long)]
+    pub record: bool,
+    /// Only sources graded with one of these reliabilities (A,B)
+    #[arg(long, value_name = "GRADES")]
+    pub reliability: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The name as the report gives it ("an Iraqi security source", "Shafaq News")
+    pub name: String,
+    #[command(flatten)]
+    pub fields: SourceFields,
+}
+
+#[derive(Debug, Args)]
+pub struct SourceFields {
+    /// person, organization, government, outlet, anonymous or other [default: other]
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Role or description ("spokesperson, US Embassy in Baghdad")
+    #[arg(long)]
+    pub role: Option<String>,
+    /// Who the source belongs to
+    #[arg(long)]
+    pub affiliation: Option<String>,
+    /// A link about the source (http or https)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Free notes
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Reliability on the Admiralty scale: A completely reliable, B usually,
+    /// C fairly, D not usually, E unreliable, F cannot be judged
+    #[arg(long, value_name = "A-F")]
+    pub reliability: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The claim in the tracker's words
+    pub text: String,
+    /// Who said it (source id or name)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: String,
+    /// Who reported it, such as the outlet (source id or name)
+    #[arg(long, value_name = "SOURCE")]
+    pub reported_by: Option<String>,
+    /// The exact original wording
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// Language of the quote (ar, en, fr...)
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Where it was said or published (http or https)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// When it was said or published
+    #[arg(long, value_name = "DATE")]
+    pub said_on: Option<String>,
+    /// promise, prediction, report or opinion [default: promise with a deadline, else report]
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Credibility on the Admiralty scale: 1 confirmed, 2 probably true, 3
+    /// possibly true, 4 doubtful, 5 improbable, 6 cannot be judged
+    #[arg(long, value_name = "1-6")]
+    pub credibility: Option<String>,
+    /// A deadline; repeat for phases. A --label after it names it
+    #[arg(long, value_name = "DATE")]
+    pub due: Vec<String>,
+    /// Label of the --due before it ("phase 2")
+    #[arg(long)]
+    pub label: Vec<String>,
+    /// A tag; repeat for more
+    #[arg(long)]
+    pub tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Claim id
+    pub id: i64,
+    /// New text
+    #[arg(long)]
+    pub text: Option<String>,
+    /// New speaker (source id or name)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// New outlet (source id or name; empty to clear)
+    #[arg(long, value_name = "SOURCE")]
+    pub reported_by: Option<String>,
+    /// New quote (empty to clear)
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// New quote language (empty to clear)
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// New URL (empty to clear)
+    #[arg(long)]
+    pub url: Option<String>,
+    /// New date said (empty to clear)
+    #[arg(long, value_name = "DATE")]
+    pub said_on: Option<String>,
+    /// New kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// New credibility, 1 to 6 (empty to clear)
+    #[arg(long, value_name = "1-6")]
+    pub credibility: Option<String>,
+    /// Add a tag; repeatable
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Remove a tag; repeatable
+    #[arg(long, value_name = "TAG")]
+    pub untag: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeadlineCommand {
+    /// Add a deadline to a claim
+    Add {
+        /// Claim id
+        claim: i64,
+        /// Due date: a day, month, quarter or year
+        date: String,
+        /// A label ("phase 2")
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Record that a deadline was met
+    Met {
+        /// Deadline id
+        deadline: i64,
+        /// When [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
+    /// Move a deadline (an extension); recorded in the claim's history
+    Move {
+        /// Deadline id
+        deadline: i64,
+        /// The new due date
+        date: String,
+        /// Why it moved
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove a deadline
+    Remove {
+        /// Deadline id
+        deadline: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only claims with this status
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only claims by this source, as speaker or outlet (id or name)
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only claims of this kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only claims with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only overdue claims
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only claims with an unmet deadline due before this date's period
+    #[arg(long, value_name = "DATE")]
+    pub due_before: Option<String>,
+    /// Only claims with an unmet deadline due after this date's period
+    #[arg(long, value_name = "DATE")]
+    pub due_after: Option<String>,
+    /// Only claims matching these words (the `search` engine, as one phrase)
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Only claims whose speaker has one of these reliabilities (A,B)
+    #[arg(long, value_name = "GRADES")]
+    pub reliability: Option<String>,
+    /// Only claims graded with one of these credibilities (1,2)
+    #[arg(long, value_name = "GRADES")]
+    pub credibility: Option<String>,
+    /// At most this many claims
+    #[arg(long, value_name = "N")]
+    pub limit: Option<i64>,
+}

@@ -1,0 +1,439 @@
+//! The command line: the only part that knows clap, flags, the terminal and
+//! the files named on the command line. It turns arguments into the
+//! application's plain inputs, runs the command on the store, and renders
+//! what comes back; errors get their fields renamed to our flags.
+
+pub mod args;
+mod files;
+
+use std::io::Write;
+
+use clap::{ArgMatches, CommandFactory};
+
+use crate::app::{self, claims, deadlines, demo, reports, sources, transfer, Context, Output};
+use crate::config;
+use crate::domain::validate::day;
+use crate::error::{Error, Result};
+use crate::render::export::ExportWriter;
+use crate::render::{self, Format, Style};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{OpenMode, Store};
+pub use args::Cli;
+use args::{ColorChoice, Command, DeadlineCommand, SourceCommand, SourceFields};
+
+/// Runs one command line and writes its result to `out`.
+pub async fn run(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<()> {
+    let names = FlagNames::of(&cli.command);
+    execute(cli, matches, out)
+        .await
+        .map_err(|e| e.rename_fields(|field| names.flag(field)))
+}
+
+async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<()> {
+    // These need no database.
+    match &cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "claims", out);
+            return Ok(());
+        }
+        Command::Man => {
+            return clap_mangen::Man::new(Cli::command())
+                .render(out)
+                .map_err(Error::Output);
+        }
+        _ => {}
+    }
+    let format = format_for(&cli.command, cli.format)?;
+    let today = chrono::Local::now().date_naive();
+    let as_of = match &cli.as_of {
+        Some(value) => day("as_of", value, today)?,
+        None => today,
+    };
+    // Pairing --due with --label needs the raw argument positions.
+    let deadlines = match matches.subcommand() {
+        Some(("add", add)) => pair_labels(add)?,
+        _ => Vec::new(),
+    };
+    // Checked before opening, so that a refusal writes nothing.
+    if let Command::Backup { path, force: false } = &cli.command {
+        if path.exists() {
+            return Err(Error::Conflict(format!(
+                "`{}` already exists; add --force to replace it",
+                path.display()
+            )));
+        }
+    }
+    let mode = match &cli.command {
+        Command::Migrate { status: true } => OpenMode::Inspect,
+        _ => OpenMode::Migrate,
+    };
+    let path = config::database_path(cli.db.clone())?;
+    let store = SqliteStore::open(&path, mode).await?;
+    let ctx = Context { store, as_of };
+    let result = match &cli.command {
+        Command::Export {
+            status,
+            source,
+            tag,
+        } => {
+            let input = transfer::ExportClaims {
+                status: status.clone(),
+                source: source.clone(),
+                tag: tag.clone(),
+            };
+            export(&ctx, &input, format, out).await
+        }
+        command => match dispatch(&ctx, command, deadlines).await {
+            Ok(output) => {
+                let to_file = match &cli.command {
+                    Command::Report {
+                        output: Some(path), ..
+                    } => Some(path),
+                    _ => None,
+                };
+                let style = match to_file {
+                    Some(_) => Style { color: false },
+                    None => color_style(cli.color),
+                };
+                let text = render::render(&output, format, as_of, style)?;
+                match to_file {
+                    Some(path) => files::write_file(path, text.as_bytes()),
+                    None => out.write_all(text.as_bytes()).map_err(Error::Output),
+                }
+            }
+            Err(e) => Err(e),
+        },
+    };
+    ctx.store.close().await;
+    result
+}
+
+/// The output format: the one asked for if the command has it, else its default.
+fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
+    use Format::*;
+    let (default, allowed): (Format, &[Format]) = match command {
+        Command::Export { .. } => (Json, &[Json, Jsonl, Csv, Ics, Claimreview]),
+        Command::List(_) | Command::Search { .. } | Command::Overdue { .. } => {
+            (Table, &[Table, Json, Jsonl, Csv, Markdown])
+        }
+        Command::Upcoming { .. } => (Table, &[Table, Json, Jsonl, Csv, Markdown, Ics]),
+        Command::Report { .. } | Command::Demo { .. } => {
+            (Table, &[Table, Json, Csv, Markdown, Html])
+        }
+        _ => (Table, &[Table, Json]),
+    };
+    match asked {
+        None => Ok(default),
+        Some(format) if allowed.contains(&format) => Ok(format),
+        Some(format) => Err(Error::Usage(format!(
+            "--format {} is not available for this command (use {})",
+            format.name(),
+            allowed
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// `--color always|never` decide; with `auto`, colour only on a terminal,
+/// never with `NO_COLOR`, always with `CLICOLOR_FORCE`.
+fn color_style(choice: ColorChoice) -> Style {
+    use std::io::IsTerminal;
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let color = if choice != ColorChoice::Auto {
+        choice == ColorChoice::Always
+    } else if set("NO_COLOR") {
+        false
+    } else if set("CLICOLOR_FORCE") {
+        true
+    } else {
+        std::io::stdout().is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    };
+    Style { color }
+}
+
+fn source_fields(fields: &SourceFields) -> sources::SourceFields {
+    sources::SourceFields {
+        kind: fields.kind.clone(),
+        role: fields.role.clone(),
+        affiliation: fields.affiliation.clone(),
+        url: fields.url.clone(),
+        notes: fields.notes.clone(),
+        reliability: fields.reliability.clone(),
+    }
+}
+
+async fn dispatch<S: Store>(
+    ctx: &Context<S>,
+    command: &Command,
+    due: Vec<(String, Option<String>)>,
+) -> Result<Output> {
+    match command {
+        Command::Init => app::init(ctx).await,
+        Command::Migrate { .. } => app::migrations(ctx).await,
+        Command::Source(command) => match command {
+            SourceCommand::Add(args) => {
+                sources::add(ctx, &args.name, &source_fields(&args.fields)).await
+            }
+            SourceCommand::List(args) => {
+                sources::list(ctx, args.reliability.as_deref(), args.record).await
+            }
+            SourceCommand::Show { source } => sources::show(ctx, source).await,
+            SourceCommand::Edit {
+                source,
+                name,
+                fields,
+            } => sources::edit(ctx, source, name.as_deref(), &source_fields(fields)).await,
+            SourceCommand::Remove { source } => sources::remove(ctx, source).await,
+        },
+        Command::Sources(args) => {
+            sources::list(ctx, args.reliability.as_deref(), args.record).await
+        }
+        Command::Add(args) => {
+            let input = claims::AddClaim {
+                text: args.text.clone(),
+                source: args.source.clone(),
+                reported_by: args.reported_by.clone(),
+                quote: args.quote.clone(),
+                lang: args.lang.clone(),
+                url: args.url.clone(),
+                said_on: args.said_on.clone(),
+                kind: args.kind.clone(),
+                credibility: args.credibility.clone(),
+                due,
+                tags: args.tag.clone(),
+            };
+            claims::add(ctx, &input).await
+        }
+        Command::Edit(args) => {
+            let input = claims::EditClaim {
+                id: args.id,
+                text: args.text.clone(),
+                source: args.source.clone(),
+                reported_by: args.reported_by.clone(),
+                quote: args.quote.clone(),
+                lang: args.lang.clone(),
+                url: args.url.clone(),
+                said_on: args.said_on.clone(),
+                kind: args.kind.clone(),
+                credibility: args.credibility.clone(),
+                add_tags: args.tag.clone(),
+                remove_tags: args.untag.clone(),
+            };
+            claims::edit(ctx, &input).await
+        }
+        Command::Show { id } => claims::show(ctx, *id).await,
+        Command::Remove { id, yes } => {
+            if !yes {
+                // Say what would go before refusing, so the user can check the id.
+                let claim = claims::claim(ctx, *id).await?;
+                return Err(Error::Usage(format!(
+                    "removing claim {id} (\"{}\") deletes its deadlines and history; add --yes to confirm",
+                    claim.text
+                )));
+            }
+            claims::remove(ctx, *id).await
+        }
+        Command::Deadline(command) => match command {
+            DeadlineCommand::Add { claim, date, label } => {
+                deadlines::add(ctx, *claim, date, label.as_deref()).await
+            }
+            DeadlineCommand::Met { deadline, on } => {
+                deadlines::met(ctx, *deadline, on.as_deref()).await
+            }
+            DeadlineCommand::Move {
+                deadline,
+                date,
+                note,
+            } => deadlines::move_to(ctx, *deadline, date, note.as_deref()).await,
+            DeadlineCommand::Remove { deadline } => deadlines::remove(ctx, *deadline).await,
+        },
+        Command::Resolve {
+            id,
+            status,
+            on,
+            evidence,
+            note,
+        } => {
+            let input = claims::Resolve {
+                id: *id,
+                status: status.clone(),
+                on: on.clone(),
+                evidence: evidence.clone(),
+                note: note.clone(),
+            };
+            claims::resolve(ctx, &input).await
+        }
+        Command::Reopen { id, note } => claims::reopen(ctx, *id, note.as_deref()).await,
+        Command::List(args) => {
+            let input = claims::ListClaims {
+                status: args.status.clone(),
+                source: args.source.clone(),
+                kind: args.kind.clone(),
+                tag: args.tag.clone(),
+                overdue: args.overdue,
+                due_before: args.due_before.clone(),
+                due_after: args.due_after.clone(),
+                search: args.search.clone(),
+                reliability: args.reliability.clone(),
+                credibility: args.credibility.clone(),
+                limit: args.limit,
+            };
+            claims::list(ctx, &input).await
+        }
+        Command::Search { query, limit } => claims::search(ctx, query, *limit).await,
+        Command::Upcoming { within, limit } => reports::upcoming(ctx, within, *limit).await,
+        Command::Overdue { limit } => reports::overdue(ctx, *limit).await,
+        Command::Report {
+            within,
+            limit,
+            sources,
+            ..
+        } => reports::report(ctx, within, *limit, *sources).await,
+        Command::Demo { force } => demo::demo(ctx, *force).await.map_err(|e| match e {
+            Error::Conflict(message) => Error::Conflict(format!(
+                "{message}; add --force to load the demo into it anyway, or pick another file with --db"
+            )),
+            other => other,
+        }),
+        Command::Import {
+            files,
+            from,
+            dry_run,
+            max_size,
+        } => {
+            let read = files::read_inputs(files, *from, max_size)?;
+            let bar = files::progress_bar(read.len());
+            let imported = transfer::import(ctx, read, *dry_run, &|done| {
+                bar.set_position(done as u64)
+            })
+            .await;
+            bar.finish_and_clear();
+            imported.map_err(|e| match e {
+                Error::InvalidRecords(problems) => files::import_problems(problems, *dry_run),
+                other => other,
+            })
+        }
+        Command::Backup { path, .. } => app::safety::backup(ctx, path).await,
+        Command::Check => app::safety::check(ctx).await,
+        Command::Export { .. } | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled by execute")
+        }
+    }
+}
+
+/// Streams every matching claim, page by page, to `out`.
+async fn export<S: Store>(
+    ctx: &Context<S>,
+    input: &transfer::ExportClaims,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    // Records straight from the store for the record formats; whole claims
+    // for the calendar and ClaimReview.
+    let whole_claims = !matches!(format, Format::Json | Format::Jsonl | Format::Csv);
+    let mut pages = transfer::export(ctx, input, whole_claims).await?;
+    let mut writer = ExportWriter::new(format, out)?;
+    while let Some(page) = pages.next_page().await? {
+        match page {
+            transfer::ExportPage::Records(records) => {
+                for record in &records {
+                    writer.record(record)?;
+                }
+            }
+            transfer::ExportPage::Claims(claims) => {
+                for claim in &claims {
+                    writer.claim(claim)?;
+                }
+            }
+        }
+    }
+    writer.finish()
+}
+
+/// Pairs each `--label` with the `--due` just before it on the command line.
+fn pair_labels(matches: &ArgMatches) -> Result<Vec<(String, Option<String>)>> {
+    let positioned = |name: &str| -> Vec<(usize, String)> {
+        match (matches.indices_of(name), matches.get_many::<String>(name)) {
+            (Some(indices), Some(values)) => indices.zip(values.cloned()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let dues = positioned("due");
+    let mut paired: Vec<(String, Option<String>)> =
+        dues.iter().map(|(_, due)| (due.clone(), None)).collect();
+    for (index, label) in positioned("label") {
+        let owner = dues.iter().rposition(|(due_index, _)| *due_index < index);
+        match owner {
+            Some(i) if paired[i].1.is_none() => paired[i].1 = Some(label),
+            Some(i) => {
+                return Err(Error::Usage(format!(
+                    "--due `{}` has two labels; give one --label after each --due",
+                    paired[i].0
+                )))
+            }
+            None => {
+                return Err(Error::Usage(format!(
+                    "--label `{label}` must follow the --due it names"
+                )))
+            }
+        }
+    }
+    Ok(paired)
+}
+
+/// How the application's field names read on this command line.
+struct FlagNames {
+    /// Fields given as arguments rather than flags, and how they read.
+    positional: &'static [(&'static str, &'static str)],
+}
+
+impl FlagNames {
+    fn of(command: &Command) -> FlagNames {
+        let positional: &'static [(&'static str, &'static str)] = match command {
+            Command::Add(_) => &[("text", "claim text")],
+            Command::Source(SourceCommand::Add(_)) => &[("name", "source name")],
+            Command::Source(_) => &[("source", "source")],
+            Command::Search { .. } => &[("query", "search query")],
+            Command::Deadline(_) => &[("date", "date")],
+            Command::Resolve { .. } => &[("status", "status")],
+            _ => &[],
+        };
+        FlagNames { positional }
+    }
+
+    /// `due` -> `--due`, `said_on` -> `--said-on`; arguments by their names;
+    /// `None` for names that are not ours (`status`, `claim kind`).
+    fn flag(&self, field: &str) -> Option<String> {
+        if let Some((_, name)) = self.positional.iter().find(|(f, _)| *f == field) {
+            return Some(name.to_string());
+        }
+        const FLAGS: &[&str] = &[
+            "as_of",
+            "credibility",
+            "due",
+            "due_after",
+            "due_before",
+            "evidence",
+            "label",
+            "lang",
+            "limit",
+            "max_size",
+            "name",
+            "on",
+            "reliability",
+            "reported_by",
+            "said_on",
+            "source",
+            "tag",
+            "text",
+            "url",
+            "within",
+        ];
+        FLAGS
+            .contains(&field)
+            .then(|| format!("--{}", field.replace('_', "-")))
+    }
+}

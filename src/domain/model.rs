@@ -1,0 +1,478 @@
+//! The domain: sources, claims, deadlines, history, and the closed sets of
+//! kinds and statuses. These are the shapes commands return and renderers
+//! print; their serde form is the JSON contract documented in the README.
+
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+
+use crate::domain::dates::iso;
+use crate::domain::rules;
+use crate::domain::words::word_enum;
+use crate::error::Error;
+
+pub use crate::domain::dates::Precision;
+
+word_enum!(
+    /// Who a source is.
+    SourceKind, "source kind" {
+        Person => "person",
+        Organization => "organization",
+        Government => "government",
+        Outlet => "outlet",
+        Anonymous => "anonymous",
+        Other => "other",
+    }
+);
+
+word_enum!(
+    /// What sort of statement a claim is.
+    ClaimKind, "claim kind" {
+        Promise => "promise",
+        Prediction => "prediction",
+        Report => "report",
+        Opinion => "opinion",
+    }
+);
+
+word_enum!(
+    /// Where a claim stands. Only `pending` claims can be overdue or upcoming.
+    Status, "status" {
+        Pending => "pending",
+        Fulfilled => "fulfilled",
+        Partial => "partial",
+        Failed => "failed",
+        Retracted => "retracted",
+        Unverifiable => "unverifiable",
+    }
+);
+
+/// A source's reliability on the Admiralty scale, `A`..`F`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Reliability(u8);
+
+impl Reliability {
+    const MEANINGS: [&'static str; 6] = [
+        "completely reliable",
+        "usually reliable",
+        "fairly reliable",
+        "not usually reliable",
+        "unreliable",
+        "reliability cannot be judged",
+    ];
+
+    /// Parses a letter, either case; `field` names the flag in errors.
+    pub fn parse(field: &str, value: &str) -> Result<Self, Error> {
+        match value.trim().to_ascii_uppercase().as_bytes() {
+            [letter @ b'A'..=b'F'] => Ok(Reliability(*letter)),
+            _ => Err(Error::invalid(
+                field,
+                value,
+                "expected a reliability grade A to F (A completely reliable … E unreliable, F cannot be judged)",
+            )),
+        }
+    }
+
+    /// The grade whose letter is exactly `letter`, as it is stored.
+    pub fn from_letter(letter: &str) -> Option<Self> {
+        match letter.as_bytes() {
+            [l @ b'A'..=b'F'] => Some(Reliability(*l)),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        ["A", "B", "C", "D", "E", "F"][usize::from(self.0 - b'A')]
+    }
+
+    pub fn meaning(self) -> &'static str {
+        Self::MEANINGS[usize::from(self.0 - b'A')]
+    }
+}
+
+impl Serialize for Reliability {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A claim's credibility on the Admiralty scale, 1..6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Credibility(u8);
+
+impl Credibility {
+    const MEANINGS: [&'static str; 6] = [
+        "confirmed by other sources",
+        "probably true",
+        "possibly true",
+        "doubtful",
+        "improbable",
+        "truth cannot be judged",
+    ];
+
+    /// Parses a digit 1 to 6; `field` names the flag in errors.
+    pub fn parse(field: &str, value: &str) -> Result<Self, Error> {
+        match value.trim().parse::<u8>() {
+            Ok(n @ 1..=6) => Ok(Credibility(n)),
+            _ => Err(Error::invalid(
+                field,
+                value,
+                "expected a credibility grade 1 to 6 (1 confirmed … 5 improbable, 6 cannot be judged)",
+            )),
+        }
+    }
+
+    /// The grade whose number is `n`, as it is stored.
+    pub fn from_number(n: i64) -> Option<Self> {
+        u8::try_from(n)
+            .ok()
+            .filter(|n| (1..=6).contains(n))
+            .map(Credibility)
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+
+    pub fn meaning(self) -> &'static str {
+        Self::MEANINGS[usize::from(self.0 - 1)]
+    }
+}
+
+/// Parses a comma-separated list of grades (`A,B` or `1,2`), each once.
+pub fn grade_list<T: PartialEq>(
+    field: &str,
+    value: &str,
+    parse: impl Fn(&str, &str) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut grades = Vec::new();
+    for part in value.split(',') {
+        let grade = parse(field, part)?;
+        if !grades.contains(&grade) {
+            grades.push(grade);
+        }
+    }
+    Ok(grades)
+}
+
+/// A source as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: i64,
+    pub name: String,
+    pub kind: SourceKind,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub url: Option<String>,
+    pub notes: Option<String>,
+    pub reliability: Option<Reliability>,
+}
+
+/// The short form of a source embedded in a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    pub id: i64,
+    pub name: String,
+    pub kind: SourceKind,
+    pub reliability: Option<Reliability>,
+}
+
+/// One phase of a claim: due at the end of its period unless met.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadline {
+    pub id: i64,
+    pub claim_id: i64,
+    #[serde(serialize_with = "ser_date")]
+    pub due: NaiveDate,
+    pub precision: Precision,
+    pub label: Option<String>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub met_on: Option<NaiveDate>,
+}
+
+/// One row of a claim's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub event: String,
+    #[serde(serialize_with = "ser_date")]
+    pub at: NaiveDate,
+    pub from: Option<Status>,
+    pub to: Status,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_id: Option<i64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_date"
+    )]
+    pub old_due: Option<NaiveDate>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_date"
+    )]
+    pub new_due: Option<NaiveDate>,
+}
+
+/// A claim with everything attached, judged as of a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Claim {
+    pub id: i64,
+    /// The caller's own id for the claim, given on import.
+    pub external_id: Option<String>,
+    pub text: String,
+    pub status: Status,
+    pub kind: ClaimKind,
+    pub source: SourceRef,
+    pub reported_by: Option<SourceRef>,
+    pub quote: Option<String>,
+    pub lang: Option<String>,
+    pub url: Option<String>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub said_on: Option<NaiveDate>,
+    pub credibility: Option<Credibility>,
+    pub tags: Vec<String>,
+    pub deadlines: Vec<Deadline>,
+    #[serde(serialize_with = "ser_opt_date")]
+    pub next_due: Option<NaiveDate>,
+    pub overdue: bool,
+    /// Days since the oldest missed deadline's period ended; only when overdue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_overdue: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<HistoryEntry>>,
+}
+
+impl Claim {
+    /// Fills the fields that depend on the as-of date: the next open deadline
+    /// and whether (and for how long) the claim is overdue.
+    pub fn judge(&mut self, as_of: NaiveDate) {
+        self.next_due = rules::next_due(
+            self.status,
+            self.deadlines.iter().map(|d| (d.due, d.met_on)),
+        );
+        self.overdue = rules::is_overdue(self.next_due, as_of);
+        self.days_overdue = rules::days_overdue(self.next_due, as_of);
+    }
+
+    /// The Admiralty grade as analysts write it, the speaker's reliability
+    /// then the claim's credibility ("B2"), `-` for the half not graded;
+    /// `None` when neither is.
+    pub fn grade(&self) -> Option<String> {
+        let letter = self.source.reliability.map(Reliability::as_str);
+        let digit = self.credibility.map(|c| c.get().to_string());
+        if letter.is_none() && digit.is_none() {
+            return None;
+        }
+        Some(format!(
+            "{}{}",
+            letter.unwrap_or("-"),
+            digit.as_deref().unwrap_or("-")
+        ))
+    }
+
+    /// The open deadline to show first: the earliest unmet one.
+    pub fn next_deadline(&self) -> Option<&Deadline> {
+        let next = self.next_due?;
+        self.deadlines
+            .iter()
+            .find(|d| d.met_on.is_none() && d.due == next)
+    }
+}
+
+/// A source's track record: its claims as speaker, or as outlet. The
+/// deadline figures judge each deadline against the first due date given
+/// (a moved deadline keeps its original date here); see the README.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TrackRecord {
+    pub claims: i64,
+    pub pending: i64,
+    pub fulfilled: i64,
+    pub partial: i64,
+    pub failed: i64,
+    pub retracted: i64,
+    pub unverifiable: i64,
+    pub overdue: i64,
+    /// Claims with an outcome: every status but pending.
+    pub resolved: i64,
+    /// Deadlines that have been judged: met, or past their (first) due date.
+    pub deadlines_due: i64,
+    /// Of those, met on or before the first due date.
+    pub deadlines_met_on_time: i64,
+    /// `deadlines_met_on_time / deadlines_due`; none when nothing came due.
+    pub on_time_share: Option<f64>,
+    /// Median days past the first due date, over the deadlines met late
+    /// and those still open past it (counted to the as-of date).
+    pub median_days_late: Option<f64>,
+}
+
+impl TrackRecord {
+    /// Counts `n` claims with this status, `overdue` of them overdue.
+    pub fn add(&mut self, status: Status, n: i64, overdue: i64) {
+        self.claims += n;
+        if status != Status::Pending {
+            self.resolved += n;
+        }
+        *match status {
+            Status::Pending => &mut self.pending,
+            Status::Fulfilled => &mut self.fulfilled,
+            Status::Partial => &mut self.partial,
+            Status::Failed => &mut self.failed,
+            Status::Retracted => &mut self.retracted,
+            Status::Unverifiable => &mut self.unverifiable,
+        } += n;
+        self.overdue += overdue;
+    }
+
+    /// Sets the deadline figures from the counts.
+    pub fn set_deadlines(&mut self, due: i64, on_time: i64, median_days_late: Option<f64>) {
+        self.deadlines_due = due;
+        self.deadlines_met_on_time = on_time;
+        self.on_time_share = (due > 0).then(|| on_time as f64 / due as f64);
+        self.median_days_late = median_days_late;
+    }
+}
+
+pub fn ser_date<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&iso(*date))
+}
+
+pub fn ser_opt_date<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => ser_date(date, s),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::from_iso;
+
+    fn claim(status: Status, deadlines: &[(&str, Option<&str>)]) -> Claim {
+        Claim {
+            id: 1,
+            external_id: None,
+            text: "t".into(),
+            status,
+            kind: ClaimKind::Promise,
+            source: SourceRef {
+                id: 1,
+                name: "s".into(),
+                kind: SourceKind::Person,
+                reliability: None,
+            },
+            reported_by: None,
+            quote: None,
+            lang: None,
+            url: None,
+            said_on: None,
+            credibility: None,
+            tags: vec![],
+            deadlines: deadlines
+                .iter()
+                .enumerate()
+                .map(|(i, (due, met))| Deadline {
+                    id: i as i64 + 1,
+                    claim_id: 1,
+                    due: from_iso(due).unwrap(),
+                    precision: Precision::Month,
+                    label: None,
+                    met_on: met.map(|m| from_iso(m).unwrap()),
+                })
+                .collect(),
+            next_due: None,
+            overdue: false,
+            days_overdue: None,
+            history: None,
+        }
+    }
+
+    #[test]
+    fn status_rules() {
+        // (status, deadlines, as of, overdue, days overdue, next due)
+        type Case<'a> = (
+            Status,
+            &'a [(&'a str, Option<&'a str>)],
+            &'a str,
+            bool,
+            Option<i64>,
+            Option<&'a str>,
+        );
+        let cases: &[Case] = &[
+            (Status::Pending, &[], "2026-11-30", false, None, None),
+            // Due on the last day of the period: not overdue on that day.
+            (
+                Status::Pending,
+                &[("2026-09-30", None)],
+                "2026-09-30",
+                false,
+                None,
+                Some("2026-09-30"),
+            ),
+            (
+                Status::Pending,
+                &[("2026-09-30", None)],
+                "2026-10-01",
+                true,
+                Some(1),
+                Some("2026-09-30"),
+            ),
+            // A met deadline is never overdue.
+            (
+                Status::Pending,
+                &[("2026-09-30", Some("2026-09-01"))],
+                "2026-11-30",
+                false,
+                None,
+                None,
+            ),
+            // Resolved claims have no open deadlines.
+            (
+                Status::Fulfilled,
+                &[("2026-09-30", None)],
+                "2026-11-30",
+                false,
+                None,
+                None,
+            ),
+            (
+                Status::Failed,
+                &[("2025-09-30", None)],
+                "2026-11-30",
+                false,
+                None,
+                None,
+            ),
+            // The oldest missed deadline sets how long.
+            (
+                Status::Pending,
+                &[
+                    ("2026-09-30", None),
+                    ("2025-09-30", None),
+                    ("2027-09-30", None),
+                ],
+                "2026-11-30",
+                true,
+                Some(426),
+                Some("2025-09-30"),
+            ),
+        ];
+        for (status, deadlines, as_of, overdue, days, next) in cases {
+            let mut c = claim(*status, deadlines);
+            c.judge(from_iso(as_of).unwrap());
+            assert_eq!(c.overdue, *overdue, "{status} {deadlines:?} {as_of}");
+            assert_eq!(c.days_overdue, *days, "{status} {deadlines:?} {as_of}");
+            assert_eq!(c.next_due, next.map(|n| from_iso(n).unwrap()));
+        }
+    }
+
+    #[test]
+    fn words_parse_case_insensitively_and_name_the_field() {
+        assert_eq!(Status::parse("Fulfilled").unwrap(), Status::Fulfilled);
+        let err = Status::parse("done").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid status `done`: expected one of: pending, fulfilled, partial, failed, retracted, unverifiable"
+        );
+    }
+}

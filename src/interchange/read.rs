@@ -1,0 +1,219 @@
+//! Reading interchange records from bytes: JSON arrays, JSON Lines and CSV,
+//! each record with where it was (file and line) or what was wrong with it.
+
+use crate::error::{Error, Result};
+use crate::interchange::csv::{check_csv_header, csv_record, restore_cell};
+use crate::interchange::record::Record;
+
+/// The formats `claims import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Csv,
+    Json,
+    Jsonl,
+}
+
+impl InputFormat {
+    pub const ALL: &'static [InputFormat] =
+        &[InputFormat::Csv, InputFormat::Json, InputFormat::Jsonl];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Csv => "csv",
+            InputFormat::Json => "json",
+            InputFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// A byte order mark, which spreadsheets write before UTF-8 CSV.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A record read from a file, or what was wrong with it, and where it was.
+pub struct ReadRecord {
+    pub location: String,
+    pub record: std::result::Result<Record, String>,
+}
+
+/// Reads the records of one input named `name` (a file name, or
+/// `<stdin>`): in `format`, else the one its extension or first byte says.
+pub fn read_records(
+    name: &str,
+    extension: Option<&str>,
+    format: Option<InputFormat>,
+    bytes: &[u8],
+    out: &mut Vec<ReadRecord>,
+) -> Result<()> {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let format = match format {
+        Some(format) => format,
+        None => detect_format(name, extension, bytes)?,
+    };
+    match format {
+        InputFormat::Json => read_json(name, bytes, out),
+        InputFormat::Jsonl => {
+            read_jsonl(name, bytes, out);
+            Ok(())
+        }
+        InputFormat::Csv => read_csv(name, bytes, out),
+    }
+}
+
+fn detect_format(name: &str, extension: Option<&str>, bytes: &[u8]) -> Result<InputFormat> {
+    let extension = extension.map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        Some("csv") => return Ok(InputFormat::Csv),
+        Some("json") => return Ok(InputFormat::Json),
+        Some("jsonl" | "ndjson") => return Ok(InputFormat::Jsonl),
+        _ => {}
+    }
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => Ok(InputFormat::Json),
+        Some(b'{') => Ok(InputFormat::Jsonl),
+        Some(_) => Ok(InputFormat::Csv),
+        None => Err(Error::Input(format!(
+            "{name}: empty input; say the format with --from csv|json|jsonl"
+        ))),
+    }
+}
+
+/// The 1-based line holding byte `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn utf8<'a>(name: &str, bytes: &'a [u8], line_offset: usize) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = line_of(bytes, at) + line_offset - 1;
+        let column = at
+            - bytes[..at]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
+        Error::Input(format!(
+            "{name}: line {line}: invalid UTF-8 at byte {column}; nothing was imported"
+        ))
+    })
+}
+
+fn read_json(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) -> Result<()> {
+    let text = utf8(name, bytes, 1)?;
+    let values: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| {
+        let reason = if e.to_string().contains("recursion limit") {
+            "nested too deeply".to_string()
+        } else {
+            e.to_string()
+        };
+        Error::Input(format!(
+            "{name}: not a JSON array of claims (as `claims export --format json` writes): {reason}; nothing was imported"
+        ))
+    })?;
+    for (i, value) in values.into_iter().enumerate() {
+        out.push(ReadRecord {
+            location: format!("{name}: record {}", i + 1),
+            record: serde_json::from_value(value).map_err(|e| e.to_string()),
+        });
+    }
+    Ok(())
+}
+
+fn read_jsonl(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) {
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        let location = format!("{name}: line {}", i + 1);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let record = match std::str::from_utf8(line) {
+            Ok(text) => serde_json::from_str(text).map_err(|e| {
+                let message = e.to_string();
+                if message.contains("recursion limit") {
+                    "nested too deeply".to_string()
+                } else {
+                    // serde_json says "at line 1 column N": the line is ours.
+                    message.replace(" at line 1 column", " at column")
+                }
+            }),
+            Err(e) => Err(format!("invalid UTF-8 at byte {}", e.valid_up_to() + 1)),
+        };
+        out.push(ReadRecord { location, record });
+    }
+}
+
+fn read_csv(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let header: Vec<String> = {
+        let raw = reader
+            .byte_headers()
+            .map_err(|e| Error::Input(format!("{name}: line 1: {e}; nothing was imported")))?;
+        raw.iter()
+            .map(|cell| utf8(name, cell, 1).map(|s| s.trim().to_string()))
+            .collect::<Result<_>>()?
+    };
+    check_csv_header(&header)
+        .map_err(|p| Error::Input(format!("{name}: line 1: {p}; nothing was imported")))?;
+    let mut row = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                out.push(ReadRecord {
+                    location: format!("{name}: line {line}"),
+                    record: Err(e.to_string()),
+                });
+                break;
+            }
+        }
+        let line = row.position().map_or(line, |p| p.line());
+        let location = format!("{name}: line {line}");
+        if row.len() != header.len() {
+            out.push(ReadRecord {
+                location,
+                record: Err(format!(
+                    "has {} cells; the header has {}",
+                    row.len(),
+                    header.len()
+                )),
+            });
+            continue;
+        }
+        let cells: std::result::Result<Vec<String>, String> = row
+            .iter()
+            .zip(&header)
+            .map(|(cell, column)| {
+                std::str::from_utf8(cell).map(restore_cell).map_err(|e| {
+                    format!(
+                        "invalid UTF-8 in column `{column}` at byte {}",
+                        e.valid_up_to() + 1
+                    )
+                })
+            })
+            .collect();
+        let record = cells.and_then(|cells| csv_record(&header, &cells).map_err(|p| p.to_string()));
+        out.push(ReadRecord { location, record });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_names_line_and_byte() {
+        let err = utf8("f.json", b"[\n{\"a\":\n\"b\xff\"}]", 1)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "f.json: line 3: invalid UTF-8 at byte 3; nothing was imported"
+        );
+    }
+}

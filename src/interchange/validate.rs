@@ -1,0 +1,394 @@
+//! Checking an interchange record field by field and turning it into what
+//! the store inserts. Every problem is reported, not only the first.
+
+use chrono::NaiveDate;
+
+use crate::domain::dates::{self, from_iso, iso};
+use crate::domain::model::{ClaimKind, Credibility, Precision, Reliability, SourceKind, Status};
+use crate::domain::validate::{self, optional_text, url};
+use crate::interchange::csv::period_form;
+use crate::interchange::record::{Record, RecordDeadline, RecordHistory, RecordSource};
+use crate::store::{ImportClaim, ImportHistory, NewClaim, NewDeadline, NewSource};
+
+/// A problem with one field of one record: `field` and `value` name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub field: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.value.is_empty() && self.field.is_empty() {
+            write!(f, "{}", self.reason)
+        } else {
+            write!(
+                f,
+                "invalid {} `{}`: {}",
+                self.field, self.value, self.reason
+            )
+        }
+    }
+}
+
+pub(crate) fn problem(field: &str, value: &str, reason: impl Into<String>) -> Problem {
+    Problem {
+        field: field.to_string(),
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Checks every field of a record and turns it into what the store inserts.
+/// Relative dates count from `as_of`. Returns every problem found, not only
+/// the first.
+pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut check = |result: Result<(), Problem>| {
+        if let Err(p) = result {
+            problems.push(p);
+        }
+    };
+    if record.text.trim().is_empty() {
+        check(Err(problem("text", &record.text, "must not be empty")));
+    }
+    let speaker = source(&record.source, "source")
+        .map_err(|p| check(Err(p)))
+        .ok();
+    let reported_by = match &record.reported_by {
+        Some(r) => source(r, "reported_by").map_err(|p| check(Err(p))).ok(),
+        None => None,
+    };
+    let status = match &record.status {
+        Some(s) if !s.trim().is_empty() => Status::parse(s)
+            .map_err(|_| {
+                check(Err(problem(
+                    "status",
+                    s,
+                    format!("expected one of: {}", words(Status::ALL)),
+                )))
+            })
+            .ok(),
+        _ => Some(Status::Pending),
+    };
+    let kind = match &record.kind {
+        Some(k) if !k.trim().is_empty() => ClaimKind::parse(k)
+            .map_err(|_| {
+                check(Err(problem(
+                    "kind",
+                    k,
+                    format!("expected one of: {}", words(ClaimKind::ALL)),
+                )))
+            })
+            .ok(),
+        _ if record.deadlines.is_empty() => Some(ClaimKind::Report),
+        _ => Some(ClaimKind::Promise),
+    };
+    let url_value = optional_text(record.url.as_deref());
+    if let Some(u) = &url_value {
+        check(url("url", u).map(|_| ()).map_err(|_| {
+            problem(
+                "url",
+                u,
+                "must be an http:// or https:// address with a host",
+            )
+        }));
+    }
+    let lang = optional_text(record.lang.as_deref());
+    if let Some(l) = &lang {
+        check(
+            validate::lang(l)
+                .map(|_| ())
+                .map_err(|_| problem("lang", l, "expected a language tag such as ar, en or ar-IQ")),
+        );
+    }
+    let said_on = match optional_text(record.said_on.as_deref()) {
+        Some(d) => dates::parse_day(&d, as_of)
+            .map_err(|reason| check(Err(problem("said_on", &d, reason))))
+            .ok(),
+        None => None,
+    };
+    let mut tags: Vec<String> = Vec::new();
+    for tag in &record.tags {
+        let t = tag.trim();
+        if t.is_empty() {
+            check(Err(problem("tags", tag, "a tag must not be empty")));
+        } else if !tags.iter().any(|x| x == t) {
+            tags.push(t.to_string());
+        }
+    }
+    let mut deadlines = Vec::new();
+    for d in &record.deadlines {
+        match deadline(d, as_of) {
+            Ok(d) => deadlines.push(d),
+            Err(p) => check(Err(p)),
+        }
+    }
+    let mut history = Vec::new();
+    for h in record.history.iter().flatten() {
+        match history_entry(h, &record.deadlines) {
+            Ok(h) => history.push(h),
+            Err(p) => check(Err(p)),
+        }
+    }
+    if let (Some(last), Some(status)) = (history.last(), status) {
+        if last.to != status {
+            check(Err(problem(
+                "history",
+                last.to.as_str(),
+                format!("the last change must lead to the claim's status `{status}`"),
+            )));
+        }
+    }
+    let credibility = match record.credibility {
+        Some(n) => Credibility::parse("credibility", &n.to_string())
+            .map_err(|_| {
+                check(Err(problem(
+                    "credibility",
+                    &n.to_string(),
+                    "expected 1 to 6",
+                )))
+            })
+            .ok(),
+        None => None,
+    };
+    let external_id = optional_text(record.external_id.as_deref());
+    match (problems.is_empty(), speaker, status, kind) {
+        (true, Some(speaker), Some(status), Some(kind)) => Ok(ImportClaim {
+            external_id,
+            speaker,
+            reported_by,
+            status,
+            claim: NewClaim {
+                text: record.text.clone(),
+                speaker_id: 0,
+                reported_by_id: None,
+                quote: optional_text(record.quote.as_deref()),
+                lang,
+                url: url_value,
+                said_on,
+                kind,
+                credibility,
+                tags,
+                deadlines,
+            },
+            history,
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn words<T: std::fmt::Display>(all: &[T]) -> String {
+    all.iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn source(s: &RecordSource, field: &str) -> Result<NewSource, Problem> {
+    if s.name.trim().is_empty() {
+        return Err(problem(
+            &format!("{field}.name"),
+            &s.name,
+            "must not be empty",
+        ));
+    }
+    let kind = match &s.kind {
+        Some(k) if !k.trim().is_empty() => SourceKind::parse(k).map_err(|_| {
+            problem(
+                &format!("{field}.kind"),
+                k,
+                format!("expected one of: {}", words(SourceKind::ALL)),
+            )
+        })?,
+        _ => SourceKind::Other,
+    };
+    let url_value = optional_text(s.url.as_deref());
+    if let Some(u) = &url_value {
+        url(&format!("{field}.url"), u).map_err(|_| {
+            problem(
+                &format!("{field}.url"),
+                u,
+                "must be an http:// or https:// address with a host",
+            )
+        })?;
+    }
+    let reliability = optional_text(s.reliability.as_deref())
+        .map(|r| {
+            Reliability::parse("reliability", &r)
+                .map_err(|_| problem(&format!("{field}.reliability"), &r, "expected A to F"))
+        })
+        .transpose()?;
+    Ok(NewSource {
+        name: s.name.clone(),
+        kind,
+        role: optional_text(s.role.as_deref()),
+        affiliation: optional_text(s.affiliation.as_deref()),
+        url: url_value,
+        notes: optional_text(s.notes.as_deref()),
+        reliability,
+    })
+}
+
+/// A deadline with an explicit precision must give the last day of its
+/// period in ISO form; without one, `due` is any date form `claims` reads.
+fn deadline(d: &RecordDeadline, as_of: NaiveDate) -> Result<NewDeadline, Problem> {
+    let (due, precision) = match optional_text(d.precision.as_deref()) {
+        Some(p) => {
+            let precision = Precision::parse(&p).map_err(|_| {
+                problem(
+                    "deadlines.precision",
+                    &p,
+                    "expected one of: day, month, quarter, year",
+                )
+            })?;
+            let due = from_iso(&d.due).ok_or_else(|| {
+                problem(
+                    "deadlines.due",
+                    &d.due,
+                    "expected YYYY-MM-DD with a precision",
+                )
+            })?;
+            let period = dates::parse(&period_form(due, precision), as_of)
+                .map_err(|reason| problem("deadlines.due", &d.due, reason))?;
+            if period.end != due {
+                return Err(problem(
+                    "deadlines.due",
+                    &d.due,
+                    format!(
+                        "a {precision} deadline is due on the last day of its period ({})",
+                        iso(period.end)
+                    ),
+                ));
+            }
+            (due, precision)
+        }
+        None => {
+            let period = dates::parse(&d.due, as_of)
+                .map_err(|reason| problem("deadlines.due", &d.due, reason))?;
+            (period.end, period.precision)
+        }
+    };
+    let met_on = match optional_text(d.met_on.as_deref()) {
+        Some(m) => Some(
+            dates::parse_day(&m, as_of)
+                .map_err(|reason| problem("deadlines.met_on", &m, reason))?,
+        ),
+        None => None,
+    };
+    Ok(NewDeadline {
+        due,
+        precision,
+        label: optional_text(d.label.as_deref()),
+        met_on,
+    })
+}
+
+fn history_entry(
+    h: &RecordHistory,
+    deadlines: &[RecordDeadline],
+) -> Result<ImportHistory, Problem> {
+    const EVENTS: [&str; 5] = [
+        "created",
+        "status",
+        "reopened",
+        "deadline_met",
+        "deadline_moved",
+    ];
+    if !EVENTS.contains(&h.event.as_str()) {
+        return Err(problem(
+            "history.event",
+            &h.event,
+            format!("expected one of: {}", EVENTS.join(", ")),
+        ));
+    }
+    let day = |field: &str, value: &str| {
+        from_iso(value).ok_or_else(|| problem(field, value, "expected YYYY-MM-DD"))
+    };
+    let status = |field: &str, value: &str| {
+        Status::parse(value).map_err(|_| {
+            problem(
+                field,
+                value,
+                format!("expected one of: {}", words(Status::ALL)),
+            )
+        })
+    };
+    let deadline_index = match h.deadline_id {
+        Some(id) => Some(
+            deadlines
+                .iter()
+                .position(|d| d.id == Some(id))
+                .ok_or_else(|| {
+                    problem(
+                        "history.deadline_id",
+                        &id.to_string(),
+                        "names no deadline of this claim",
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    Ok(ImportHistory {
+        event: h.event.clone(),
+        at: day("history.at", &h.at)?,
+        from: h
+            .from
+            .as_deref()
+            .map(|f| status("history.from", f))
+            .transpose()?,
+        to: status("history.to", &h.to)?,
+        note: h.note.clone(),
+        evidence: h.evidence.clone(),
+        deadline_index,
+        old_due: h
+            .old_due
+            .as_deref()
+            .map(|d| day("history.old_due", d))
+            .transpose()?,
+        new_due: h
+            .new_due
+            .as_deref()
+            .map(|d| day("history.new_due", d))
+            .transpose()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::from_iso;
+    use crate::interchange::record::{RecordDeadline, RecordSource};
+
+    #[test]
+    fn validation_reports_every_problem() {
+        let record = Record {
+            text: " ".into(),
+            status: Some("done".into()),
+            source: RecordSource {
+                name: "s".into(),
+                kind: Some("blogger".into()),
+                ..RecordSource::default()
+            },
+            said_on: Some("2026-02-30".into()),
+            deadlines: vec![RecordDeadline {
+                due: "2026-09-15".into(),
+                precision: Some("month".into()),
+                ..RecordDeadline::default()
+            }],
+            ..Record::default()
+        };
+        let as_of = from_iso("2026-11-30").unwrap();
+        let problems = validate(&record, as_of).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec!["text", "source.kind", "status", "said_on", "deadlines.due"]
+        );
+        assert_eq!(
+            problems[4].to_string(),
+            "invalid deadlines.due `2026-09-15`: a month deadline is due on the last day of its period (2026-09-30)"
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! JSON: the serde form of what commands return (the README's contract).
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::app::Output;
+
+pub fn to_json(output: &Output) -> String {
+    fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+        serde_json::to_string_pretty(value).expect("plain data serializes")
+    }
+    match output {
+        Output::Init {
+            path,
+            schema_version,
+            migrations,
+        } => pretty(
+            &json!({"path": path, "schema_version": schema_version, "migrations": migrations}),
+        ),
+        Output::Migrations { path, migrations } => {
+            pretty(&json!({"path": path, "migrations": migrations}))
+        }
+        Output::Source(detail) => pretty(detail),
+        Output::Sources { sources, .. } => pretty(sources),
+        Output::Claim(claim) => pretty(claim),
+        Output::Claims { claims, .. } => pretty(claims),
+        Output::Import(summary) => pretty(summary),
+        Output::Backup { path, bytes } => pretty(&json!({"backup": path, "bytes": bytes})),
+        Output::Checked { claims } => pretty(&json!({"ok": true, "claims": claims})),
+        Output::Deadline { deadline, .. } => pretty(deadline),
+        Output::Report(report) => pretty(report),
+        Output::Removed { what, id } => pretty(&json!({"removed": what, "id": id})),
+        Output::Demo { added, report } => pretty(&json!({"added": added, "report": report})),
+    }
+}

@@ -1,0 +1,696 @@
+//! Text for a terminal: aligned tables and detail views, coloured when
+//! asked. Widths count terminal columns, so Arabic, combining marks and
+//! wide characters line up.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::app::{Output, Report, SourceDetail, SourceSummary};
+use crate::domain::dates::iso;
+use crate::domain::model::{Claim, Deadline, SourceRef, Status, TrackRecord};
+use crate::domain::normalize::fold;
+use crate::render::wording::{days_late_text, days_text, due_text, on_time_text, plural, shown_of};
+use crate::render::{Color, Style};
+use crate::store::{ImportSummary, MigrationState};
+
+/// Widest the claim text gets in a table row; `show` prints it whole.
+const TEXT_WIDTH: usize = 60;
+
+pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
+    match output {
+        Output::Init {
+            path,
+            schema_version,
+            migrations,
+        } => format!(
+            "database: {path}\nschema version: {schema_version} ({} migration{} applied)\n",
+            migrations.iter().filter(|m| m.applied).count(),
+            plural(migrations.iter().filter(|m| m.applied).count())
+        ),
+        Output::Migrations { path, migrations } => migrations_table(path, migrations),
+        Output::Source(detail) => source_detail(detail, as_of, style),
+        Output::Sources {
+            sources,
+            record: false,
+        } => sources_table(sources, style),
+        Output::Sources {
+            sources,
+            record: true,
+        } => records_table(sources, style),
+        Output::Claim(claim) => claim_detail(claim, as_of, style),
+        Output::Deadline { deadline, claim } => format!(
+            "added deadline {} to claim {}: {}\n\n{}",
+            deadline.id,
+            claim.id,
+            due_text(deadline),
+            claim_detail(claim, as_of, style)
+        ),
+        Output::Claims {
+            claims, highlight, ..
+        } => claims_table(claims, as_of, style, highlight),
+        Output::Import(summary) => import_text(summary),
+        Output::Backup { path, bytes } => format!("backed up to {path} ({bytes} bytes)\n"),
+        Output::Checked { claims } => format!("ok: {claims} claims, no problems found\n"),
+        Output::Report(report) => report_text(report, style),
+        Output::Removed { what, id } => format!("removed {what} {id}\n"),
+        Output::Demo { added, report } => {
+            let mut out = if *added > 0 {
+                format!("loaded {added} claims of the example report (Shafaq News, Anbar)\n\n")
+            } else {
+                "the example report's claims are already loaded\n\n".to_string()
+            };
+            out.push_str(&report_text(report, style));
+            out
+        }
+    }
+}
+
+fn import_text(s: &ImportSummary) -> String {
+    let verb = if s.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
+    let mut out = format!(
+        "{verb} {} new claim{}; {} unchanged, {} differing from the stored claim (kept), {} duplicate{} in the input skipped",
+        s.new,
+        plural(s.new),
+        s.unchanged,
+        s.differing,
+        s.duplicates,
+        plural(s.duplicates)
+    );
+    out.push_str(&format!(
+        "; {} source{} {}\n",
+        s.sources_created,
+        plural(s.sources_created),
+        if s.dry_run { "to create" } else { "created" }
+    ));
+    if s.dry_run {
+        out.push_str("dry run: nothing was written\n");
+    }
+    out
+}
+
+fn migrations_table(path: &str, migrations: &[MigrationState]) -> String {
+    let mut table = Table::new(&["VERSION", "DESCRIPTION", "STATE"]);
+    for m in migrations {
+        table.row(vec![
+            Cell::plain(m.version.to_string()),
+            Cell::plain(m.description.clone()),
+            Cell::plain(if m.applied { "applied" } else { "pending" }),
+        ]);
+    }
+    format!("database: {path}\n{}", table.render(Style { color: false }))
+}
+
+/// Claims as a table; words starting with a `highlight` term (folded) are
+/// marked in the claim text when colour is on.
+fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[String]) -> String {
+    if claims.is_empty() {
+        return "no claims\n".to_string();
+    }
+    // The grade column only when something is graded.
+    let graded = claims.iter().any(|c| c.grade().is_some());
+    let mut header = vec!["ID", "STATUS", "DUE", "WHEN", "SPEAKER"];
+    if graded {
+        header.push("GRADE");
+    }
+    header.push("CLAIM");
+    let mut table = Table::new(&header);
+    for claim in claims {
+        let mut row = vec![
+            Cell::plain(claim.id.to_string()),
+            status_cell(claim),
+            Cell::plain(claim.next_deadline().map_or("-".into(), due_text)),
+            when_cell(claim, as_of),
+            Cell::plain(truncate(&claim.source.name, 30)),
+        ];
+        if graded {
+            row.push(Cell::plain(claim.grade().unwrap_or_else(|| "-".into())));
+        }
+        row.push(text_cell(
+            truncate(&claim.text, TEXT_WIDTH),
+            style,
+            highlight,
+        ));
+        table.row(row);
+    }
+    table.render(style)
+}
+
+fn text_cell(text: String, style: Style, highlight: &[String]) -> Cell {
+    if !style.color || highlight.is_empty() {
+        return Cell::plain(text);
+    }
+    let mut painted = String::with_capacity(text.len() + 16);
+    let mut word = String::new();
+    let flush = |word: &mut String, painted: &mut String| {
+        let folded = fold(word);
+        if !word.is_empty() && highlight.iter().any(|t| folded.starts_with(t.as_str())) {
+            painted.push_str(&style.paint(word, Some(Color::Highlight)));
+        } else {
+            painted.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        // Arabic harakat are marks inside a word, not breaks between words.
+        if c.is_alphanumeric() || ('\u{0610}'..='\u{06ED}').contains(&c) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut painted);
+            painted.push(c);
+        }
+    }
+    flush(&mut word, &mut painted);
+    Cell {
+        text,
+        color: None,
+        painted: Some(painted),
+    }
+}
+
+/// How far the next open deadline is: "overdue 61 days", "in 12 days".
+fn when_cell(claim: &Claim, as_of: NaiveDate) -> Cell {
+    if let Some(days) = claim.days_overdue {
+        return Cell::colored(format!("{} ago", days_text(days)), Color::Red);
+    }
+    match claim.next_due {
+        Some(due) if due == as_of => Cell::colored("today", Color::Yellow),
+        Some(due) => Cell::plain(format!("in {}", days_text((due - as_of).num_days()))),
+        None => Cell::plain("-"),
+    }
+}
+
+fn status_cell(claim: &Claim) -> Cell {
+    if claim.overdue {
+        return Cell::colored("overdue", Color::Red);
+    }
+    let color = match claim.status {
+        Status::Pending => None,
+        Status::Fulfilled => Some(Color::Green),
+        Status::Partial => Some(Color::Yellow),
+        Status::Failed => Some(Color::Red),
+        Status::Retracted | Status::Unverifiable => Some(Color::Dim),
+    };
+    Cell {
+        text: claim.status.to_string(),
+        color,
+        painted: None,
+    }
+}
+
+fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
+    let mut out = String::new();
+    let state = if let Some(days) = claim.days_overdue {
+        style.paint(&format!("overdue by {}", days_text(days)), Some(Color::Red))
+    } else {
+        claim.status.to_string()
+    };
+    let _ = writeln!(
+        out,
+        "{} {}  [{state}]",
+        style.paint("claim", Some(Color::Bold)),
+        claim.id
+    );
+    let mut field = |name: &str, value: Option<String>| {
+        if let Some(value) = value {
+            let _ = writeln!(out, "  {name:<12} {value}");
+        }
+    };
+    field("text", Some(claim.text.clone()));
+    field("kind", Some(claim.kind.to_string()));
+    field("speaker", Some(source_ref(&claim.source)));
+    field("reported by", claim.reported_by.as_ref().map(source_ref));
+    field(
+        "quote",
+        claim.quote.as_ref().map(|q| match &claim.lang {
+            Some(lang) => format!("({lang}) {q}"),
+            None => q.clone(),
+        }),
+    );
+    field("url", claim.url.clone());
+    field("said on", claim.said_on.map(iso));
+    field(
+        "grade",
+        claim.grade().map(|grade| grade_text(claim, &grade)),
+    );
+    field(
+        "tags",
+        (!claim.tags.is_empty()).then(|| claim.tags.join(", ")),
+    );
+    if claim.deadlines.is_empty() {
+        let _ = writeln!(out, "  deadlines    none");
+    } else {
+        let _ = writeln!(out, "  deadlines");
+        let mut table = Table::new(&["ID", "DUE", "LABEL", "STATE"]);
+        for deadline in &claim.deadlines {
+            table.row(vec![
+                Cell::plain(deadline.id.to_string()),
+                Cell::plain(due_text(deadline)),
+                Cell::plain(deadline.label.clone().unwrap_or_else(|| "-".into())),
+                deadline_state(claim, deadline, as_of),
+            ]);
+        }
+        out.push_str(&indent(&table.render(style), 4));
+    }
+    if let Some(history) = &claim.history {
+        let _ = writeln!(out, "  history");
+        let mut table = Table::new(&["DATE", "CHANGE", "NOTE", "EVIDENCE"]);
+        for entry in history {
+            let change = match entry.event.as_str() {
+                "created" => format!("recorded as {}", entry.to),
+                "deadline_moved" => format!(
+                    "deadline {} moved {} → {}",
+                    entry.deadline_id.unwrap_or_default(),
+                    entry.old_due.map(iso).unwrap_or_default(),
+                    entry.new_due.map(iso).unwrap_or_default()
+                ),
+                "deadline_met" => format!("deadline {} met", entry.deadline_id.unwrap_or_default()),
+                _ => format!(
+                    "{} → {}",
+                    entry.from.map_or("-".into(), |s| s.to_string()),
+                    entry.to
+                ),
+            };
+            table.row(vec![
+                Cell::plain(iso(entry.at)),
+                Cell::plain(change),
+                Cell::plain(entry.note.clone().unwrap_or_default()),
+                Cell::plain(entry.evidence.clone().unwrap_or_default()),
+            ]);
+        }
+        out.push_str(&indent(&table.render(style), 4));
+    }
+    out
+}
+
+fn deadline_state(claim: &Claim, deadline: &Deadline, as_of: NaiveDate) -> Cell {
+    match deadline.met_on {
+        Some(met) if met <= deadline.due => {
+            Cell::colored(format!("met {}", iso(met)), Color::Green)
+        }
+        Some(met) => Cell::colored(format!("met late {}", iso(met)), Color::Yellow),
+        None if claim.status != Status::Pending => {
+            Cell::plain(format!("closed ({})", claim.status))
+        }
+        None if deadline.due < as_of => Cell::colored(
+            format!(
+                "missed, {} ago",
+                days_text((as_of - deadline.due).num_days())
+            ),
+            Color::Red,
+        ),
+        None => Cell::plain(format!(
+            "open, in {}",
+            days_text((deadline.due - as_of).num_days())
+        )),
+    }
+}
+
+/// "B2 (source usually reliable; claim probably true)".
+fn grade_text(claim: &Claim, grade: &str) -> String {
+    let mut meanings = Vec::new();
+    if let Some(r) = claim.source.reliability {
+        meanings.push(format!("source {}", r.meaning()));
+    }
+    if let Some(c) = claim.credibility {
+        meanings.push(format!("claim {}", c.meaning()));
+    }
+    format!("{grade} ({})", meanings.join("; "))
+}
+
+/// The track records: a row per source and role (see `SourceSummary::roles`).
+fn records_table(list: &[SourceSummary], style: Style) -> String {
+    if list.is_empty() {
+        return "no sources\n".to_string();
+    }
+    let mut table = Table::new(&[
+        "ID",
+        "NAME",
+        "REL",
+        "AS",
+        "CLAIMS",
+        "RESOLVED",
+        "FULFILLED",
+        "PARTIAL",
+        "FAILED",
+        "OVERDUE",
+        "ON TIME",
+        "MEDIAN LATE",
+    ]);
+    for s in list {
+        for (role, r) in s.roles() {
+            table.row(vec![
+                Cell::plain(s.source.id.to_string()),
+                Cell::plain(truncate(&s.source.name, 40)),
+                Cell::plain(s.source.reliability.map_or("-", |r| r.as_str())),
+                Cell::plain(role),
+                Cell::plain(r.claims.to_string()),
+                Cell::plain(r.resolved.to_string()),
+                count_cell(r.fulfilled, Color::Green),
+                Cell::plain(r.partial.to_string()),
+                count_cell(r.failed, Color::Red),
+                count_cell(r.overdue, Color::Red),
+                Cell::plain(on_time_text(r)),
+                Cell::plain(days_late_text(r)),
+            ]);
+        }
+    }
+    for column in [4, 5, 6, 7, 8, 9] {
+        table.right_align(column);
+    }
+    table.render(style)
+}
+
+fn sources_table(list: &[SourceSummary], style: Style) -> String {
+    if list.is_empty() {
+        return "no sources\n".to_string();
+    }
+    let mut table = Table::new(&[
+        "ID",
+        "NAME",
+        "KIND",
+        "REL",
+        "CLAIMS",
+        "PENDING",
+        "OVERDUE",
+        "FULFILLED",
+        "PARTIAL",
+        "FAILED",
+        "REPORTED",
+        "ROLE",
+    ]);
+    for s in list {
+        let r = &s.record;
+        table.row(vec![
+            Cell::plain(s.source.id.to_string()),
+            Cell::plain(truncate(&s.source.name, 40)),
+            Cell::plain(s.source.kind.to_string()),
+            Cell::plain(s.source.reliability.map_or("-", |r| r.as_str())),
+            Cell::plain(r.claims.to_string()),
+            Cell::plain(r.pending.to_string()),
+            count_cell(r.overdue, Color::Red),
+            count_cell(r.fulfilled, Color::Green),
+            Cell::plain(r.partial.to_string()),
+            count_cell(r.failed, Color::Red),
+            Cell::plain(s.reported.claims.to_string()),
+            Cell::plain(truncate(s.source.role.as_deref().unwrap_or("-"), 50)),
+        ]);
+    }
+    table.render(style)
+}
+
+fn count_cell(n: i64, color: Color) -> Cell {
+    if n > 0 {
+        Cell::colored(n.to_string(), color)
+    } else {
+        Cell::plain(n.to_string())
+    }
+}
+
+fn source_detail(detail: &SourceDetail, as_of: NaiveDate, style: Style) -> String {
+    let s = &detail.summary.source;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}  {}",
+        style.paint("source", Some(Color::Bold)),
+        s.id,
+        s.name
+    );
+    let mut field = |name: &str, value: Option<&str>| {
+        if let Some(value) = value {
+            let _ = writeln!(out, "  {name:<12} {value}");
+        }
+    };
+    field("kind", Some(s.kind.as_str()));
+    field("role", s.role.as_deref());
+    field("affiliation", s.affiliation.as_deref());
+    field("url", s.url.as_deref());
+    field("notes", s.notes.as_deref());
+    let reliability = s
+        .reliability
+        .map(|r| format!("{} ({})", r.as_str(), r.meaning()));
+    field("reliability", reliability.as_deref());
+    let record = |r: &TrackRecord| {
+        let mut text = format!(
+            "{} claims: {} pending ({} overdue), {} fulfilled, {} partial, {} failed, {} retracted, {} unverifiable",
+            r.claims, r.pending, r.overdue, r.fulfilled, r.partial, r.failed, r.retracted, r.unverifiable
+        );
+        if r.deadlines_due > 0 {
+            let _ = write!(
+                text,
+                "\n  {:<12} deadlines met on time {}, median delay {}",
+                "",
+                on_time_text(r),
+                days_late_text(r)
+            );
+        }
+        text
+    };
+    let _ = writeln!(out, "  {:<12} {}", "said", record(&detail.summary.record));
+    if detail.summary.reported.claims > 0 {
+        let _ = writeln!(
+            out,
+            "  {:<12} {}",
+            "reported",
+            record(&detail.summary.reported)
+        );
+    }
+    if !detail.claims_made.is_empty() {
+        let _ = writeln!(out, "\nclaims made");
+        out.push_str(&claims_table(&detail.claims_made, as_of, style, &[]));
+    }
+    if !detail.claims_reported.is_empty() {
+        let _ = writeln!(out, "\nclaims reported");
+        out.push_str(&claims_table(&detail.claims_reported, as_of, style, &[]));
+    }
+    out
+}
+
+fn report_text(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    let heading = |out: &mut String, text: String| {
+        let _ = writeln!(out, "\n{}", style.paint(&text, Some(Color::Bold)));
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        style.paint(
+            &format!("Claims as of {}", iso(report.as_of)),
+            Some(Color::Bold)
+        )
+    );
+    let c = &report.counts;
+    let mut counts = Table::new(&["STATUS", "CLAIMS"]);
+    for (name, n, color) in [
+        ("pending", c.pending, None),
+        ("overdue", c.overdue, Some(Color::Red)),
+        ("fulfilled", c.fulfilled, Some(Color::Green)),
+        ("partial", c.partial, None),
+        ("failed", c.failed, Some(Color::Red)),
+        ("retracted", c.retracted, None),
+        ("unverifiable", c.unverifiable, None),
+        ("total", c.total, None),
+    ] {
+        let color = color.filter(|_| n > 0);
+        counts.row(vec![
+            Cell {
+                text: name.into(),
+                color,
+                painted: None,
+            },
+            Cell::plain(n.to_string()),
+        ]);
+    }
+    counts.right_align(1);
+    out.push_str(&counts.render(style));
+    heading(
+        &mut out,
+        format!(
+            "Overdue ({})",
+            shown_of(report.overdue.len(), report.counts.overdue)
+        ),
+    );
+    out.push_str(&claims_table(&report.overdue, report.as_of, style, &[]));
+    heading(
+        &mut out,
+        format!(
+            "Upcoming until {} ({})",
+            iso(report.upcoming_until),
+            shown_of(report.upcoming.len(), report.upcoming_count)
+        ),
+    );
+    out.push_str(&claims_table(&report.upcoming, report.as_of, style, &[]));
+    heading(
+        &mut out,
+        format!(
+            "Pending without an open deadline ({})",
+            report.no_deadline.len()
+        ),
+    );
+    out.push_str(&claims_table(&report.no_deadline, report.as_of, style, &[]));
+    heading(&mut out, "Sources".to_string());
+    out.push_str(&sources_table(&report.sources, style));
+    out
+}
+
+fn source_ref(source: &SourceRef) -> String {
+    format!("{} ({}, id {})", source.name, source.kind, source.id)
+}
+
+fn indent(text: &str, by: usize) -> String {
+    let pad = " ".repeat(by);
+    text.lines().map(|line| format!("{pad}{line}\n")).collect()
+}
+
+/// Cuts text to `width` terminal columns, ending with `…` when cut, and
+/// keeps it on one line.
+fn truncate(text: &str, width: usize) -> String {
+    let text = text.replace(['\n', '\r', '\t'], " ");
+    if text.width() <= width {
+        return text;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+struct Cell {
+    text: String,
+    color: Option<Color>,
+    /// Already coloured text, used instead of `text` when colour is on.
+    painted: Option<String>,
+}
+
+impl Cell {
+    fn plain(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            color: None,
+            painted: None,
+        }
+    }
+
+    fn colored(text: impl Into<String>, color: Color) -> Cell {
+        Cell {
+            text: text.into(),
+            color: Some(color),
+            painted: None,
+        }
+    }
+}
+
+/// Columns padded to their widest cell in terminal columns (so Arabic,
+/// combining marks and wide characters line up); the last column is not
+/// padded, so lines carry no trailing spaces.
+struct Table {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<Cell>>,
+    right: Vec<usize>,
+}
+
+impl Table {
+    fn new(header: &[&'static str]) -> Table {
+        Table {
+            header: header.to_vec(),
+            rows: Vec::new(),
+            right: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, cells: Vec<Cell>) {
+        self.rows.push(cells);
+    }
+
+    fn right_align(&mut self, column: usize) {
+        self.right.push(column);
+    }
+
+    /// Columns empty in every row are left out.
+    fn render(&self, style: Style) -> String {
+        let shown: Vec<usize> = (0..self.header.len())
+            .filter(|&i| self.rows.iter().any(|row| !row[i].text.is_empty()))
+            .collect();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate() {
+                widths[i] = widths[i].max(cell.text.width());
+            }
+        }
+        let mut out = String::new();
+        let header: Vec<Cell> = self
+            .header
+            .iter()
+            .map(|h| Cell::colored(*h, Color::Dim))
+            .collect();
+        for row in std::iter::once(&header).chain(&self.rows) {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                if !shown.contains(&i) {
+                    continue;
+                }
+                let pad = widths[i] - cell.text.width();
+                let last = Some(&i) == shown.last();
+                let painted = match (&cell.painted, style.color) {
+                    (Some(painted), true) => painted.clone(),
+                    _ => style.paint(&cell.text, cell.color),
+                };
+                if self.right.contains(&i) {
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(&painted);
+                } else {
+                    line.push_str(&painted);
+                    if !last {
+                        line.push_str(&" ".repeat(pad));
+                    }
+                }
+                if !last {
+                    line.push_str("  ");
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_by_terminal_width() {
+        let mut table = Table::new(&["A", "B"]);
+        table.row(vec![Cell::plain("كَتَبَ"), Cell::plain("x")]);
+        table.row(vec![Cell::plain("ab"), Cell::plain("y")]);
+        let text = table.render(Style { color: false });
+        let lines: Vec<&str> = text.lines().collect();
+        // The three fathas are combining marks: 6 characters, 3 columns.
+        assert_eq!(lines[0], "A    B");
+        assert_eq!(lines[1], "كَتَبَ  x");
+        assert_eq!(lines[2], "ab   y");
+    }
+
+    #[test]
+    fn truncation_counts_columns_and_marks_the_cut() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("abcdefghij", 5), "abcd…");
+        assert_eq!(truncate("一二三四五", 5), "一二…");
+        assert_eq!(truncate("a\nb", 5), "a b");
+    }
+}

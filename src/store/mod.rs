@@ -1,0 +1,225 @@
+//! The storage API: everything `claims` asks of a database, with one
+//! implementation per engine (`sqlite` now; PostgreSQL next). Nothing above
+//! this module sees SQL, a connection or an engine's error codes.
+//!
+//! A trait rather than an enum over backends: each backend is a type of its
+//! own that the contract tests (`tests.rs`) instantiate, and the application
+//! layer is generic over `S: Store`, so a call is a direct call (no boxing,
+//! no dispatch on every method) and adding a backend touches no existing
+//! backend's code. The price is that the application is compiled once per
+//! backend, which at two backends is cheap.
+//!
+//! Contracts every implementation keeps:
+//! - every write is one transaction: it happens entirely or not at all, and
+//!   changes nothing when it returns an error;
+//! - a status change, deadline change or edit and its history row are
+//!   written together; history is never changed or removed, except with its
+//!   claim (`delete_claim`);
+//! - derived data (open deadlines, next due dates, search rows, the counts
+//!   behind reports and track records) is rewritten in the same transaction
+//!   from the rules in `domain::rules`, and `check` recomputes it from them;
+//! - claims are "judged" as of the date given: `next_due`, `overdue` and
+//!   `days_overdue` follow `domain::rules`.
+//!
+//! Methods are `async fn` in a trait: we run on a current-thread runtime and
+//! never move a store across threads, so the futures need not be `Send`.
+#![allow(async_fn_in_trait)]
+
+pub mod error;
+pub mod sqlite;
+#[cfg(test)]
+mod tests;
+mod types;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::domain::model::{Claim, Deadline, HistoryEntry, Source, Status, TrackRecord};
+use crate::interchange::record::Record;
+
+pub use error::{StoreError, StoreResult};
+pub use types::*;
+
+/// A source's records by id: `.0` as speaker, `.1` as outlet.
+pub type RecordsBySource = HashMap<i64, (TrackRecord, TrackRecord)>;
+
+pub trait Store {
+    // ----- the database itself -----
+
+    /// Where the database is, as users name it (a path, a URL without password).
+    fn location(&self) -> String;
+
+    /// Every migration this binary knows, and whether it has been applied.
+    async fn migration_states(&self) -> StoreResult<Vec<MigrationState>>;
+
+    /// The newest applied migration; 0 before any.
+    async fn schema_version(&self) -> StoreResult<i64>;
+
+    /// Writes a consistent copy of the whole database to `to`, safe while
+    /// others write; a file already at `to` is replaced only by a complete
+    /// copy. Returns the copy's size in bytes.
+    async fn backup(&self, to: &Path) -> StoreResult<u64>;
+
+    /// Everything wrong with the database: the engine's own checks, then
+    /// every derived row recomputed from `domain::rules` and compared. Empty
+    /// when sound. At most 20 ids are named per problem.
+    async fn check(&self) -> StoreResult<Vec<String>>;
+
+    /// How many claims there are.
+    async fn claim_count(&self) -> StoreResult<i64>;
+
+    /// Finishes pending work (folds logs back) and closes every connection.
+    async fn close(self);
+
+    // ----- sources -----
+
+    /// Adds a source; a name already taken (by `name_key`) is a conflict.
+    async fn insert_source(&self, source: &NewSource) -> StoreResult<Source>;
+
+    /// The source with this id, or `NotFound`.
+    async fn source(&self, id: i64) -> StoreResult<Source>;
+
+    /// The source whose `name_key` is the name's, if any.
+    async fn source_by_name(&self, name: &str) -> StoreResult<Option<Source>>;
+
+    /// Every source, by name key then id.
+    async fn sources(&self) -> StoreResult<Vec<Source>>;
+
+    /// Replaces a source's fields; renaming onto another source's name is a
+    /// conflict. Its claims' search rows follow the new name.
+    async fn update_source(&self, id: i64, source: &NewSource) -> StoreResult<Source>;
+
+    /// Removes a source no claim names (as speaker or outlet); else a conflict.
+    async fn delete_source(&self, id: i64) -> StoreResult<()>;
+
+    /// Every source's claims counted by status, as speaker and as outlet;
+    /// no overdue or deadline figures. Sources without claims are absent.
+    async fn claim_counts(&self) -> StoreResult<RecordsBySource>;
+
+    /// Full track records as of a day (counts, overdue, deadline figures)
+    /// for the sources given, or all when `None`.
+    async fn track_records(
+        &self,
+        as_of: NaiveDate,
+        sources: Option<&[i64]>,
+    ) -> StoreResult<RecordsBySource>;
+
+    // ----- claims -----
+
+    /// Adds a pending claim with its tags, deadlines and a `created` history
+    /// row dated `recorded_on`. Returns its id.
+    async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> StoreResult<i64>;
+
+    /// Adds claims with the sources they name (found by name key or created;
+    /// a claim's `speaker`/`outlet` index into `sources`), skipping a claim
+    /// whose speaker already has one with the same text. Returns how many
+    /// claims were added.
+    async fn insert_bundle(
+        &self,
+        sources: &[NewSource],
+        claims: &[BundleClaim],
+        recorded_on: NaiveDate,
+    ) -> StoreResult<usize>;
+
+    /// Imports validated records: sources found by name key or created; a
+    /// record whose key (external id, else fingerprint) is stored, or that
+    /// repeats an earlier record, is counted and skipped. A dry run writes
+    /// nothing. `progress` is told how many records are done.
+    async fn import(
+        &self,
+        records: &[ImportClaim],
+        recorded_on: NaiveDate,
+        dry_run: bool,
+        progress: &dyn Fn(usize),
+    ) -> StoreResult<ImportSummary>;
+
+    /// The interchange records of the claims matching `filter` with an id
+    /// above `after_id`, in id order, at most `limit`, sources and history
+    /// in full.
+    async fn export_page(
+        &self,
+        filter: &ClaimFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Record>>;
+
+    /// The editable fields of a claim as stored, or `NotFound`.
+    async fn claim_fields(&self, id: i64) -> StoreResult<ClaimFields>;
+
+    /// Replaces a claim's fields and adjusts its tags.
+    async fn update_claim(
+        &self,
+        id: i64,
+        fields: &ClaimFields,
+        add_tags: &[String],
+        remove_tags: &[String],
+    ) -> StoreResult<()>;
+
+    /// Removes a claim with its deadlines, tags, history and derived rows.
+    async fn delete_claim(&self, id: i64) -> StoreResult<()>;
+
+    /// One claim with deadlines, tags and history, judged as of a day.
+    async fn claim(&self, id: i64, as_of: NaiveDate) -> StoreResult<Claim>;
+
+    /// The claims matching `filter` (without history), judged as of a day:
+    /// in id order when `after_id` is set, else by next due date (claims
+    /// without one last, by id).
+    async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> StoreResult<Vec<Claim>>;
+
+    /// The claims matching a search query (see the README's syntax), best
+    /// first, at most `limit`; a query the engine cannot parse is `BadQuery`.
+    async fn search(&self, query: &str, limit: u32, as_of: NaiveDate) -> StoreResult<Vec<Claim>>;
+
+    /// Pending claims with an open deadline due in [from, until], soonest
+    /// first (by their first deadline in the window), at most `limit`;
+    /// judged as of `from`.
+    async fn upcoming(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+        limit: Option<u32>,
+    ) -> StoreResult<Vec<Claim>>;
+
+    /// Totals over every claim: with an open deadline in [from, until], with
+    /// any open deadline, and overdue as of `from`.
+    async fn deadline_counts(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> StoreResult<DeadlineCounts>;
+
+    /// The histories of these claims, oldest first, by claim id.
+    async fn histories(&self, ids: &[i64]) -> StoreResult<HashMap<i64, Vec<HistoryEntry>>>;
+
+    /// Changes a claim's status and appends the change to its history
+    /// (`reopened` when back to pending). Setting the status it already has
+    /// is a conflict. Returns the status it had.
+    async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> StoreResult<Status>;
+
+    // ----- deadlines -----
+
+    /// The deadline with this id, or `NotFound`.
+    async fn deadline(&self, id: i64) -> StoreResult<Deadline>;
+
+    /// Adds a deadline to a claim. Returns its id.
+    async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> StoreResult<i64>;
+
+    /// Records that an unmet deadline was met on a day, with a history row;
+    /// a deadline already met is a conflict.
+    async fn meet_deadline(&self, id: i64, on: NaiveDate) -> StoreResult<Deadline>;
+
+    /// Moves an unmet deadline to a new date, recording the old and new date
+    /// in the history; a met deadline is a conflict. Returns it as it was.
+    async fn move_deadline(
+        &self,
+        id: i64,
+        to: &NewDeadline,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> StoreResult<Deadline>;
+
+    /// Removes a deadline. Returns it as it was.
+    async fn delete_deadline(&self, id: i64) -> StoreResult<Deadline>;
+}

@@ -1,0 +1,301 @@
+//! Writing claims: add, edit, remove, status changes, and their history rows.
+
+use super::*;
+
+/// A history row to append; unset fields are stored as NULL.
+pub(super) struct History<'a> {
+    pub(super) event: &'a str,
+    pub(super) at: NaiveDate,
+    pub(super) from: Option<Status>,
+    pub(super) to: Status,
+    pub(super) note: Option<&'a str>,
+    pub(super) evidence: Option<&'a str>,
+    pub(super) deadline_id: Option<i64>,
+    pub(super) old_due: Option<NaiveDate>,
+    pub(super) new_due: Option<NaiveDate>,
+}
+
+impl<'a> History<'a> {
+    pub(super) fn new(event: &'a str, at: NaiveDate, from: Option<Status>, to: Status) -> Self {
+        History {
+            event,
+            at,
+            from,
+            to,
+            note: None,
+            evidence: None,
+            deadline_id: None,
+            old_due: None,
+            new_due: None,
+        }
+    }
+}
+
+pub(super) async fn append_history(
+    tx: &mut SqliteConnection,
+    claim_id: i64,
+    h: &History<'_>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO status_history (claim_id, event, at, from_status, to_status, note, evidence, \
+         deadline_id, old_due, new_due, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(claim_id)
+    .bind(h.event)
+    .bind(iso(h.at))
+    .bind(h.from.map(Status::as_str))
+    .bind(h.to.as_str())
+    .bind(h.note)
+    .bind(h.evidence)
+    .bind(h.deadline_id)
+    .bind(h.old_due.map(iso))
+    .bind(h.new_due.map(iso))
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_claim_in(
+    tx: &mut SqliteConnection,
+    claim: &NewClaim,
+    today: NaiveDate,
+) -> Result<i64> {
+    let id = insert_claim_row(tx, claim).await?;
+    insert_tags(tx, id, &claim.tags).await?;
+    for deadline in &claim.deadlines {
+        insert_deadline_in(tx, id, deadline).await?;
+    }
+    index_claim(tx, id).await?;
+    let created = History::new("created", today, None, Status::Pending);
+    append_history(tx, id, &created).await?;
+    refresh_derived(tx, id).await?;
+    Ok(id)
+}
+
+/// Inserts the row of a new (pending) claim alone, with its fingerprint.
+pub(super) async fn insert_claim_row(tx: &mut SqliteConnection, claim: &NewClaim) -> Result<i64> {
+    let stamp = now();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO claims (text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
+         status, created_at, updated_at, fingerprint, credibility) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10, $11) RETURNING id",
+    )
+    .bind(&claim.text)
+    .bind(claim.speaker_id)
+    .bind(claim.reported_by_id)
+    .bind(&claim.quote)
+    .bind(&claim.lang)
+    .bind(&claim.url)
+    .bind(claim.said_on.map(iso))
+    .bind(claim.kind.as_str())
+    .bind(&stamp)
+    .bind(fingerprint(claim.speaker_id, &claim.text, claim.said_on))
+    .bind(claim.credibility.map(|c| i64::from(c.get())))
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+pub(super) async fn insert_tags(
+    tx: &mut SqliteConnection,
+    claim_id: i64,
+    tags: &[String],
+) -> Result<()> {
+    for tag in tags {
+        let present: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM claim_tags WHERE claim_id = $1 AND tag = $2")
+                .bind(claim_id)
+                .bind(tag)
+                .fetch_one(&mut *tx)
+                .await?;
+        if present == 0 {
+            sqlx::query("INSERT INTO claim_tags (claim_id, tag) VALUES ($1, $2)")
+                .bind(claim_id)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn claim_status(tx: &mut SqliteConnection, claim_id: i64) -> Result<Status> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM claims WHERE id = $1")
+        .bind(claim_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let status = status.ok_or_else(|| Error::no_claim(claim_id))?;
+    stored("status", &status, Status::from_word)
+}
+
+impl SqliteStore {
+    /// Adds a claim with its tags, deadlines and a `created` history row, in one transaction.
+    pub(super) async fn insert_claim(&self, claim: &NewClaim, today: NaiveDate) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let id = insert_claim_in(&mut tx, claim, today).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Adds several claims and the sources they need in one transaction,
+    /// skipping a claim whose speaker already has a claim with the same text.
+    /// Returns how many claims were added.
+    pub(super) async fn insert_bundle(
+        &self,
+        sources: &[NewSource],
+        claims: &[BundleClaim],
+        today: NaiveDate,
+    ) -> Result<usize> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(sources.len());
+        for source in sources {
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
+                    .bind(name_key(&source.name))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            ids.push(match existing {
+                Some(id) => id,
+                None => insert_source_in(&mut tx, source).await?,
+            });
+        }
+        let mut added = 0;
+        for bundled in claims {
+            let mut claim = bundled.claim.clone();
+            claim.speaker_id = ids[bundled.speaker];
+            claim.reported_by_id = bundled.outlet.map(|i| ids[i]);
+            let present: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM claims WHERE speaker_id = $1 AND text = $2",
+            )
+            .bind(claim.speaker_id)
+            .bind(&claim.text)
+            .fetch_one(&mut *tx)
+            .await?;
+            if present == 0 {
+                insert_claim_in(&mut tx, &claim, today).await?;
+                added += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// The editable fields of a claim as stored.
+    pub(super) async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
+        let row = sqlx::query(
+            "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, credibility \
+             FROM claims WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::no_claim(id))?;
+        Ok(ClaimFields {
+            text: row.try_get("text")?,
+            speaker_id: row.try_get("speaker_id")?,
+            reported_by_id: row.try_get("reported_by_id")?,
+            quote: row.try_get("quote")?,
+            lang: row.try_get("lang")?,
+            url: row.try_get("url")?,
+            said_on: opt_date(row.try_get("said_on")?)?,
+            kind: stored("claim kind", row.try_get("kind")?, ClaimKind::from_word)?,
+            credibility: opt_credibility(row.try_get("credibility")?)?,
+        })
+    }
+
+    /// Replaces a claim's fields and adjusts its tags, in one transaction.
+    pub(super) async fn update_claim(
+        &self,
+        id: i64,
+        fields: &ClaimFields,
+        add_tags: &[String],
+        remove_tags: &[String],
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
+             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11, \
+             credibility = $12 WHERE id = $10",
+        )
+        .bind(&fields.text)
+        .bind(fields.speaker_id)
+        .bind(fields.reported_by_id)
+        .bind(&fields.quote)
+        .bind(&fields.lang)
+        .bind(&fields.url)
+        .bind(fields.said_on.map(iso))
+        .bind(fields.kind.as_str())
+        .bind(now())
+        .bind(id)
+        .bind(fingerprint(fields.speaker_id, &fields.text, fields.said_on))
+        .bind(fields.credibility.map(|c| i64::from(c.get())))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::no_claim(id));
+        }
+        for tag in remove_tags {
+            sqlx::query("DELETE FROM claim_tags WHERE claim_id = $1 AND tag = $2")
+                .bind(id)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+        insert_tags(&mut tx, id, add_tags).await?;
+        index_claim(&mut tx, id).await?;
+        // The speaker or outlet may have changed: the records follow.
+        refresh_facts(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a claim with its deadlines, tags and history.
+    pub(super) async fn delete_claim(&self, id: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("DELETE FROM claims WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::no_claim(id));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a claim's status and appends the change to its history, in one
+    /// transaction. Setting the status it already has is a conflict.
+    pub(super) async fn set_status(
+        &self,
+        claim_id: i64,
+        change: &StatusChange<'_>,
+    ) -> Result<Status> {
+        let to = change.to;
+        let mut tx = self.begin().await?;
+        let from = claim_status(&mut tx, claim_id).await?;
+        if from == to {
+            return Err(Error::Conflict(format!("claim {claim_id} is already {to}")));
+        }
+        sqlx::query("UPDATE claims SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(to.as_str())
+            .bind(now())
+            .bind(claim_id)
+            .execute(&mut *tx)
+            .await?;
+        let event = if to == Status::Pending {
+            "reopened"
+        } else {
+            "status"
+        };
+        let entry = History {
+            note: change.note,
+            evidence: change.evidence,
+            ..History::new(event, change.on, Some(from), to)
+        };
+        append_history(&mut tx, claim_id, &entry).await?;
+        refresh_derived(&mut tx, claim_id).await?;
+        tx.commit().await?;
+        Ok(from)
+    }
+}

@@ -1,0 +1,137 @@
+//! Deadlines: add, meet, move, remove.
+
+use super::*;
+
+pub(super) async fn insert_deadline_in(
+    tx: &mut SqliteConnection,
+    claim_id: i64,
+    deadline: &NewDeadline,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO deadlines (claim_id, due, precision, label, met_on) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(claim_id)
+    .bind(iso(deadline.due))
+    .bind(deadline.precision.as_str())
+    .bind(&deadline.label)
+    .bind(deadline.met_on.map(iso))
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+pub(super) async fn deadline_in(tx: &mut SqliteConnection, id: i64) -> Result<Deadline> {
+    let row = sqlx::query(
+        "SELECT id, claim_id, due, precision, label, met_on FROM deadlines WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::no_deadline(id))?;
+    deadline_from_row(&row)
+}
+
+impl SqliteStore {
+    /// The deadline with this id, or `NotFound`.
+    pub(super) async fn deadline(&self, id: i64) -> Result<Deadline> {
+        let row = sqlx::query(
+            "SELECT id, claim_id, due, precision, label, met_on FROM deadlines WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::no_deadline(id))?;
+        deadline_from_row(&row)
+    }
+
+    pub(super) async fn insert_deadline(
+        &self,
+        claim_id: i64,
+        deadline: &NewDeadline,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        claim_status(&mut tx, claim_id).await?;
+        let id = insert_deadline_in(&mut tx, claim_id, deadline).await?;
+        refresh_derived(&mut tx, claim_id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Records that a deadline was met on a day, with a history row.
+    pub(super) async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
+        let mut tx = self.begin().await?;
+        let deadline = deadline_in(&mut tx, id).await?;
+        if let Some(met) = deadline.met_on {
+            return Err(Error::Conflict(format!(
+                "deadline {id} was already met on {}",
+                iso(met)
+            )));
+        }
+        sqlx::query("UPDATE deadlines SET met_on = $1 WHERE id = $2")
+            .bind(iso(on))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let status = claim_status(&mut tx, deadline.claim_id).await?;
+        let entry = History {
+            deadline_id: Some(id),
+            ..History::new("deadline_met", on, Some(status), status)
+        };
+        append_history(&mut tx, deadline.claim_id, &entry).await?;
+        refresh_derived(&mut tx, deadline.claim_id).await?;
+        tx.commit().await?;
+        Ok(Deadline {
+            met_on: Some(on),
+            ..deadline
+        })
+    }
+
+    /// Extends (or brings forward) an unmet deadline, recording the old and
+    /// the new due date in the claim's history.
+    pub(super) async fn move_deadline(
+        &self,
+        id: i64,
+        to: &NewDeadline,
+        at: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
+        let mut tx = self.begin().await?;
+        let deadline = deadline_in(&mut tx, id).await?;
+        if let Some(met) = deadline.met_on {
+            return Err(Error::Conflict(format!(
+                "deadline {id} was met on {}; there is nothing to move",
+                iso(met)
+            )));
+        }
+        sqlx::query("UPDATE deadlines SET due = $1, precision = $2 WHERE id = $3")
+            .bind(iso(to.due))
+            .bind(to.precision.as_str())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let status = claim_status(&mut tx, deadline.claim_id).await?;
+        let entry = History {
+            note,
+            deadline_id: Some(id),
+            old_due: Some(deadline.due),
+            new_due: Some(to.due),
+            ..History::new("deadline_moved", at, Some(status), status)
+        };
+        append_history(&mut tx, deadline.claim_id, &entry).await?;
+        refresh_derived(&mut tx, deadline.claim_id).await?;
+        tx.commit().await?;
+        Ok(deadline)
+    }
+
+    pub(super) async fn delete_deadline(&self, id: i64) -> Result<Deadline> {
+        let mut tx = self.begin().await?;
+        let deadline = deadline_in(&mut tx, id).await?;
+        sqlx::query("DELETE FROM deadlines WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        refresh_derived(&mut tx, deadline.claim_id).await?;
+        tx.commit().await?;
+        Ok(deadline)
+    }
+}

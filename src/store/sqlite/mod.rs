@@ -1,0 +1,364 @@
+//! The SQLite backend: one file a job, each adding methods to
+//! `SqliteStore`; the `Store` impl below is their table of contents.
+//!
+//! Every write runs in a transaction begun with `BEGIN IMMEDIATE`: a
+//! deferred transaction that reads before it writes fails with "database is
+//! locked" when another process commits in between, even with a busy
+//! timeout. What is SQLite's own here, and would be written differently for
+//! another engine: FTS5 (`MATCH`, `rank`), export records built with
+//! `json_object`/`json_group_array`, `VACUUM INTO` for backups, `?`-bound
+//! multi-row INSERTs with ids assigned in the transaction, planner hints
+//! (`+c.id`), `LIMIT -1`, `WITHOUT ROWID` tables and `RAISE(ABORT)`
+//! triggers in the migrations.
+
+mod check;
+mod claims;
+mod deadlines;
+mod derived;
+mod error;
+mod export;
+mod import;
+mod open;
+mod queries;
+mod records;
+mod rows;
+mod search;
+mod sources;
+mod statement;
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+
+use crate::domain::dates::{from_iso, iso};
+use crate::domain::keys::{fingerprint, name_key};
+use crate::domain::model::{
+    Claim, ClaimKind, Credibility, Deadline, HistoryEntry, Precision, Reliability, Source,
+    SourceKind, SourceRef, Status, TrackRecord,
+};
+use crate::domain::rules::weighted_median;
+use crate::interchange::record::Record;
+use crate::store::{
+    BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, ImportClaim, ImportSummary,
+    MigrationState, NewClaim, NewDeadline, NewSource, OpenMode, RecordsBySource, StatusChange,
+    Store, StoreError as Error, StoreResult as Result,
+};
+
+pub use open::create_private;
+// The helpers each file shares with the others (`pub(super)` items), for
+// the siblings' `use super::*`.
+use claims::*;
+use deadlines::*;
+use derived::*;
+use import::*;
+use queries::*;
+use rows::*;
+use search::*;
+use sources::*;
+use statement::*;
+
+/// A claims database in one SQLite file.
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+    /// Whether this process wrote: only then is there a log to fold back on close.
+    wrote: std::sync::atomic::AtomicBool,
+}
+
+impl SqliteStore {
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    async fn migration_states(&self) -> Result<Vec<MigrationState>> {
+        SqliteStore::migration_states(self).await
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        SqliteStore::schema_version(self).await
+    }
+
+    async fn backup(&self, to: &Path) -> Result<u64> {
+        SqliteStore::backup(self, to).await
+    }
+
+    async fn check(&self) -> Result<Vec<String>> {
+        SqliteStore::check(self).await
+    }
+
+    async fn claim_count(&self) -> Result<i64> {
+        SqliteStore::claim_count(self).await
+    }
+
+    async fn close(self) {
+        SqliteStore::close(self).await
+    }
+
+    async fn insert_source(&self, source: &NewSource) -> Result<Source> {
+        SqliteStore::insert_source(self, source).await
+    }
+
+    async fn source(&self, id: i64) -> Result<Source> {
+        SqliteStore::source(self, id).await
+    }
+
+    async fn source_by_name(&self, name: &str) -> Result<Option<Source>> {
+        SqliteStore::source_by_name(self, name).await
+    }
+
+    async fn sources(&self) -> Result<Vec<Source>> {
+        SqliteStore::sources(self).await
+    }
+
+    async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
+        SqliteStore::update_source(self, id, source).await
+    }
+
+    async fn delete_source(&self, id: i64) -> Result<()> {
+        SqliteStore::delete_source(self, id).await
+    }
+
+    async fn claim_counts(&self) -> Result<RecordsBySource> {
+        SqliteStore::claim_counts(self).await
+    }
+
+    async fn track_records(
+        &self,
+        as_of: NaiveDate,
+        sources: Option<&[i64]>,
+    ) -> Result<RecordsBySource> {
+        SqliteStore::track_records(self, as_of, sources).await
+    }
+
+    async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> Result<i64> {
+        SqliteStore::insert_claim(self, claim, recorded_on).await
+    }
+
+    async fn insert_bundle(
+        &self,
+        sources: &[NewSource],
+        claims: &[BundleClaim],
+        recorded_on: NaiveDate,
+    ) -> Result<usize> {
+        SqliteStore::insert_bundle(self, sources, claims, recorded_on).await
+    }
+
+    async fn import(
+        &self,
+        records: &[ImportClaim],
+        recorded_on: NaiveDate,
+        dry_run: bool,
+        progress: &dyn Fn(usize),
+    ) -> Result<ImportSummary> {
+        SqliteStore::import(self, records, recorded_on, dry_run, progress).await
+    }
+
+    async fn export_page(
+        &self,
+        filter: &ClaimFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Record>> {
+        SqliteStore::export_page(self, filter, after_id, limit).await
+    }
+
+    async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
+        SqliteStore::claim_fields(self, id).await
+    }
+
+    async fn update_claim(
+        &self,
+        id: i64,
+        fields: &ClaimFields,
+        add_tags: &[String],
+        remove_tags: &[String],
+    ) -> Result<()> {
+        SqliteStore::update_claim(self, id, fields, add_tags, remove_tags).await
+    }
+
+    async fn delete_claim(&self, id: i64) -> Result<()> {
+        SqliteStore::delete_claim(self, id).await
+    }
+
+    async fn claim(&self, id: i64, as_of: NaiveDate) -> Result<Claim> {
+        SqliteStore::claim(self, id, as_of).await
+    }
+
+    async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> Result<Vec<Claim>> {
+        SqliteStore::claims(self, filter, as_of).await
+    }
+
+    async fn search(&self, query: &str, limit: u32, as_of: NaiveDate) -> Result<Vec<Claim>> {
+        SqliteStore::search(self, query, limit, as_of).await
+    }
+
+    async fn upcoming(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+        limit: Option<u32>,
+    ) -> Result<Vec<Claim>> {
+        SqliteStore::upcoming(self, from, until, limit).await
+    }
+
+    async fn deadline_counts(&self, from: NaiveDate, until: NaiveDate) -> Result<DeadlineCounts> {
+        SqliteStore::deadline_counts(self, from, until).await
+    }
+
+    async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
+        SqliteStore::histories(self, ids).await
+    }
+
+    async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
+        SqliteStore::set_status(self, claim_id, change).await
+    }
+
+    async fn deadline(&self, id: i64) -> Result<Deadline> {
+        SqliteStore::deadline(self, id).await
+    }
+
+    async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> Result<i64> {
+        SqliteStore::insert_deadline(self, claim_id, deadline).await
+    }
+
+    async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
+        SqliteStore::meet_deadline(self, id, on).await
+    }
+
+    async fn move_deadline(
+        &self,
+        id: i64,
+        to: &NewDeadline,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
+        SqliteStore::move_deadline(self, id, to, on, note).await
+    }
+
+    async fn delete_deadline(&self, id: i64) -> Result<Deadline> {
+        SqliteStore::delete_deadline(self, id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_numbers_binds_in_order() {
+        let mut s = Statement::new("SELECT 1 WHERE 1 = 1");
+        s.push(" AND a = {} AND b = {}", [Bind::Int(1), text("x")]);
+        s.push(" LIMIT {}", [Bind::Int(3)]);
+        assert_eq!(s.sql, "SELECT 1 WHERE 1 = 1 AND a = $1 AND b = $2 LIMIT $3");
+        assert_eq!(s.binds.len(), 3);
+    }
+
+    fn import_claim(i: usize) -> ImportClaim {
+        ImportClaim {
+            external_id: None,
+            speaker: NewSource {
+                name: format!("speaker {}", i % 10),
+                kind: SourceKind::Other,
+                role: None,
+                affiliation: None,
+                url: None,
+                notes: None,
+                reliability: None,
+            },
+            reported_by: None,
+            status: Status::Pending,
+            claim: NewClaim {
+                text: format!("claim {i} {}", "نص طويل ".repeat(40)),
+                speaker_id: 0,
+                reported_by_id: None,
+                quote: None,
+                lang: None,
+                url: None,
+                said_on: None,
+                kind: ClaimKind::Report,
+                credibility: None,
+                tags: vec!["t".into()],
+                deadlines: vec![],
+            },
+            history: vec![],
+        }
+    }
+
+    /// A full disk (simulated with max_page_count): a clear error, nothing
+    /// half-written, and the database still opens and takes writes.
+    #[tokio::test]
+    async fn a_full_disk_writes_nothing_and_leaves_a_sound_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("claims.db");
+        let today = from_iso("2026-11-30").unwrap();
+        let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
+        let few: Vec<ImportClaim> = (0..5).map(import_claim).collect();
+        store.import(&few, today, false, &|_| {}).await.unwrap();
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        sqlx::query(&format!("PRAGMA max_page_count = {}", pages + 3))
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let many: Vec<ImportClaim> = (5..3000).map(import_claim).collect();
+        let err = store
+            .import(&many, today, false, &|_| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::DiskFull), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "the disk is full (or the database reached its size limit); nothing was written"
+        );
+        assert_eq!(store.claim_count().await.unwrap(), 5);
+        store.close().await;
+        let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
+        assert!(store.check().await.unwrap().is_empty());
+        store
+            .import(&many[..10], today, false, &|_| {})
+            .await
+            .unwrap();
+        assert_eq!(store.claim_count().await.unwrap(), 15);
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn migrations_apply_once_on_a_new_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/claims.db");
+        let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
+        let version = store.schema_version().await.unwrap();
+        assert!(version > 0);
+        assert_eq!(store.claim_count().await.unwrap(), 0);
+        assert!(store.sources().await.unwrap().is_empty());
+        store.close().await;
+        let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
+        let states = store.migration_states().await.unwrap();
+        assert!(states.iter().all(|s| s.applied));
+        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(applied as usize, states.len());
+        store.close().await;
+    }
+}
