@@ -3,7 +3,7 @@
 //! in domain terms (`due`, `said_on`); a front end renames them to its own
 //! (`--due`) with `rename_fields`.
 
-use crate::store::StoreError;
+use crate::store::error::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

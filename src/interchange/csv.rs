@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use crate::domain::dates::{self, from_iso, iso};
 use crate::domain::model::Precision;
 use crate::domain::validate::optional_text;
+use crate::interchange::problem::{problem, Problem};
 use crate::interchange::record::{Record, RecordDeadline, RecordSource};
-use crate::interchange::validate::{problem, Problem};
 
 /// A due date in the form that names its period: `2026-09-30`, `2026-09`,
 /// `2026-Q3`, `2026`. The CSV `deadlines` column uses it.

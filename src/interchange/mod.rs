@@ -2,6 +2,7 @@
 //! reading files of records (`read`) and checking them (`validate`).
 
 pub mod csv;
+pub mod problem;
 pub mod read;
 pub mod record;
 pub mod validate;

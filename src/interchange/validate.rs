@@ -7,38 +7,9 @@ use crate::domain::dates::{self, from_iso, iso};
 use crate::domain::model::{ClaimKind, Credibility, Precision, Reliability, SourceKind, Status};
 use crate::domain::validate::{self, optional_text, url};
 use crate::interchange::csv::period_form;
+use crate::interchange::problem::{problem, Problem};
 use crate::interchange::record::{Record, RecordDeadline, RecordHistory, RecordSource};
 use crate::store::{ImportClaim, ImportHistory, NewClaim, NewDeadline, NewSource};
-
-/// A problem with one field of one record: `field` and `value` name it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub field: String,
-    pub value: String,
-    pub reason: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.value.is_empty() && self.field.is_empty() {
-            write!(f, "{}", self.reason)
-        } else {
-            write!(
-                f,
-                "invalid {} `{}`: {}",
-                self.field, self.value, self.reason
-            )
-        }
-    }
-}
-
-pub(crate) fn problem(field: &str, value: &str, reason: impl Into<String>) -> Problem {
-    Problem {
-        field: field.to_string(),
-        value: value.to_string(),
-        reason: reason.into(),
-    }
-}
 
 /// Checks every field of a record and turns it into what the store inserts.
 /// Relative dates count from `as_of`. Returns every problem found, not only

@@ -1,7 +1,14 @@
 //! `check` and `backup`: the engine's own checks, then every derived row
 //! recomputed and compared.
 
-use super::*;
+use std::path::Path;
+
+use sqlx::Row;
+
+use super::derived::FACTS_SELECT;
+use super::open::create_private;
+use super::SqliteStore;
+use crate::store::{StoreError as Error, StoreResult as Result};
 
 impl SqliteStore {
     /// Copies the database with `VACUUM INTO` (a consistent snapshot even

@@ -1,6 +1,22 @@
 //! Writing claims: add, edit, remove, status changes, and their history rows.
 
-use super::*;
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::Row;
+
+use super::deadlines::insert_deadline_in;
+use super::derived::{refresh_derived, refresh_facts};
+use super::rows::{now, opt_credibility, opt_date, stored};
+use super::search::index_claim;
+use super::sources::insert_source_in;
+use super::SqliteStore;
+use crate::domain::dates::iso;
+use crate::domain::keys::{fingerprint, name_key};
+use crate::domain::model::{ClaimKind, Status};
+use crate::store::{
+    BundleClaim, ClaimFields, NewClaim, NewSource, StatusChange, StoreError as Error,
+    StoreResult as Result,
+};
 
 /// A history row to append; unset fields are stored as NULL.
 pub(super) struct History<'a> {

@@ -1,6 +1,15 @@
 //! Deadlines: add, meet, move, remove.
 
-use super::*;
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteConnection;
+
+use super::claims::{append_history, claim_status, History};
+use super::derived::refresh_derived;
+use super::rows::deadline_from_row;
+use super::SqliteStore;
+use crate::domain::dates::iso;
+use crate::domain::model::Deadline;
+use crate::store::{NewDeadline, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_deadline_in(
     tx: &mut SqliteConnection,

@@ -1,6 +1,8 @@
 //! Derived data of a claim, rewritten after each change.
 
-use super::*;
+use sqlx::sqlite::SqliteConnection;
+
+use crate::store::StoreResult as Result;
 
 /// Recomputes the derived open-deadline data of one claim: which deadlines
 /// are open (unmet, claim pending) and the claim's next open due date.

@@ -1,6 +1,11 @@
 //! Export pages: each record built as JSON by SQLite, one row per page.
 
-use super::*;
+use super::queries::push_filters;
+use super::statement::{Bind, Statement};
+use super::SqliteStore;
+use crate::interchange::record::Record;
+use crate::store::{ClaimFilter, StoreError as Error, StoreResult as Result};
+use sqlx::Row;
 
 impl SqliteStore {
     /// The export records of the claims after `after_id`, in id order, at

@@ -1,6 +1,20 @@
 //! Bulk import: one transaction, multi-row INSERTs, ids assigned here.
 
-use super::*;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteConnection;
+
+use super::derived::FACTS_SELECT;
+use super::rows::now;
+use super::search::search_body;
+use super::sources::insert_source_in;
+use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
+use super::SqliteStore;
+use crate::domain::dates::iso;
+use crate::domain::keys::{fingerprint, name_key};
+use crate::domain::model::Status;
+use crate::store::{ImportClaim, ImportSummary, NewSource, StoreResult as Result};
 
 /// The id of the source named like `source`, creating it when missing.
 pub(super) async fn import_source(

@@ -27,45 +27,20 @@ mod sources;
 mod statement;
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::NaiveDate;
-use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::sqlite::SqlitePool;
 
-use crate::domain::dates::{from_iso, iso};
-use crate::domain::keys::{fingerprint, name_key};
-use crate::domain::model::{
-    Claim, ClaimKind, Credibility, Deadline, HistoryEntry, Precision, Reliability, Source,
-    SourceKind, SourceRef, Status, TrackRecord,
-};
-use crate::domain::rules::weighted_median;
+use crate::domain::model::{Claim, Deadline, HistoryEntry, Source, Status};
 use crate::interchange::record::Record;
 use crate::store::{
     BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, ImportClaim, ImportSummary,
-    MigrationState, NewClaim, NewDeadline, NewSource, OpenMode, RecordsBySource, StatusChange,
-    Store, StoreError as Error, StoreResult as Result,
+    MigrationState, NewClaim, NewDeadline, NewSource, RecordsBySource, StatusChange, Store,
+    StoreResult as Result,
 };
 
 pub use open::create_private;
-// The helpers each file shares with the others (`pub(super)` items), for
-// the siblings' `use super::*`.
-use claims::*;
-use deadlines::*;
-use derived::*;
-use import::*;
-use queries::*;
-use rows::*;
-use search::*;
-use sources::*;
-use statement::*;
 
 /// A claims database in one SQLite file.
 pub struct SqliteStore {
@@ -260,15 +235,9 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statement_numbers_binds_in_order() {
-        let mut s = Statement::new("SELECT 1 WHERE 1 = 1");
-        s.push(" AND a = {} AND b = {}", [Bind::Int(1), text("x")]);
-        s.push(" LIMIT {}", [Bind::Int(3)]);
-        assert_eq!(s.sql, "SELECT 1 WHERE 1 = 1 AND a = $1 AND b = $2 LIMIT $3");
-        assert_eq!(s.binds.len(), 3);
-    }
+    use crate::domain::dates::from_iso;
+    use crate::domain::model::{ClaimKind, SourceKind, Status};
+    use crate::store::{ImportClaim, NewClaim, NewSource, OpenMode, StoreError};
 
     fn import_claim(i: usize) -> ImportClaim {
         ImportClaim {
@@ -324,7 +293,7 @@ mod tests {
             .import(&many, today, false, &|_| {})
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::DiskFull), "{err}");
+        assert!(matches!(err, StoreError::DiskFull), "{err}");
         assert_eq!(
             err.to_string(),
             "the disk is full (or the database reached its size limit); nothing was written"

@@ -1,7 +1,21 @@
 //! Opening a database file: refusing what is not ours, creating it private,
 //! locking, migrating, and the backfills of columns computed in Rust.
 
-use super::*;
+use std::fs::{File, OpenOptions};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Row;
+use sqlx::{Sqlite, Transaction};
+
+use super::rows::opt_date;
+use super::search::index_claim;
+use super::SqliteStore;
+use crate::domain::keys::fingerprint;
+use crate::store::{MigrationState, OpenMode, StoreError as Error, StoreResult as Result};
 
 pub(super) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 

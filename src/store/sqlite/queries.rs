@@ -1,6 +1,17 @@
 //! Reading claims: filters, list order, upcoming, histories.
 
-use super::*;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::Row;
+
+use super::rows::{claim_from_row, deadline_from_row, history_from_row, CLAIM_SELECT};
+use super::search::COMMON_MATCHES;
+use super::statement::{placeholders, text, Bind, Statement, IDS_PER_QUERY};
+use super::SqliteStore;
+use crate::domain::dates::iso;
+use crate::domain::model::{Claim, HistoryEntry, Status};
+use crate::store::{ClaimFilter, DeadlineCounts, StoreError as Error, StoreResult as Result};
 
 /// The filters shared by lists and exports: status, source (as speaker or
 /// outlet), tag, grades.

@@ -1,7 +1,18 @@
 //! Track records and claim counts per source, from the counts kept beside
 //! the claims.
 
-use super::*;
+use sqlx::Row;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::rows::stored;
+use super::statement::{text, Bind, Statement};
+use super::SqliteStore;
+use crate::domain::dates::{from_iso, iso};
+use crate::domain::model::{Status, TrackRecord};
+use crate::domain::rules::weighted_median;
+use crate::store::{RecordsBySource, StoreError as Error, StoreResult as Result};
 
 /// `AND source_id IN (...)`; -1 keeps the list valid when `ids` is empty.
 pub(super) fn push_source_ids(s: &mut Statement, ids: &[i64]) {

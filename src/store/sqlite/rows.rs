@@ -1,6 +1,15 @@
 //! Rows into domain values, and the column lists they are read from.
 
-use super::*;
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use crate::domain::dates::from_iso;
+use crate::domain::model::{
+    Claim, ClaimKind, Credibility, Deadline, HistoryEntry, Precision, Reliability, Source,
+    SourceKind, SourceRef, Status,
+};
+use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// A word the database holds, read back; the schema's CHECKs keep it valid,
 /// so anything else is damage.

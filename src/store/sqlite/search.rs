@@ -1,6 +1,11 @@
 //! Full-text search: FTS5 over a folded copy of each claim's text.
 
-use super::*;
+use chrono::NaiveDate;
+use sqlx::sqlite::SqliteConnection;
+
+use super::SqliteStore;
+use crate::domain::model::Claim;
+use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// The FTS5 query for what a user typed, folded. Plain words (no quotes,
 /// `*`, parentheses or operators) are matched each as a word, whatever the

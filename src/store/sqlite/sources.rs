@@ -1,6 +1,13 @@
 //! Sources: add, read, rename, remove.
 
-use super::*;
+use sqlx::sqlite::SqliteConnection;
+
+use super::rows::{now, source_from_row, SOURCE_COLUMNS};
+use super::search::index_claim;
+use super::SqliteStore;
+use crate::domain::keys::name_key;
+use crate::domain::model::{Reliability, Source};
+use crate::store::{NewSource, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Result<i64> {
     ensure_name_free(tx, &source.name, None).await?;

@@ -1,6 +1,10 @@
 //! Building statements: numbered binds added in any order, and the multi-row INSERTs of bulk writes.
 
-use super::*;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::Sqlite;
+
+use super::import::IMPORT_BATCH;
+use crate::store::StoreResult as Result;
 
 /// SQLite allows 32766 binds per statement; stay far below it.
 pub(super) const IDS_PER_QUERY: usize = 500;
@@ -121,4 +125,18 @@ pub(super) async fn insert_many(
         query.execute(&mut *tx).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_numbers_binds_in_order() {
+        let mut s = Statement::new("SELECT 1 WHERE 1 = 1");
+        s.push(" AND a = {} AND b = {}", [Bind::Int(1), text("x")]);
+        s.push(" LIMIT {}", [Bind::Int(3)]);
+        assert_eq!(s.sql, "SELECT 1 WHERE 1 = 1 AND a = $1 AND b = $2 LIMIT $3");
+        assert_eq!(s.binds.len(), 3);
+    }
 }
