@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::domain::dates::iso;
-use crate::domain::rules;
 use crate::domain::words::word_enum;
 use crate::error::Error;
 
@@ -243,17 +242,6 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// Fills the fields that depend on the as-of date: the next open deadline
-    /// and whether (and for how long) the claim is overdue.
-    pub fn judge(&mut self, as_of: NaiveDate) {
-        self.next_due = rules::next_due(
-            self.status,
-            self.deadlines.iter().map(|d| (d.due, d.met_on)),
-        );
-        self.overdue = rules::is_overdue(self.next_due, as_of);
-        self.days_overdue = rules::days_overdue(self.next_due, as_of);
-    }
-
     /// The Admiralty grade as analysts write it, the speaker's reliability
     /// then the claim's credibility ("B2"), `-` for the half not graded;
     /// `None` when neither is.
@@ -346,125 +334,6 @@ pub fn ser_opt_date<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::dates::from_iso;
-
-    fn claim(status: Status, deadlines: &[(&str, Option<&str>)]) -> Claim {
-        Claim {
-            id: 1,
-            external_id: None,
-            text: "t".into(),
-            status,
-            kind: ClaimKind::Promise,
-            source: SourceRef {
-                id: 1,
-                name: "s".into(),
-                kind: SourceKind::Person,
-                reliability: None,
-            },
-            reported_by: None,
-            quote: None,
-            lang: None,
-            url: None,
-            said_on: None,
-            credibility: None,
-            tags: vec![],
-            deadlines: deadlines
-                .iter()
-                .enumerate()
-                .map(|(i, (due, met))| Deadline {
-                    id: i as i64 + 1,
-                    claim_id: 1,
-                    due: from_iso(due).unwrap(),
-                    precision: Precision::Month,
-                    label: None,
-                    met_on: met.map(|m| from_iso(m).unwrap()),
-                })
-                .collect(),
-            next_due: None,
-            overdue: false,
-            days_overdue: None,
-            history: None,
-        }
-    }
-
-    #[test]
-    fn status_rules() {
-        // (status, deadlines, as of, overdue, days overdue, next due)
-        type Case<'a> = (
-            Status,
-            &'a [(&'a str, Option<&'a str>)],
-            &'a str,
-            bool,
-            Option<i64>,
-            Option<&'a str>,
-        );
-        let cases: &[Case] = &[
-            (Status::Pending, &[], "2026-11-30", false, None, None),
-            // Due on the last day of the period: not overdue on that day.
-            (
-                Status::Pending,
-                &[("2026-09-30", None)],
-                "2026-09-30",
-                false,
-                None,
-                Some("2026-09-30"),
-            ),
-            (
-                Status::Pending,
-                &[("2026-09-30", None)],
-                "2026-10-01",
-                true,
-                Some(1),
-                Some("2026-09-30"),
-            ),
-            // A met deadline is never overdue.
-            (
-                Status::Pending,
-                &[("2026-09-30", Some("2026-09-01"))],
-                "2026-11-30",
-                false,
-                None,
-                None,
-            ),
-            // Resolved claims have no open deadlines.
-            (
-                Status::Fulfilled,
-                &[("2026-09-30", None)],
-                "2026-11-30",
-                false,
-                None,
-                None,
-            ),
-            (
-                Status::Failed,
-                &[("2025-09-30", None)],
-                "2026-11-30",
-                false,
-                None,
-                None,
-            ),
-            // The oldest missed deadline sets how long.
-            (
-                Status::Pending,
-                &[
-                    ("2026-09-30", None),
-                    ("2025-09-30", None),
-                    ("2027-09-30", None),
-                ],
-                "2026-11-30",
-                true,
-                Some(426),
-                Some("2025-09-30"),
-            ),
-        ];
-        for (status, deadlines, as_of, overdue, days, next) in cases {
-            let mut c = claim(*status, deadlines);
-            c.judge(from_iso(as_of).unwrap());
-            assert_eq!(c.overdue, *overdue, "{status} {deadlines:?} {as_of}");
-            assert_eq!(c.days_overdue, *days, "{status} {deadlines:?} {as_of}");
-            assert_eq!(c.next_due, next.map(|n| from_iso(n).unwrap()));
-        }
-    }
 
     #[test]
     fn words_parse_case_insensitively_and_name_the_field() {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::model::Status;
+use crate::domain::model::{Claim, Status};
 
 /// A deadline is open while it is unmet and its claim is pending.
 pub fn is_open(status: Status, met_on: Option<NaiveDate>) -> bool {
@@ -40,6 +40,17 @@ pub fn days_overdue(next_due: Option<NaiveDate>, as_of: NaiveDate) -> Option<i64
     next_due
         .filter(|due| *due < as_of)
         .map(|due| (as_of - due).num_days())
+}
+
+/// Fills the fields of a claim that depend on the as-of date: its next
+/// open deadline and whether (and for how long) it is overdue.
+pub fn judge(claim: &mut Claim, as_of: NaiveDate) {
+    claim.next_due = next_due(
+        claim.status,
+        claim.deadlines.iter().map(|d| (d.due, d.met_on)),
+    );
+    claim.overdue = is_overdue(claim.next_due, as_of);
+    claim.days_overdue = days_overdue(claim.next_due, as_of);
 }
 
 /// Whose record a claim counts in: its speaker's, and its outlet's.
@@ -284,6 +295,125 @@ pub fn weighted_median(mut values: Vec<(i64, i64)>) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::domain::dates::from_iso;
+    use crate::domain::model::{ClaimKind, Deadline, Precision, SourceKind, SourceRef};
+
+    fn claim(status: Status, deadlines: &[(&str, Option<&str>)]) -> Claim {
+        Claim {
+            id: 1,
+            external_id: None,
+            text: "t".into(),
+            status,
+            kind: ClaimKind::Promise,
+            source: SourceRef {
+                id: 1,
+                name: "s".into(),
+                kind: SourceKind::Person,
+                reliability: None,
+            },
+            reported_by: None,
+            quote: None,
+            lang: None,
+            url: None,
+            said_on: None,
+            credibility: None,
+            tags: vec![],
+            deadlines: deadlines
+                .iter()
+                .enumerate()
+                .map(|(i, (due, met))| Deadline {
+                    id: i as i64 + 1,
+                    claim_id: 1,
+                    due: from_iso(due).unwrap(),
+                    precision: Precision::Month,
+                    label: None,
+                    met_on: met.map(|m| from_iso(m).unwrap()),
+                })
+                .collect(),
+            next_due: None,
+            overdue: false,
+            days_overdue: None,
+            history: None,
+        }
+    }
+
+    #[test]
+    fn status_rules() {
+        // (status, deadlines, as of, overdue, days overdue, next due)
+        type Case<'a> = (
+            Status,
+            &'a [(&'a str, Option<&'a str>)],
+            &'a str,
+            bool,
+            Option<i64>,
+            Option<&'a str>,
+        );
+        let cases: &[Case] = &[
+            (Status::Pending, &[], "2026-11-30", false, None, None),
+            // Due on the last day of the period: not overdue on that day.
+            (
+                Status::Pending,
+                &[("2026-09-30", None)],
+                "2026-09-30",
+                false,
+                None,
+                Some("2026-09-30"),
+            ),
+            (
+                Status::Pending,
+                &[("2026-09-30", None)],
+                "2026-10-01",
+                true,
+                Some(1),
+                Some("2026-09-30"),
+            ),
+            // A met deadline is never overdue.
+            (
+                Status::Pending,
+                &[("2026-09-30", Some("2026-09-01"))],
+                "2026-11-30",
+                false,
+                None,
+                None,
+            ),
+            // Resolved claims have no open deadlines.
+            (
+                Status::Fulfilled,
+                &[("2026-09-30", None)],
+                "2026-11-30",
+                false,
+                None,
+                None,
+            ),
+            (
+                Status::Failed,
+                &[("2025-09-30", None)],
+                "2026-11-30",
+                false,
+                None,
+                None,
+            ),
+            // The oldest missed deadline sets how long.
+            (
+                Status::Pending,
+                &[
+                    ("2026-09-30", None),
+                    ("2025-09-30", None),
+                    ("2027-09-30", None),
+                ],
+                "2026-11-30",
+                true,
+                Some(426),
+                Some("2025-09-30"),
+            ),
+        ];
+        for (status, deadlines, as_of, overdue, days, next) in cases {
+            let mut c = claim(*status, deadlines);
+            judge(&mut c, from_iso(as_of).unwrap());
+            assert_eq!(c.overdue, *overdue, "{status} {deadlines:?} {as_of}");
+            assert_eq!(c.days_overdue, *days, "{status} {deadlines:?} {as_of}");
+            assert_eq!(c.next_due, next.map(|n| from_iso(n).unwrap()));
+        }
+    }
 
     fn day(text: &str) -> NaiveDate {
         from_iso(text).unwrap()

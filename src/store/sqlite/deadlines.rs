@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
-use super::claims::{append_history, claim_status, History};
 use super::derived::refresh_derived;
+use super::history::{append_history, claim_status, History};
 use super::rows::deadline_from_row;
 use super::SqliteStore;
 use crate::domain::dates::iso;

@@ -17,6 +17,7 @@ mod deadlines;
 mod derived;
 mod error;
 mod export;
+mod history;
 mod import;
 mod open;
 mod queries;

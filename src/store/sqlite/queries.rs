@@ -11,6 +11,7 @@ use super::statement::{placeholders, text, Bind, Statement, IDS_PER_QUERY};
 use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::model::{Claim, HistoryEntry, Status};
+use crate::domain::rules::judge;
 use crate::store::{ClaimFilter, DeadlineCounts, StoreError as Error, StoreResult as Result};
 
 /// The filters shared by lists and exports: status, source (as speaker or
@@ -287,7 +288,7 @@ impl SqliteStore {
             }
         }
         for claim in &mut claims {
-            claim.judge(as_of);
+            judge(claim, as_of);
         }
         Ok(claims)
     }
