@@ -84,8 +84,23 @@ fn check_passes_on_a_sound_database_and_names_what_is_wrong() {
         err.contains("  deadlines whose open flag is wrong: 1"),
         "{err}"
     );
+    // The counts follow the claims' statuses (kept by claims, not by
+    // triggers): a status changed behind claims' back leaves them wrong.
     assert!(
-        err.contains("  claims whose next open deadline is wrong: 3"),
+        err.contains("  sources whose claim counts are wrong: 1, 2"),
+        "{err}"
+    );
+    // A next due date that disagrees with the deadlines is named too.
+    let db = Db::demo();
+    sql(
+        &db.path,
+        "UPDATE claims SET next_due = '2020-01-31' WHERE id = 5",
+    )
+    .unwrap();
+    let (code, err) = db.fails(&["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("  claims whose next open deadline is wrong: 5"),
         "{err}"
     );
 }

@@ -98,6 +98,40 @@ pub struct DeadlineState {
     pub first_due: Option<NaiveDate>,
 }
 
+/// A history row, as far as the track records read it.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryEvent<'a> {
+    pub event: &'a str,
+    pub deadline_id: Option<i64>,
+    pub old_due: Option<NaiveDate>,
+    pub to: Status,
+    pub on: NaiveDate,
+}
+
+/// What the track records take from a claim's history, oldest row first:
+/// each moved deadline's due date before its first move, and the last day
+/// the claim was resolved `fulfilled`.
+pub fn history_facts<'a>(
+    events: impl IntoIterator<Item = HistoryEvent<'a>>,
+) -> (HashMap<i64, NaiveDate>, Option<NaiveDate>) {
+    let mut first_due = HashMap::new();
+    let mut fulfilled_on: Option<NaiveDate> = None;
+    for e in events {
+        match e.event {
+            "deadline_moved" => {
+                if let (Some(id), Some(old)) = (e.deadline_id, e.old_due) {
+                    first_due.entry(id).or_insert(old);
+                }
+            }
+            "status" if e.to == Status::Fulfilled => {
+                fulfilled_on = Some(fulfilled_on.map_or(e.on, |d| d.max(e.on)));
+            }
+            _ => {}
+        }
+    }
+    (first_due, fulfilled_on)
+}
+
 /// One deadline as a source's track record judges it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeadlineFact {
@@ -489,6 +523,40 @@ mod tests {
             ..claim
         };
         assert!(derive(&unverifiable).facts.is_empty());
+    }
+
+    #[test]
+    fn the_first_move_and_the_last_fulfilment_count() {
+        let event = |event, deadline_id, old_due: Option<&str>, to, on| HistoryEvent {
+            event,
+            deadline_id,
+            old_due: old_due.map(day),
+            to,
+            on: day(on),
+        };
+        let (first, fulfilled) = history_facts([
+            event("created", None, None, Status::Pending, "2025-01-01"),
+            event(
+                "deadline_moved",
+                Some(7),
+                Some("2025-09-30"),
+                Status::Pending,
+                "2025-09-01",
+            ),
+            event(
+                "deadline_moved",
+                Some(7),
+                Some("2025-12-31"),
+                Status::Pending,
+                "2025-12-01",
+            ),
+            event("status", None, None, Status::Fulfilled, "2026-01-10"),
+            event("reopened", None, None, Status::Pending, "2026-01-11"),
+            event("status", None, None, Status::Fulfilled, "2026-02-01"),
+            event("status", None, None, Status::Failed, "2026-03-01"),
+        ]);
+        assert_eq!(first.get(&7), Some(&day("2025-09-30")));
+        assert_eq!(fulfilled, Some(day("2026-02-01")));
     }
 
     #[test]

@@ -1,13 +1,18 @@
 //! `check` and `backup`: the engine's own checks, then every derived row
 //! recomputed and compared.
 
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
+use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::derived::FACTS_SELECT;
+use super::derived::{claim_states, stored_derived};
 use super::open::create_private;
+use super::rows::{date, stored};
 use super::SqliteStore;
+use crate::domain::model::Status;
+use crate::domain::rules::{derive, tallies, DeadlineFact, Role, Tally, TallyChanges};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 impl SqliteStore {
@@ -62,13 +67,14 @@ impl SqliteStore {
     }
 
     /// Everything wrong with the database: SQLite's integrity and foreign
-    /// key checks, then the rules `claims` keeps (each claim's history starts
-    /// with `created` and ends at its status; the open-deadline data matches
-    /// the deadlines). At most 20 ids are named per rule.
+    /// key checks, the history's own rules (each claim's starts with
+    /// `created` and ends at its status), then every derived row recomputed
+    /// with `domain::rules` and compared. At most 20 ids are named per rule.
     pub(super) async fn check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
+        let mut conn = self.pool.acquire().await?;
         let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
         problems.extend(
             integrity
@@ -77,7 +83,7 @@ impl SqliteStore {
                 .map(|r| format!("integrity: {r}")),
         );
         let foreign = sqlx::query("PRAGMA foreign_key_check")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *conn)
             .await?;
         for row in foreign {
             let table: String = row.try_get(0)?;
@@ -88,17 +94,7 @@ impl SqliteStore {
                 rowid.map_or("?".into(), |r| r.to_string())
             ));
         }
-        const RULES: [(&str, &str); 10] = [
-            (
-                "sources whose claim counts are wrong",
-                "SELECT DISTINCT x.source_id FROM (SELECT speaker_id AS source_id, 'speaker' AS role, \
-                 status, COUNT(*) AS n FROM claims GROUP BY speaker_id, status UNION ALL \
-                 SELECT reported_by_id, 'outlet', status, COUNT(*) FROM claims \
-                 WHERE reported_by_id IS NOT NULL GROUP BY reported_by_id, status) x \
-                 LEFT JOIN source_counts sc ON sc.source_id = x.source_id AND sc.role = x.role \
-                 AND sc.status = x.status WHERE sc.n IS NULL OR sc.n <> x.n \
-                 UNION SELECT source_id FROM source_counts WHERE n < 0 ORDER BY 1 LIMIT 21",
-            ),
+        const HISTORY_RULES: [(&str, &str); 3] = [
             (
                 "claims without a `created` history row",
                 "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM status_history h \
@@ -111,85 +107,187 @@ impl SqliteStore {
                  ORDER BY c.id LIMIT 21",
             ),
             (
-                "deadlines whose open flag is wrong",
-                "SELECT d.id FROM deadlines d JOIN claims c ON c.id = d.claim_id WHERE d.open <> \
-                 CASE WHEN d.met_on IS NULL AND c.status = 'pending' THEN 1 ELSE 0 END \
-                 ORDER BY d.id LIMIT 21",
-            ),
-            (
-                "claims whose next open deadline is wrong",
-                "SELECT c.id FROM claims c WHERE COALESCE(c.next_due, '') <> COALESCE((SELECT \
-                 MIN(d.due) FROM deadlines d WHERE d.claim_id = c.id AND d.open = 1), '') \
-                 ORDER BY c.id LIMIT 21",
-            ),
-            (
                 "claims without a fingerprint",
                 "SELECT id FROM claims WHERE fingerprint IS NULL ORDER BY id LIMIT 21",
             ),
-            (
-                "deadlines whose track-record facts are wrong",
-                "SELECT deadline_id FROM (SELECT * FROM deadline_facts EXCEPT \
-                 SELECT * FROM temp.fresh_facts) UNION SELECT deadline_id FROM \
-                 (SELECT * FROM temp.fresh_facts EXCEPT SELECT * FROM deadline_facts) \
-                 ORDER BY 1 LIMIT 21",
-            ),
-            (
-                "sources whose delivered-deadline counts are wrong",
-                "WITH stored AS (SELECT source_id, role, late_days, n FROM record_delivered \
-                 WHERE n <> 0), fresh AS (SELECT source_id, role, MAX(0, CAST(julianday(done) \
-                 - julianday(first_due) AS INTEGER)), COUNT(*) FROM deadline_facts \
-                 WHERE done IS NOT NULL GROUP BY 1, 2, 3) \
-                 SELECT source_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh) \
-                 UNION SELECT source_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored) \
-                 ORDER BY 1 LIMIT 21",
-            ),
-            (
-                "sources whose undelivered-deadline counts are wrong",
-                "WITH stored AS (SELECT source_id, role, first_due, pending, n FROM \
-                 record_undelivered WHERE n <> 0), fresh AS (SELECT source_id, role, first_due, \
-                 pending, COUNT(*) FROM deadline_facts WHERE done IS NULL GROUP BY 1, 2, 3, 4) \
-                 SELECT source_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh) \
-                 UNION SELECT source_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored) \
-                 ORDER BY 1 LIMIT 21",
-            ),
-            (
-                "sources whose overdue counts are wrong",
-                "WITH stored AS (SELECT role, source_id, next_due, n FROM claim_due_counts \
-                 WHERE n <> 0), fresh AS (SELECT 'speaker' AS role, speaker_id AS source_id, next_due, COUNT(*) \
-                 FROM claims WHERE next_due IS NOT NULL GROUP BY 2, 3 UNION ALL \
-                 SELECT 'outlet', reported_by_id, next_due, COUNT(*) FROM claims \
-                 WHERE next_due IS NOT NULL AND reported_by_id IS NOT NULL GROUP BY 2, 3 \
-                 UNION ALL SELECT 'all', 0, next_due, COUNT(*) FROM claims \
-                 WHERE next_due IS NOT NULL GROUP BY 3) \
-                 SELECT source_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM fresh) \
-                 UNION SELECT source_id FROM (SELECT * FROM fresh EXCEPT SELECT * FROM stored) \
-                 ORDER BY 1 LIMIT 21",
-            ),
         ];
-        // The facts as they should be, for the rule above to compare.
-        sqlx::query(
-            "CREATE TEMP TABLE IF NOT EXISTS fresh_facts AS SELECT * FROM deadline_facts WHERE 0",
-        )
-        .execute(&self.pool)
-        .await?;
-        sqlx::query("DELETE FROM temp.fresh_facts")
-            .execute(&self.pool)
-            .await?;
-        sqlx::query(
-            &FACTS_SELECT
-                .replace("INSERT INTO deadline_facts", "INSERT INTO temp.fresh_facts")
-                .replace("{where}", "1 = 1"),
-        )
-        .execute(&self.pool)
-        .await?;
-        for (rule, sql) in RULES {
-            let ids: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&self.pool).await?;
-            if !ids.is_empty() {
-                let shown: Vec<String> = ids.iter().take(20).map(|i| i.to_string()).collect();
-                let more = if ids.len() > 20 { ", …" } else { "" };
-                problems.push(format!("{rule}: {}{more}", shown.join(", ")));
+        let mut found = Found::default();
+        for (rule, sql) in HISTORY_RULES {
+            let ids: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
+            found.add(rule, ids);
+        }
+
+        // Every claim's derived data, a page at a time, against the rules.
+        let mut expected = TallyChanges::default();
+        let mut after = 0;
+        loop {
+            let ids: Vec<i64> =
+                sqlx::query_scalar("SELECT id FROM claims WHERE id > $1 ORDER BY id LIMIT $2")
+                    .bind(after)
+                    .bind(CHECK_PAGE)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let Some(last) = ids.last() else { break };
+            after = *last;
+            let states = claim_states(&mut conn, &ids).await?;
+            let stored = stored_derived(&mut conn, &ids).await?;
+            for id in &ids {
+                let (Some(state), Some(stored)) = (states.get(id), stored.get(id)) else {
+                    continue;
+                };
+                let derived = derive(state);
+                for (deadline, open) in &derived.open {
+                    if stored.open.get(deadline) != Some(open) {
+                        found.add("deadlines whose open flag is wrong", [*deadline]);
+                    }
+                }
+                if stored.next_due != derived.next_due {
+                    found.add("claims whose next open deadline is wrong", [*id]);
+                }
+                let facts: HashSet<&DeadlineFact> = derived.facts.iter().collect();
+                if facts != stored.facts.iter().collect() {
+                    let wrong = facts
+                        .symmetric_difference(&stored.facts.iter().collect())
+                        .map(|f| f.deadline_id)
+                        .collect::<BTreeSet<i64>>();
+                    found.add("deadlines whose track-record facts are wrong", wrong);
+                }
+                expected.add(tallies(state, &derived), 1);
             }
         }
+        let orphans: Vec<i64> = sqlx::query_scalar(
+            "SELECT deadline_id FROM deadline_facts \
+             WHERE deadline_id NOT IN (SELECT id FROM deadlines) ORDER BY 1 LIMIT 21",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        found.add("deadlines whose track-record facts are wrong", orphans);
+
+        // The counts, against the sum of every claim's tallies.
+        let stored = stored_tallies(&mut conn).await?;
+        let mut wrong: BTreeMap<&'static str, BTreeSet<i64>> = BTreeMap::new();
+        let keys: HashSet<&Tally> = expected.0.keys().chain(stored.0.keys()).collect();
+        for tally in keys {
+            let want = expected.0.get(tally).copied().unwrap_or(0);
+            let have = stored.0.get(tally).copied().unwrap_or(0);
+            if want != have {
+                let (rule, source) = match tally {
+                    Tally::Status { source_id, .. } => {
+                        ("sources whose claim counts are wrong", *source_id)
+                    }
+                    Tally::NextDue { source, .. } => (
+                        "sources whose overdue counts are wrong",
+                        source.map_or(0, |(_, id)| id),
+                    ),
+                    Tally::Delivered { source_id, .. } => (
+                        "sources whose delivered-deadline counts are wrong",
+                        *source_id,
+                    ),
+                    Tally::Undelivered { source_id, .. } => (
+                        "sources whose undelivered-deadline counts are wrong",
+                        *source_id,
+                    ),
+                };
+                wrong.entry(rule).or_default().insert(source);
+            }
+        }
+        for (rule, sources) in wrong {
+            found.add(rule, sources);
+        }
+        problems.extend(found.lines());
         Ok(problems)
     }
+}
+
+/// Claims read per page by `check`.
+const CHECK_PAGE: i64 = 5_000;
+
+/// Ids found breaking each rule, in the order rules were first broken.
+#[derive(Default)]
+struct Found {
+    rules: Vec<(&'static str, BTreeSet<i64>)>,
+}
+
+impl Found {
+    fn add(&mut self, rule: &'static str, ids: impl IntoIterator<Item = i64>) {
+        let mut ids = ids.into_iter().peekable();
+        if ids.peek().is_none() {
+            return;
+        }
+        match self.rules.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, set)) => set.extend(ids),
+            None => self.rules.push((rule, ids.collect())),
+        }
+    }
+
+    /// One line per rule: "rule: 1, 2, 3", at most 20 ids, then "…".
+    fn lines(self) -> Vec<String> {
+        self.rules
+            .into_iter()
+            .map(|(rule, ids)| {
+                let shown: Vec<String> = ids.iter().take(20).map(|i| i.to_string()).collect();
+                let more = if ids.len() > 20 { ", …" } else { "" };
+                format!("{rule}: {}{more}", shown.join(", "))
+            })
+            .collect()
+    }
+}
+
+/// The four count tables as they are stored (rows at 0 left out).
+async fn stored_tallies(conn: &mut SqliteConnection) -> Result<TallyChanges> {
+    let mut out = TallyChanges::default();
+    let role = |text: &str| stored("role", text, Role::parse);
+    for row in sqlx::query("SELECT source_id, role, status, n FROM source_counts WHERE n <> 0")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let tally = Tally::Status {
+            source_id: row.try_get(0)?,
+            role: role(row.try_get(1)?)?,
+            status: stored("status", row.try_get(2)?, Status::from_word)?,
+        };
+        *out.0.entry(tally).or_default() += row.try_get::<i64, _>(3)?;
+    }
+    for row in sqlx::query("SELECT role, source_id, next_due, n FROM claim_due_counts WHERE n <> 0")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let name: &str = row.try_get(0)?;
+        let source = match name {
+            "all" => None,
+            other => Some((role(other)?, row.try_get(1)?)),
+        };
+        let tally = Tally::NextDue {
+            source,
+            next_due: date(row.try_get(2)?)?,
+        };
+        *out.0.entry(tally).or_default() += row.try_get::<i64, _>(3)?;
+    }
+    for row in
+        sqlx::query("SELECT source_id, role, late_days, n FROM record_delivered WHERE n <> 0")
+            .fetch_all(&mut *conn)
+            .await?
+    {
+        let tally = Tally::Delivered {
+            source_id: row.try_get(0)?,
+            role: role(row.try_get(1)?)?,
+            late_days: row.try_get(2)?,
+        };
+        *out.0.entry(tally).or_default() += row.try_get::<i64, _>(3)?;
+    }
+    for row in sqlx::query(
+        "SELECT source_id, role, first_due, pending, n FROM record_undelivered WHERE n <> 0",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let tally = Tally::Undelivered {
+            source_id: row.try_get(0)?,
+            role: role(row.try_get(1)?)?,
+            first_due: date(row.try_get(2)?)?,
+            pending: row.try_get::<i64, _>(3)? != 0,
+        };
+        *out.0.entry(tally).or_default() += row.try_get::<i64, _>(4)?;
+    }
+    Ok(out)
 }

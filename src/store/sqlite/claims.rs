@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
 use super::deadlines::insert_deadline_in;
-use super::derived::{refresh_derived, refresh_facts};
+use super::derived::{claim_state, refresh_derived, rewrite_derived};
 use super::history::{append_history, claim_status, History};
 use super::rows::{now, opt_credibility, opt_date, stored};
 use super::search::index_claim;
@@ -32,7 +32,7 @@ pub(super) async fn insert_claim_in(
     index_claim(tx, id).await?;
     let created = History::new("created", today, None, Status::Pending);
     append_history(tx, id, &created).await?;
-    refresh_derived(tx, id).await?;
+    refresh_derived(tx, id, None).await?;
     Ok(id)
 }
 
@@ -166,6 +166,7 @@ impl SqliteStore {
         remove_tags: &[String],
     ) -> Result<()> {
         let mut tx = self.begin().await?;
+        let before = claim_state(&mut tx, id).await?;
         let done = sqlx::query(
             "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
              lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11, \
@@ -198,21 +199,27 @@ impl SqliteStore {
         insert_tags(&mut tx, id, add_tags).await?;
         index_claim(&mut tx, id).await?;
         // The speaker or outlet may have changed: the records follow.
-        refresh_facts(&mut tx, id).await?;
+        refresh_derived(&mut tx, id, before).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Removes a claim with its deadlines, tags and history.
+    /// Removes a claim with its deadlines, tags and history (by cascade),
+    /// its search row and its derived rows.
     pub(super) async fn delete_claim(&self, id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("DELETE FROM claims WHERE id = $1")
+        let before = claim_state(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::no_claim(id))?;
+        sqlx::query("DELETE FROM claims WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::no_claim(id));
-        }
+        sqlx::query("DELETE FROM claim_search WHERE rowid = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        rewrite_derived(&mut tx, id, Some(&before), None).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -226,6 +233,7 @@ impl SqliteStore {
     ) -> Result<Status> {
         let to = change.to;
         let mut tx = self.begin().await?;
+        let before = claim_state(&mut tx, claim_id).await?;
         let from = claim_status(&mut tx, claim_id).await?;
         if from == to {
             return Err(Error::Conflict(format!("claim {claim_id} is already {to}")));
@@ -247,7 +255,7 @@ impl SqliteStore {
             ..History::new(event, change.on, Some(from), to)
         };
         append_history(&mut tx, claim_id, &entry).await?;
-        refresh_derived(&mut tx, claim_id).await?;
+        refresh_derived(&mut tx, claim_id, before).await?;
         tx.commit().await?;
         Ok(from)
     }

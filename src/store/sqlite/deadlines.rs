@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
-use super::derived::refresh_derived;
+use super::derived::{claim_state, refresh_derived};
 use super::history::{append_history, claim_status, History};
 use super::rows::deadline_from_row;
 use super::SqliteStore;
@@ -59,9 +59,11 @@ impl SqliteStore {
         deadline: &NewDeadline,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        claim_status(&mut tx, claim_id).await?;
+        let before = claim_state(&mut tx, claim_id)
+            .await?
+            .ok_or_else(|| Error::no_claim(claim_id))?;
         let id = insert_deadline_in(&mut tx, claim_id, deadline).await?;
-        refresh_derived(&mut tx, claim_id).await?;
+        refresh_derived(&mut tx, claim_id, Some(before)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -70,6 +72,7 @@ impl SqliteStore {
     pub(super) async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
         let mut tx = self.begin().await?;
         let deadline = deadline_in(&mut tx, id).await?;
+        let before = claim_state(&mut tx, deadline.claim_id).await?;
         if let Some(met) = deadline.met_on {
             return Err(Error::Conflict(format!(
                 "deadline {id} was already met on {}",
@@ -87,7 +90,7 @@ impl SqliteStore {
             ..History::new("deadline_met", on, Some(status), status)
         };
         append_history(&mut tx, deadline.claim_id, &entry).await?;
-        refresh_derived(&mut tx, deadline.claim_id).await?;
+        refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await?;
         Ok(Deadline {
             met_on: Some(on),
@@ -106,6 +109,7 @@ impl SqliteStore {
     ) -> Result<Deadline> {
         let mut tx = self.begin().await?;
         let deadline = deadline_in(&mut tx, id).await?;
+        let before = claim_state(&mut tx, deadline.claim_id).await?;
         if let Some(met) = deadline.met_on {
             return Err(Error::Conflict(format!(
                 "deadline {id} was met on {}; there is nothing to move",
@@ -127,7 +131,7 @@ impl SqliteStore {
             ..History::new("deadline_moved", at, Some(status), status)
         };
         append_history(&mut tx, deadline.claim_id, &entry).await?;
-        refresh_derived(&mut tx, deadline.claim_id).await?;
+        refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await?;
         Ok(deadline)
     }
@@ -135,11 +139,12 @@ impl SqliteStore {
     pub(super) async fn delete_deadline(&self, id: i64) -> Result<Deadline> {
         let mut tx = self.begin().await?;
         let deadline = deadline_in(&mut tx, id).await?;
+        let before = claim_state(&mut tx, deadline.claim_id).await?;
         sqlx::query("DELETE FROM deadlines WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        refresh_derived(&mut tx, deadline.claim_id).await?;
+        refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await?;
         Ok(deadline)
     }

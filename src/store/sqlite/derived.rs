@@ -1,65 +1,373 @@
-//! Derived data of a claim, rewritten after each change.
+//! Derived data, kept by one mechanism: after every change to a claim, the
+//! store reads what the rules need (`ClaimState`) before and after, runs
+//! `domain::rules::derive` on both, and writes the difference: open flags,
+//! the next due date, the track-record facts, and the counts reports read
+//! (`source_counts`, `claim_due_counts`, `record_delivered`,
+//! `record_undelivered`, as +n/-n upserts). No trigger restates a rule;
+//! `check` recomputes all of it with the same functions.
 
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
+use sqlx::Row;
 
+use super::rows::{date, opt_date, stored};
+use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
+use crate::domain::dates::iso;
+use crate::domain::model::Status;
+use crate::domain::rules::{
+    derive, history_facts, tallies, ClaimState, DeadlineFact, DeadlineState, HistoryEvent, Role,
+    Tally, TallyChanges,
+};
 use crate::store::StoreResult as Result;
 
-/// Recomputes the derived open-deadline data of one claim: which deadlines
-/// are open (unmet, claim pending) and the claim's next open due date.
-/// Every write that changes a status or a deadline calls it.
-/// Rewrites everything derived from a claim's deadlines, status and history:
-/// the open flags and next due date, and the facts the track records read.
-/// Call it after the claim's history row is written.
-pub(super) async fn refresh_derived(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
-    refresh_open(tx, claim_id).await?;
-    refresh_facts(tx, claim_id).await
+/// A history row as `claim_states` reads it: event, deadline, old due
+/// date, status it led to, day.
+type StoredEvent = (String, Option<i64>, Option<NaiveDate>, Status, NaiveDate);
+
+/// What the rules need of these claims, by id; claims that do not exist are
+/// absent.
+pub(super) async fn claim_states(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, ClaimState>> {
+    let mut states = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let marks = placeholders(chunk.len());
+        let sql = format!(
+            "SELECT id, status, speaker_id, reported_by_id FROM claims WHERE id IN ({marks})"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            states.insert(
+                row.try_get::<i64, _>(0)?,
+                ClaimState {
+                    status: stored("status", row.try_get(1)?, Status::from_word)?,
+                    speaker_id: row.try_get(2)?,
+                    outlet_id: row.try_get(3)?,
+                    deadlines: Vec::new(),
+                    fulfilled_on: None,
+                },
+            );
+        }
+        let sql = format!(
+            "SELECT claim_id, id, due, met_on FROM deadlines WHERE claim_id IN ({marks}) ORDER BY id"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            if let Some(state) = states.get_mut(&row.try_get::<i64, _>(0)?) {
+                state.deadlines.push(DeadlineState {
+                    id: row.try_get(1)?,
+                    due: date(row.try_get(2)?)?,
+                    met_on: opt_date(row.try_get(3)?)?,
+                    first_due: None,
+                });
+            }
+        }
+        // Only the rows the track records read.
+        let sql = format!(
+            "SELECT claim_id, event, deadline_id, old_due, to_status, at FROM status_history \
+             WHERE claim_id IN ({marks}) AND (event = 'deadline_moved' \
+             OR (event = 'status' AND to_status = 'fulfilled')) ORDER BY id"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        let mut events: HashMap<i64, Vec<StoredEvent>> = HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            events.entry(row.try_get(0)?).or_default().push((
+                row.try_get(1)?,
+                row.try_get(2)?,
+                opt_date(row.try_get(3)?)?,
+                stored("status", row.try_get(4)?, Status::from_word)?,
+                date(row.try_get(5)?)?,
+            ));
+        }
+        for (claim_id, rows) in events {
+            if let Some(state) = states.get_mut(&claim_id) {
+                let (first_due, fulfilled_on) =
+                    history_facts(rows.iter().map(|(event, deadline_id, old_due, to, on)| {
+                        HistoryEvent {
+                            event,
+                            deadline_id: *deadline_id,
+                            old_due: *old_due,
+                            to: *to,
+                            on: *on,
+                        }
+                    }));
+                for d in &mut state.deadlines {
+                    d.first_due = first_due.get(&d.id).copied();
+                }
+                state.fulfilled_on = fulfilled_on;
+            }
+        }
+    }
+    Ok(states)
 }
 
-/// The facts of the track records, per deadline and role (see migration 8):
-/// the first due date given, the delivery date, whether the claim is pending.
-/// `{where}` selects the claims.
-pub(super) const FACTS_SELECT: &str = "INSERT INTO deadline_facts (deadline_id, role, source_id, first_due, done, pending) \
-     SELECT dl.id, r.role, CASE r.role WHEN 'speaker' THEN c.speaker_id ELSE c.reported_by_id END, \
-       COALESCE((SELECT h.old_due FROM status_history h WHERE h.claim_id = c.id \
-                 AND h.deadline_id = dl.id AND h.event = 'deadline_moved' ORDER BY h.id LIMIT 1), dl.due), \
-       COALESCE(dl.met_on, CASE WHEN c.status = 'fulfilled' THEN (SELECT MAX(h.at) \
-                FROM status_history h WHERE h.claim_id = c.id AND h.event = 'status' \
-                AND h.to_status = 'fulfilled') END), \
-       c.status = 'pending' \
-     FROM claims c JOIN deadlines dl ON dl.claim_id = c.id \
-     CROSS JOIN (SELECT 'speaker' AS role UNION ALL SELECT 'outlet') r \
-     WHERE c.status <> 'unverifiable' AND (r.role = 'speaker' OR c.reported_by_id IS NOT NULL) \
-       AND {where}";
-
-pub(super) async fn refresh_facts(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
-    sqlx::query(
-        "DELETE FROM deadline_facts WHERE deadline_id IN (SELECT id FROM deadlines WHERE claim_id = $1)",
-    )
-    .bind(claim_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(&FACTS_SELECT.replace("{where}", "c.id = $1"))
-        .bind(claim_id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+/// What the rules need of one claim, or `None` when there is no such claim.
+pub(super) async fn claim_state(
+    conn: &mut SqliteConnection,
+    claim_id: i64,
+) -> Result<Option<ClaimState>> {
+    Ok(claim_states(conn, &[claim_id]).await?.remove(&claim_id))
 }
 
-pub(super) async fn refresh_open(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE deadlines SET open = CASE WHEN met_on IS NULL AND EXISTS \
-         (SELECT 1 FROM claims c WHERE c.id = deadlines.claim_id AND c.status = 'pending') \
-         THEN 1 ELSE 0 END WHERE claim_id = $1",
+/// Rewrites a claim's derived data after a change, given its state from
+/// before the change (`None` for a claim just added).
+pub(super) async fn refresh_derived(
+    conn: &mut SqliteConnection,
+    claim_id: i64,
+    before: Option<ClaimState>,
+) -> Result<()> {
+    let after = claim_state(conn, claim_id).await?;
+    rewrite_derived(conn, claim_id, before.as_ref(), after.as_ref()).await
+}
+
+/// Writes what changed in one claim's derived data between `before` and
+/// `after` (`None`: no claim, before it was added or after it was removed).
+pub(super) async fn rewrite_derived(
+    conn: &mut SqliteConnection,
+    claim_id: i64,
+    before: Option<&ClaimState>,
+    after: Option<&ClaimState>,
+) -> Result<()> {
+    let old = before.map(derive);
+    let new = after.map(derive);
+    if let Some(new) = &new {
+        let was: HashMap<i64, bool> = old.iter().flat_map(|o| o.open.iter().copied()).collect();
+        for (id, open) in &new.open {
+            // A deadline just added is stored closed.
+            if was.get(id).copied().unwrap_or(false) != *open {
+                sqlx::query("UPDATE deadlines SET open = $1 WHERE id = $2")
+                    .bind(i64::from(*open))
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        if old.as_ref().and_then(|o| o.next_due) != new.next_due {
+            sqlx::query("UPDATE claims SET next_due = $1 WHERE id = $2")
+                .bind(new.next_due.map(iso))
+                .bind(claim_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    let old_facts: HashSet<&DeadlineFact> = old.iter().flat_map(|o| &o.facts).collect();
+    let new_facts: HashSet<&DeadlineFact> = new.iter().flat_map(|n| &n.facts).collect();
+    if old_facts != new_facts {
+        let gone: HashSet<i64> = old_facts.iter().map(|f| f.deadline_id).collect();
+        for id in gone {
+            sqlx::query("DELETE FROM deadline_facts WHERE deadline_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        let facts: Vec<DeadlineFact> = new_facts.into_iter().cloned().collect();
+        insert_facts(conn, &facts).await?;
+    }
+    let mut changes = TallyChanges::default();
+    if let (Some(state), Some(derived)) = (before, &old) {
+        changes.add(tallies(state, derived), -1);
+    }
+    if let (Some(state), Some(derived)) = (after, &new) {
+        changes.add(tallies(state, derived), 1);
+    }
+    apply_tallies(conn, &changes).await
+}
+
+/// Inserts track-record facts, as many per statement as SQLite takes.
+pub(super) async fn insert_facts(
+    conn: &mut SqliteConnection,
+    facts: &[DeadlineFact],
+) -> Result<()> {
+    let mut values = Vec::with_capacity(facts.len() * 6);
+    for f in facts {
+        values.extend([
+            Value::Int(f.deadline_id),
+            Value::Text(f.role.as_str()),
+            Value::Int(f.source_id),
+            Value::Owned(iso(f.first_due)),
+            Value::OptOwned(f.done.map(iso)),
+            Value::Int(i64::from(f.pending)),
+        ]);
+    }
+    insert_many(
+        conn,
+        "INSERT INTO deadline_facts (deadline_id, role, source_id, first_due, done, pending)",
+        6,
+        &values,
+        "",
     )
-    .bind(claim_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE claims SET next_due = \
-         (SELECT MIN(d.due) FROM deadlines d WHERE d.claim_id = $1 AND d.open = 1) WHERE id = $1",
+    .await
+}
+
+/// Moves the counts by `changes`, one multi-row upsert per table.
+pub(super) async fn apply_tallies(
+    conn: &mut SqliteConnection,
+    changes: &TallyChanges,
+) -> Result<()> {
+    let mut status = Vec::new();
+    let mut next_due = Vec::new();
+    let mut delivered = Vec::new();
+    let mut undelivered = Vec::new();
+    for (tally, n) in changes.nonzero() {
+        match tally {
+            Tally::Status {
+                source_id,
+                role,
+                status: s,
+            } => status.extend([
+                Value::Int(*source_id),
+                Value::Text(role.as_str()),
+                Value::Text(s.as_str()),
+                Value::Int(n),
+            ]),
+            Tally::NextDue {
+                source,
+                next_due: due,
+            } => {
+                let (role, id) = match source {
+                    Some((role, id)) => (role.as_str(), *id),
+                    None => ("all", 0),
+                };
+                next_due.extend([
+                    Value::Text(role),
+                    Value::Int(id),
+                    Value::Owned(iso(*due)),
+                    Value::Int(n),
+                ]);
+            }
+            Tally::Delivered {
+                source_id,
+                role,
+                late_days,
+            } => delivered.extend([
+                Value::Int(*source_id),
+                Value::Text(role.as_str()),
+                Value::Int(*late_days),
+                Value::Int(n),
+            ]),
+            Tally::Undelivered {
+                source_id,
+                role,
+                first_due,
+                pending,
+            } => undelivered.extend([
+                Value::Int(*source_id),
+                Value::Text(role.as_str()),
+                Value::Owned(iso(*first_due)),
+                Value::Int(i64::from(*pending)),
+                Value::Int(n),
+            ]),
+        }
+    }
+    const ADD: &str = " DO UPDATE SET n = n + excluded.n";
+    insert_many(
+        conn,
+        "INSERT INTO source_counts (source_id, role, status, n)",
+        4,
+        &status,
+        &format!(" ON CONFLICT (source_id, role, status){ADD}"),
     )
-    .bind(claim_id)
-    .execute(&mut *tx)
     .await?;
-    Ok(())
+    insert_many(
+        conn,
+        "INSERT INTO claim_due_counts (role, source_id, next_due, n)",
+        4,
+        &next_due,
+        &format!(" ON CONFLICT (role, source_id, next_due){ADD}"),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "INSERT INTO record_delivered (source_id, role, late_days, n)",
+        4,
+        &delivered,
+        &format!(" ON CONFLICT (source_id, role, late_days){ADD}"),
+    )
+    .await?;
+    insert_many(
+        conn,
+        "INSERT INTO record_undelivered (source_id, role, first_due, pending, n)",
+        5,
+        &undelivered,
+        &format!(" ON CONFLICT (source_id, role, first_due, pending){ADD}"),
+    )
+    .await
+}
+
+/// The derived data of a claim as stored, for `check` to compare.
+pub(super) struct StoredDerived {
+    pub open: HashMap<i64, bool>,
+    pub next_due: Option<NaiveDate>,
+    pub facts: HashSet<DeadlineFact>,
+}
+
+/// The stored derived data of these claims, by id.
+pub(super) async fn stored_derived(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, StoredDerived>> {
+    let mut out: HashMap<i64, StoredDerived> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let marks = placeholders(chunk.len());
+        fn bind_all<'q>(
+            sql: &'q str,
+            ids: &[i64],
+        ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+            let mut query = sqlx::query(sql);
+            for id in ids {
+                query = query.bind(*id);
+            }
+            query
+        }
+        let sql = format!("SELECT id, next_due FROM claims WHERE id IN ({marks})");
+        for row in bind_all(&sql, chunk).fetch_all(&mut *conn).await? {
+            out.insert(
+                row.try_get(0)?,
+                StoredDerived {
+                    open: HashMap::new(),
+                    next_due: opt_date(row.try_get(1)?)?,
+                    facts: HashSet::new(),
+                },
+            );
+        }
+        let sql = format!("SELECT claim_id, id, open FROM deadlines WHERE claim_id IN ({marks})");
+        for row in bind_all(&sql, chunk).fetch_all(&mut *conn).await? {
+            if let Some(s) = out.get_mut(&row.try_get::<i64, _>(0)?) {
+                s.open
+                    .insert(row.try_get(1)?, row.try_get::<i64, _>(2)? != 0);
+            }
+        }
+        let sql = format!(
+            "SELECT d.claim_id, f.deadline_id, f.role, f.source_id, f.first_due, f.done, f.pending \
+             FROM deadline_facts f JOIN deadlines d ON d.id = f.deadline_id \
+             WHERE d.claim_id IN ({marks})"
+        );
+        for row in bind_all(&sql, chunk).fetch_all(&mut *conn).await? {
+            let role: &str = row.try_get(2)?;
+            let fact = DeadlineFact {
+                deadline_id: row.try_get(1)?,
+                role: stored("role", role, Role::parse)?,
+                source_id: row.try_get(3)?,
+                first_due: date(row.try_get(4)?)?,
+                done: opt_date(row.try_get(5)?)?,
+                pending: row.try_get::<i64, _>(6)? != 0,
+            };
+            if let Some(s) = out.get_mut(&row.try_get::<i64, _>(0)?) {
+                s.facts.insert(fact);
+            }
+        }
+    }
+    Ok(out)
 }

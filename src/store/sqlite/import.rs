@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
-use super::derived::FACTS_SELECT;
+use super::derived::{apply_tallies, insert_facts};
 use super::rows::now;
 use super::search::search_body;
 use super::sources::insert_source_in;
@@ -14,6 +14,9 @@ use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::keys::{fingerprint, name_key};
 use crate::domain::model::Status;
+use crate::domain::rules::{
+    derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
+};
 use crate::store::{ImportClaim, ImportSummary, NewSource, StoreResult as Result};
 
 /// The id of the source named like `source`, creating it when missing.
@@ -179,7 +182,8 @@ impl SqliteStore {
             .fetch_one(&mut *tx)
             .await?;
         let stamp = now();
-        let today = iso(today);
+        let today_text = iso(today);
+        let mut counts = TallyChanges::default();
         for (batch, chunk) in fresh.chunks(IMPORT_BATCH).enumerate() {
             progress(batch * IMPORT_BATCH);
             let mut claims = Vec::with_capacity(chunk.len() * 16);
@@ -187,18 +191,57 @@ impl SqliteStore {
             let mut tags = Vec::new();
             let mut search = Vec::new();
             let mut history = Vec::new();
+            let mut facts = Vec::new();
             for k in chunk {
                 let r = k.record;
                 let c = &r.claim;
                 let pending = r.status == Status::Pending;
-                let mut ids = Vec::with_capacity(c.deadlines.len());
-                let mut next_due: Option<NaiveDate> = None;
-                for d in &c.deadlines {
-                    let open = pending && d.met_on.is_none();
-                    if open {
-                        next_due = Some(next_due.map_or(d.due, |n| n.min(d.due)));
-                    }
-                    ids.push(deadline_id);
+                let ids: Vec<i64> = (0..c.deadlines.len() as i64)
+                    .map(|i| deadline_id + i)
+                    .collect();
+                // The rules read the history as it is written below.
+                let events: Vec<HistoryEvent> = if r.history.is_empty() {
+                    let status = HistoryEvent {
+                        event: "status",
+                        deadline_id: None,
+                        old_due: None,
+                        to: r.status,
+                        on: today,
+                    };
+                    (!pending).then_some(status).into_iter().collect()
+                } else {
+                    r.history
+                        .iter()
+                        .map(|h| HistoryEvent {
+                            event: &h.event,
+                            deadline_id: h.deadline_index.map(|i| ids[i]),
+                            old_due: h.old_due,
+                            to: h.to,
+                            on: h.at,
+                        })
+                        .collect()
+                };
+                let (first_due, fulfilled_on) = history_facts(events);
+                let state = ClaimState {
+                    status: r.status,
+                    speaker_id: k.speaker,
+                    outlet_id: k.outlet,
+                    deadlines: c
+                        .deadlines
+                        .iter()
+                        .zip(&ids)
+                        .map(|(d, id)| DeadlineState {
+                            id: *id,
+                            due: d.due,
+                            met_on: d.met_on,
+                            first_due: first_due.get(id).copied(),
+                        })
+                        .collect(),
+                    fulfilled_on,
+                };
+                let derived = derive(&state);
+                counts.add(tallies(&state, &derived), 1);
+                for (d, (_, open)) in c.deadlines.iter().zip(&derived.open) {
                     deadlines.extend([
                         Value::Int(deadline_id),
                         Value::Int(claim_id),
@@ -206,10 +249,12 @@ impl SqliteStore {
                         Value::Text(d.precision.as_str()),
                         Value::opt(d.label.as_deref()),
                         Value::OptOwned(d.met_on.map(iso)),
-                        Value::Int(i64::from(open)),
+                        Value::Int(i64::from(*open)),
                     ]);
                     deadline_id += 1;
                 }
+                let next_due = derived.next_due;
+                facts.extend(derived.facts);
                 claims.extend([
                     Value::Int(claim_id),
                     Value::Text(&c.text),
@@ -245,7 +290,7 @@ impl SqliteStore {
                         [
                             Value::Int(claim_id),
                             Value::Text(event),
-                            Value::Text(&today),
+                            Value::Text(&today_text),
                             Value::opt(from.map(Status::as_str)),
                             Value::Text(to.as_str()),
                             Value::opt(note),
@@ -285,22 +330,30 @@ impl SqliteStore {
                  kind, status, created_at, updated_at, external_id, fingerprint, next_due, \
                  credibility)",
                 16,
-                &claims,
-            )
+                &claims, "")
             .await?;
             insert_many(
                 &mut tx,
                 "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, open)",
                 7,
                 &deadlines,
+                "",
             )
             .await?;
-            insert_many(&mut tx, "INSERT INTO claim_tags (claim_id, tag)", 2, &tags).await?;
+            insert_many(
+                &mut tx,
+                "INSERT INTO claim_tags (claim_id, tag)",
+                2,
+                &tags,
+                "",
+            )
+            .await?;
             insert_many(
                 &mut tx,
                 "INSERT INTO claim_search (rowid, body)",
                 2,
                 &search,
+                "",
             )
             .await?;
             insert_many(
@@ -309,16 +362,13 @@ impl SqliteStore {
                  evidence, deadline_id, old_due, new_due, recorded_at)",
                 11,
                 &history,
+                "",
             )
             .await?;
-            // The batch's claims have ids [claim_id - chunk.len(), claim_id).
-            sqlx::query(&FACTS_SELECT.replace("{where}", "c.id >= $1 AND c.id < $2"))
-                .bind(claim_id - chunk.len() as i64)
-                .bind(claim_id)
-                .execute(&mut *tx)
-                .await?;
+            insert_facts(&mut tx, &facts).await?;
             summary.new += chunk.len();
         }
+        apply_tallies(&mut tx, &counts).await?;
         progress(records.len());
         if dry_run {
             tx.rollback().await?;

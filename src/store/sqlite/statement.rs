@@ -87,7 +87,8 @@ impl<'a> Value<'a> {
     }
 }
 
-/// Inserts rows of `width` values with as few statements as SQLite allows.
+/// Inserts rows of `width` values with as few statements as SQLite allows;
+/// `tail` follows the values (an `ON CONFLICT` clause, or nothing).
 ///
 /// The only statement with anonymous `?` binds: SQLite looks named and
 /// numbered parameters (`$1`) up by walking a list, which makes a statement
@@ -98,6 +99,7 @@ pub(super) async fn insert_many(
     head: &str,
     width: usize,
     values: &[Value<'_>],
+    tail: &str,
 ) -> Result<()> {
     let rows_per_statement = (30_000 / width).min(MAX_ROWS_PER_INSERT);
     for chunk in values.chunks(rows_per_statement * width) {
@@ -112,6 +114,7 @@ pub(super) async fn insert_many(
             }
             sql.push_str(&row_marks);
         }
+        sql.push_str(tail);
         let mut query = sqlx::query(&sql);
         for value in chunk {
             query = match value {
