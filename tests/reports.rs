@@ -156,3 +156,24 @@ fn report_lists_the_first_claims_and_counts_them_all() {
     let table = db.ok(&["report", "--limit", "1"]);
     assert!(table.contains("Overdue (4, first 1)"), "{table}");
 }
+
+/// Every format counts a section the same way: all of it, and how many are shown.
+#[test]
+fn report_sections_count_alike_in_every_format() {
+    let db = Db::demo();
+    let table = db.ok(&["report", "--limit", "1"]);
+    assert!(
+        table.contains("Pending without an open deadline (4, first 1)"),
+        "{table}"
+    );
+    let markdown = db.ok(&["--format", "markdown", "report", "--limit", "1"]);
+    assert!(
+        markdown.contains("## Pending without an open deadline (4, first 1)"),
+        "{markdown}"
+    );
+    let html = db.ok(&["--format", "html", "report", "--limit", "1"]);
+    assert!(
+        html.contains("Pending without an open deadline (4, first 1)"),
+        "{html}"
+    );
+}

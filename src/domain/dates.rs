@@ -70,7 +70,7 @@ impl Period {
 /// counting from `as_of`. The error is a reason, without the input: callers
 /// name the field and the value.
 pub fn parse(input: &str, as_of: NaiveDate) -> Result<Period, String> {
-    let folded = fold(input);
+    let folded = normalize_input(input);
     let text = folded.trim();
     if text.is_empty() {
         return Err("empty date".into());
@@ -126,7 +126,7 @@ pub fn from_iso(text: &str) -> Option<NaiveDate> {
 /// Parses `30d`-style spans (`--within`): a number of days, weeks, months or
 /// years counted forward from `from`, giving the last day of the span.
 pub fn span_end(input: &str, from: NaiveDate) -> Result<NaiveDate, String> {
-    let text = fold(input);
+    let text = normalize_input(input);
     let text = text.trim();
     let text = text.strip_prefix('+').unwrap_or(text);
     let text = if text.chars().all(|c| c.is_ascii_digit()) && !text.is_empty() {
@@ -316,7 +316,7 @@ const MONTH_NAMES_EN: [&str; 12] = [
     "December",
 ];
 
-/// Month names after [`fold`]: English full and short, the Levantine/Iraqi
+/// Month names after [`normalize_input`]: English full and short, the Levantine/Iraqi
 /// Arabic names and the Egyptian/Gulf ones (with their common spellings).
 const MONTH_WORDS: &[(&str, u32)] = &[
     ("january", 1),
@@ -383,7 +383,7 @@ const MONTH_WORDS: &[(&str, u32)] = &[
 /// The search folding (hamza forms, diacritics, tatweel, ta marbuta, alif
 /// maqsura, Arabic-Indic digits, case) plus what only dates need: direction
 /// marks dropped and the Arabic comma read as a comma.
-fn fold(input: &str) -> String {
+fn normalize_input(input: &str) -> String {
     crate::domain::normalize::fold(input)
         .chars()
         .filter_map(|c| match c {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::domain::dates::iso;
+use crate::domain::rules::DeadlineFigures;
 use crate::domain::words::word_enum;
 use crate::error::Error;
 
@@ -311,12 +312,12 @@ impl TrackRecord {
         self.overdue += overdue;
     }
 
-    /// Sets the deadline figures from the counts.
-    pub fn set_deadlines(&mut self, due: i64, on_time: i64, median_days_late: Option<f64>) {
-        self.deadlines_due = due;
-        self.deadlines_met_on_time = on_time;
-        self.on_time_share = (due > 0).then(|| on_time as f64 / due as f64);
-        self.median_days_late = median_days_late;
+    /// Sets the deadline figures.
+    pub fn set_deadlines(&mut self, figures: &DeadlineFigures) {
+        self.deadlines_due = figures.due;
+        self.deadlines_met_on_time = figures.on_time;
+        self.on_time_share = figures.on_time_share();
+        self.median_days_late = figures.median_days_late;
     }
 }
 

@@ -30,9 +30,16 @@ pub fn next_due(
 }
 
 /// Overdue as of a day: an open deadline's period ended before that day.
-/// The oldest open deadline is the next one, so this is `next_due < as_of`.
+/// The oldest open deadline is the next one, so this is `next_due < as_of`,
+/// which is how storage answers it over the stored next due dates.
 pub fn is_overdue(next_due: Option<NaiveDate>, as_of: NaiveDate) -> bool {
     next_due.is_some_and(|due| due < as_of)
+}
+
+/// Upcoming in a window: an open deadline due in [from, until]. Storage
+/// answers it over the stored open flags.
+pub fn is_upcoming(open: bool, due: NaiveDate, from: NaiveDate, until: NaiveDate) -> bool {
+    open && from <= due && due <= until
 }
 
 /// How many days since the oldest missed deadline's period ended.
@@ -300,6 +307,56 @@ impl TallyChanges {
     }
 }
 
+/// A source's deadline figures as of a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DeadlineFigures {
+    /// Deadlines that have been judged: delivered, or past their first due date.
+    pub due: i64,
+    /// Of those, delivered on or before the first due date.
+    pub on_time: i64,
+    /// Median days past the first due date, over the deadlines delivered
+    /// late and those of pending claims still open past it (to the day).
+    pub median_days_late: Option<f64>,
+}
+
+impl DeadlineFigures {
+    pub fn on_time_share(&self) -> Option<f64> {
+        (self.due > 0).then(|| self.on_time as f64 / self.due as f64)
+    }
+}
+
+/// The track record's deadline figures as of `as_of`, from the counts of a
+/// source's delivered deadlines by days late, `(late_days, n)`, and of its
+/// undelivered ones by first due date, `(first_due, pending, n)`.
+/// Undelivered deadlines of failed, partial or retracted claims count as
+/// missed with no delay; a pending claim's delay runs to `as_of`.
+pub fn deadline_figures(
+    delivered: &[(i64, i64)],
+    undelivered: &[(NaiveDate, bool, i64)],
+    as_of: NaiveDate,
+) -> DeadlineFigures {
+    let mut figures = DeadlineFigures::default();
+    let mut delays = Vec::new();
+    for &(late_days, n) in delivered {
+        figures.due += n;
+        if late_days == 0 {
+            figures.on_time += n;
+        } else {
+            delays.push((late_days, n));
+        }
+    }
+    for &(first_due, pending, n) in undelivered {
+        if first_due < as_of {
+            figures.due += n;
+            if pending {
+                delays.push(((as_of - first_due).num_days(), n));
+            }
+        }
+    }
+    figures.median_days_late = weighted_median(delays);
+    figures
+}
+
 /// The median of values given as (value, how many times); the mean of the
 /// two middle values when the count is even; none when empty.
 pub fn weighted_median(mut values: Vec<(i64, i64)>) -> Option<f64> {
@@ -482,6 +539,10 @@ mod tests {
         assert!(!is_overdue(derived.next_due, day("2026-09-30")));
         assert!(is_overdue(derived.next_due, day("2026-10-01")));
         assert_eq!(days_overdue(derived.next_due, day("2026-11-30")), Some(61));
+        let (from, until) = (day("2026-09-01"), day("2026-09-30"));
+        assert!(is_upcoming(true, day("2026-09-30"), from, until));
+        assert!(!is_upcoming(false, day("2026-09-30"), from, until));
+        assert!(!is_upcoming(true, day("2026-10-01"), from, until));
         let resolved = ClaimState {
             status: Status::Failed,
             ..claim
@@ -557,6 +618,27 @@ mod tests {
         ]);
         assert_eq!(first.get(&7), Some(&day("2025-09-30")));
         assert_eq!(fulfilled, Some(day("2026-02-01")));
+    }
+
+    #[test]
+    fn deadline_figures_judge_past_first_due_dates() {
+        let as_of = day("2026-11-30");
+        // On time twice, 10 days late once; missed by a failed claim (no
+        // delay); open 61 days past; not yet due.
+        let figures = deadline_figures(
+            &[(0, 2), (10, 1)],
+            &[
+                (day("2026-06-30"), false, 1),
+                (day("2026-09-30"), true, 1),
+                (day("2026-12-31"), true, 4),
+            ],
+            as_of,
+        );
+        assert_eq!(figures.due, 5);
+        assert_eq!(figures.on_time, 2);
+        assert_eq!(figures.on_time_share(), Some(0.4));
+        assert_eq!(figures.median_days_late, Some(35.5));
+        assert_eq!(deadline_figures(&[], &[], as_of).on_time_share(), None);
     }
 
     #[test]

@@ -530,7 +530,7 @@ fn report_text(report: &Report, style: Style) -> String {
         &mut out,
         format!(
             "Pending without an open deadline ({})",
-            report.no_deadline.len()
+            shown_of(report.no_deadline.len(), report.no_deadline_count)
         ),
     );
     out.push_str(&claims_table(&report.no_deadline, report.as_of, style, &[]));

@@ -131,7 +131,8 @@ pub struct ClaimFilter {
     pub due_after: Option<NaiveDate>,
     /// Pending with no unmet deadline.
     pub no_open_deadline: bool,
-    /// Case-insensitive (for Latin script) substring of the text or the quote.
+    /// Words that must appear, as one phrase, in the folded text, quote,
+    /// speaker or outlet (the search index).
     pub search: Option<String>,
     /// The speaker graded with one of these (any when empty).
     pub reliability: Vec<Reliability>,

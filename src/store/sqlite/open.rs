@@ -24,8 +24,8 @@ pub(super) const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// How long a writer waits for another process's transaction to finish.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Refuses a non-empty file that does not start with the SQLite header.
-/// Refuses a file that is not SQLite; tells whether it is in WAL mode.
+/// Refuses a non-empty file that does not start with the SQLite header;
+/// tells whether the file is in WAL mode.
 pub(super) fn check_header(path: &Path) -> Result<bool> {
     let io = |source| Error::Io {
         action: "cannot read the database",

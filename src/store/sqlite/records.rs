@@ -11,7 +11,7 @@ use super::statement::{text, Bind, Statement};
 use super::SqliteStore;
 use crate::domain::dates::{from_iso, iso};
 use crate::domain::model::{Status, TrackRecord};
-use crate::domain::rules::weighted_median;
+use crate::domain::rules::deadline_figures;
 use crate::store::{RecordsBySource, StoreError as Error, StoreResult as Result};
 
 /// `AND source_id IN (...)`; -1 keeps the list valid when `ids` is empty.
@@ -96,8 +96,9 @@ impl SqliteStore {
     }
 
     /// Adds the deadline figures to `records` (for `ids`, all when `None`),
-    /// from the histograms of migration 8: three queries whose cost follows
-    /// the sources asked for and their distinct dates, not their deadlines.
+    /// judged by `rules::deadline_figures` from the histograms of migration
+    /// 8: one packed row per source, role and table, so the cost follows the
+    /// sources asked for and their distinct dates, not their deadlines.
     pub(super) async fn deadline_figures(
         &self,
         as_of: NaiveDate,
@@ -110,79 +111,51 @@ impl SqliteStore {
                 s.push(" AND role IN ('speaker', 'outlet')", []);
             }
         };
-        let today = as_of;
-        let as_of = iso(as_of);
-        let mut figures: HashMap<(i64, String), (i64, i64, Option<f64>)> = HashMap::new();
-
-        let mut delivered = Statement::new(
-            "SELECT source_id, role, SUM(n), SUM(CASE WHEN late_days = 0 THEN n ELSE 0 END) \
+        // Undelivered deadlines count once past their first due date; the
+        // date narrows the rows read, the rule decides.
+        let mut s = Statement::new(
+            "SELECT source_id, role, 0, group_concat(late_days || ':' || n) \
              FROM record_delivered WHERE n > 0",
         );
-        only(&mut delivered);
-        delivered.push(" GROUP BY source_id, role", []);
-        for row in delivered.query().fetch_all(&self.pool).await? {
-            let entry = figures
-                .entry((row.try_get(0)?, row.try_get(1)?))
-                .or_default();
-            entry.0 += row.try_get::<i64, _>(2)?;
-            entry.1 += row.try_get::<i64, _>(3)?;
-        }
-
-        let mut missed =
-            Statement::new("SELECT source_id, role, SUM(n) FROM record_undelivered WHERE n > 0");
-        missed.push(" AND first_due < {}", [text(as_of.clone())]);
-        only(&mut missed);
-        missed.push(" GROUP BY source_id, role", []);
-        for row in missed.query().fetch_all(&self.pool).await? {
-            let entry = figures
-                .entry((row.try_get(0)?, row.try_get(1)?))
-                .or_default();
-            entry.0 += row.try_get::<i64, _>(2)?;
-        }
-
-        // The delays, as (days, how many) per source and role: delivered
-        // late (from the counts), and still open past the date (as of now).
-        // Packed one row per source and role; the median is taken in Rust
-        // (SQLite's window functions took 90 ms at a million claims).
-        let mut delays =
-            Statement::new("SELECT source_id, role, 0, group_concat(late_days || ':' || n) FROM record_delivered WHERE late_days > 0 AND n > 0");
-        only(&mut delays);
-        delays.push(
+        only(&mut s);
+        s.push(
             " GROUP BY source_id, role UNION ALL SELECT source_id, role, 1, \
-             group_concat(first_due || ':' || n) FROM record_undelivered \
-             WHERE pending = 1 AND n > 0 AND first_due < {}",
-            [text(as_of.clone())],
+             group_concat(first_due || ':' || pending || ':' || n) FROM record_undelivered \
+             WHERE n > 0 AND first_due < {}",
+            [text(iso(as_of))],
         );
-        only(&mut delays);
-        delays.push(" GROUP BY source_id, role", []);
-        let mut values: HashMap<(i64, String), Vec<(i64, i64)>> = HashMap::new();
-        for row in delays.query().fetch_all(&self.pool).await? {
-            let open: bool = row.try_get(2)?;
+        only(&mut s);
+        s.push(" GROUP BY source_id, role", []);
+        type Histograms = (Vec<(i64, i64)>, Vec<(NaiveDate, bool, i64)>);
+        let mut histograms: HashMap<(i64, String), Histograms> = HashMap::new();
+        for row in s.query().fetch_all(&self.pool).await? {
+            let undelivered: bool = row.try_get(2)?;
             let packed: String = row.try_get(3)?;
-            let list = values
+            let entry = histograms
                 .entry((row.try_get(0)?, row.try_get(1)?))
                 .or_default();
-            for pair in packed.split(',') {
-                let parsed = pair.split_once(':').and_then(|(value, n)| {
-                    let n: i64 = n.parse().ok()?;
-                    let days = if open {
-                        (today - from_iso(value)?).num_days()
-                    } else {
-                        value.parse().ok()?
+            for item in packed.split(',') {
+                let bad = || Error::Corrupt(format!("unexpected deadline counts `{item}`"));
+                let parts: Vec<&str> = item.split(':').collect();
+                if undelivered {
+                    let [due, pending, n] = parts[..] else {
+                        return Err(bad());
                     };
-                    Some((days, n))
-                });
-                list.push(parsed.ok_or_else(|| {
-                    Error::Corrupt(format!("unexpected delay counts `{pair}` in the database"))
-                })?);
+                    let due = from_iso(due).ok_or_else(bad)?;
+                    let n = n.parse().map_err(|_| bad())?;
+                    entry.1.push((due, pending == "1", n));
+                } else {
+                    let [late, n] = parts[..] else {
+                        return Err(bad());
+                    };
+                    let late = late.parse().map_err(|_| bad())?;
+                    entry.0.push((late, n.parse().map_err(|_| bad())?));
+                }
             }
         }
-        for (key, list) in values {
-            figures.entry(key).or_default().2 = weighted_median(list);
-        }
-
-        for ((source, role), (due, on_time, median)) in figures {
-            record_of(records, source, &role).set_deadlines(due, on_time, median);
+        for ((source, role), (delivered, undelivered)) in histograms {
+            let figures = deadline_figures(&delivered, &undelivered, as_of);
+            record_of(records, source, &role).set_deadlines(&figures);
         }
         Ok(())
     }
