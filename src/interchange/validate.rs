@@ -80,15 +80,16 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
             .ok(),
         None => None,
     };
-    let mut tags: Vec<String> = Vec::new();
-    for tag in &record.tags {
-        let t = tag.trim();
-        if t.is_empty() {
-            check(Err(problem("tags", tag, "a tag must not be empty")));
-        } else if !tags.iter().any(|x| x == t) {
-            tags.push(t.to_string());
+    // The same rule as `--tag`: trimmed, not empty, each once.
+    let tags = match validate::tags(&record.tags) {
+        Ok(tags) => tags,
+        Err(_) => {
+            for tag in record.tags.iter().filter(|t| t.trim().is_empty()) {
+                check(Err(problem("tags", tag, "a tag must not be empty")));
+            }
+            Vec::new()
         }
-    }
+    };
     let mut deadlines = Vec::new();
     for d in &record.deadlines {
         match deadline(d, as_of) {

@@ -282,32 +282,39 @@ pub(crate) async fn search_folds_and_refuses_bad_syntax<S: Store>(store: S) {
 }
 
 /// Instantiates every contract test for one backend: `$open` is an async
-/// expression giving a fresh, empty store.
+/// expression giving a fresh, empty store and what keeps it alive (a
+/// temporary directory, a scratch schema), dropped after the test.
 macro_rules! store_tests {
     ($open:expr) => {
         #[tokio::test]
         async fn claims_read_back_exactly() {
-            $crate::store::tests::claims_read_back_exactly($open).await
+            let (_keep, store) = $open;
+            $crate::store::tests::claims_read_back_exactly(store).await
         }
         #[tokio::test]
         async fn conflicts_and_missing_rows_are_errors() {
-            $crate::store::tests::conflicts_and_missing_rows_are_errors($open).await
+            let (_keep, store) = $open;
+            $crate::store::tests::conflicts_and_missing_rows_are_errors(store).await
         }
         #[tokio::test]
         async fn status_changes_keep_history_and_counts() {
-            $crate::store::tests::status_changes_keep_history_and_counts($open).await
+            let (_keep, store) = $open;
+            $crate::store::tests::status_changes_keep_history_and_counts(store).await
         }
         #[tokio::test]
         async fn deadlines_move_meet_and_go() {
-            $crate::store::tests::deadlines_move_meet_and_go($open).await
+            let (_keep, store) = $open;
+            $crate::store::tests::deadlines_move_meet_and_go(store).await
         }
         #[tokio::test]
         async fn imports_are_all_or_nothing_and_export_back() {
-            $crate::store::tests::imports_are_all_or_nothing_and_export_back($open).await
+            let (_keep, store) = $open;
+            $crate::store::tests::imports_are_all_or_nothing_and_export_back(store).await
         }
         #[tokio::test]
         async fn search_folds_and_refuses_bad_syntax() {
-            $crate::store::tests::search_folds_and_refuses_bad_syntax($open).await
+            let (_keep, store) = $open;
+            $crate::store::tests::search_folds_and_refuses_bad_syntax(store).await
         }
     };
 }
@@ -318,11 +325,12 @@ mod sqlite {
     use crate::store::sqlite::SqliteStore;
     use crate::store::OpenMode;
 
-    /// A fresh database in a directory that lives as long as the test.
-    async fn fresh() -> SqliteStore {
+    /// A fresh database in a directory removed after the test.
+    async fn fresh() -> (tempfile::TempDir, SqliteStore) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.keep().join("claims.db");
-        SqliteStore::open(&path, OpenMode::Migrate).await.unwrap()
+        let path = dir.path().join("claims.db");
+        let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
+        (dir, store)
     }
 
     super::store_tests!(fresh().await);
