@@ -107,6 +107,19 @@ fn usage_errors_exit_2_and_change_nothing() {
         &["show", "not-a-number"],
         &["frobnicate"],
         &["list", "--format", "yaml"],
+        // A flag that cannot repeat is refused when repeated, never silently the last.
+        &["add", "x", "--source", "1", "--source", "2"],
+        &[
+            "resolve",
+            "1",
+            "failed",
+            "--on",
+            "2026-01-01",
+            "--on",
+            "2026-02-01",
+        ],
+        &["--format", "json", "list", "--format", "csv"],
+        &["list", "--as-of", "2026-01-01", "--as-of", "2026-02-01"],
     ];
     for args in cases {
         let (code, stderr) = db.fails(args);
@@ -135,4 +148,70 @@ fn a_database_directory_that_cannot_be_made_is_an_error() {
         "{line}"
     );
     assert!(line.contains("plain-file/sub"), "{line}");
+}
+
+/// What cannot be true is refused: a change dated before the claim was said
+/// or after the as-of date, a move onto the date a deadline already has, an
+/// edit that changes nothing. Each names the field and the value and writes
+/// nothing.
+#[test]
+fn impossible_changes_are_refused_and_change_nothing() {
+    let db = Db::with_sources();
+    db.ok(&[
+        "add",
+        "The first phase ends",
+        "--source",
+        "1",
+        "--said-on",
+        "2025-08-18",
+        "--due",
+        "2025-09",
+    ]);
+    let before = db.bytes();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["resolve", "1", "fulfilled", "--on", "2024-01-01"],
+            1,
+            "error: invalid --on `2024-01-01`: is before the claim was said (2025-08-18)",
+        ),
+        (
+            &["resolve", "1", "fulfilled", "--on", "2030-01-01"],
+            1,
+            "error: invalid --on `2030-01-01`: is after the as-of date (2026-11-30)",
+        ),
+        (
+            &["--as-of", "2025-08-01", "resolve", "1", "failed"],
+            1,
+            "error: invalid --as-of `2025-08-01`: is before the claim was said (2025-08-18)",
+        ),
+        (
+            &["deadline", "met", "1", "--on", "2025-08-17"],
+            1,
+            "error: invalid --on `2025-08-17`: is before the claim was said (2025-08-18)",
+        ),
+        (
+            &["deadline", "met", "1", "--on", "2027-01-01"],
+            1,
+            "error: invalid --on `2027-01-01`: is after the as-of date (2026-11-30)",
+        ),
+        (
+            &["deadline", "move", "1", "2025-09"],
+            1,
+            "error: invalid date `2025-09`: deadline 1 is already due then (2025-09-30)",
+        ),
+        (
+            &["edit", "1"],
+            2,
+            "error: nothing to change for claim 1: give a field such as --text, --source or --tag",
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let (got, err) = db.fails(args);
+        assert_eq!(got, *code, "{args:?}");
+        assert_eq!(one_error_line(&err), *expected, "{args:?}");
+        assert_eq!(db.bytes(), before, "{args:?} changed the database");
+    }
+    // The same changes, possible ones, go through.
+    db.ok(&["deadline", "move", "1", "2025-12", "--note", "extended"]);
+    db.ok(&["resolve", "1", "fulfilled", "--on", "2025-08-18"]);
 }

@@ -4,7 +4,7 @@ use super::{resolve_source, Context, Output};
 use crate::domain::model::{grade_list, Claim, ClaimKind, Credibility, Reliability, Status};
 use crate::domain::normalize::fold;
 use crate::domain::validate::{
-    day, optional_lang, optional_text, optional_url, period, required_text, tags,
+    day, event_day, optional_lang, optional_text, optional_url, period, required_text, tags,
 };
 use crate::error::{Error, Result};
 use crate::store::{ClaimFilter, NewClaim, NewDeadline, StatusChange, Store};
@@ -188,10 +188,8 @@ pub async fn resolve<S: Store>(ctx: &Context<S>, input: &Resolve) -> Result<Outp
             "use `claims reopen` to set a claim back to pending",
         ));
     }
-    let on = match &input.on {
-        Some(on) => day("on", on, ctx.as_of)?,
-        None => ctx.as_of,
-    };
+    let said_on = ctx.store.claim_fields(input.id).await?.said_on;
+    let on = event_day("on", input.on.as_deref(), said_on, ctx.as_of)?;
     let evidence = optional_url("evidence", input.evidence.as_deref())?;
     let note = optional_text(input.note.as_deref());
     let change = StatusChange {
@@ -205,6 +203,8 @@ pub async fn resolve<S: Store>(ctx: &Context<S>, input: &Resolve) -> Result<Outp
 }
 
 pub async fn reopen<S: Store>(ctx: &Context<S>, id: i64, note: Option<&str>) -> Result<Output> {
+    let said_on = ctx.store.claim_fields(id).await?.said_on;
+    event_day("as_of", None, said_on, ctx.as_of)?;
     let note = optional_text(note);
     let change = StatusChange {
         to: Status::Pending,

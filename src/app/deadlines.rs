@@ -2,8 +2,9 @@
 
 use super::claims::{new_deadline, show};
 use super::{Context, Output};
-use crate::domain::validate::{day, optional_text, period};
-use crate::error::Result;
+use crate::domain::dates::iso;
+use crate::domain::validate::{event_day, optional_text, period};
+use crate::error::{Error, Result};
 use crate::store::{NewDeadline, Store};
 
 pub async fn add<S: Store>(
@@ -22,10 +23,9 @@ pub async fn add<S: Store>(
 
 /// Marks a deadline met `on` a day (the as-of date when absent).
 pub async fn met<S: Store>(ctx: &Context<S>, id: i64, on: Option<&str>) -> Result<Output> {
-    let on = match on {
-        Some(on) => day("on", on, ctx.as_of)?,
-        None => ctx.as_of,
-    };
+    let deadline = ctx.store.deadline(id).await?;
+    let said_on = ctx.store.claim_fields(deadline.claim_id).await?.said_on;
+    let on = event_day("on", on, said_on, ctx.as_of)?;
     let met = ctx.store.meet_deadline(id, on).await?;
     show(ctx, met.claim_id).await
 }
@@ -44,6 +44,16 @@ pub async fn move_to<S: Store>(
         met_on: None,
     };
     let note = optional_text(note);
+    let current = ctx.store.deadline(id).await?;
+    if current.due == to.due && current.precision == to.precision {
+        return Err(Error::invalid(
+            "date",
+            date,
+            format!("deadline {id} is already due then ({})", iso(current.due)),
+        ));
+    }
+    let said_on = ctx.store.claim_fields(current.claim_id).await?.said_on;
+    event_day("as_of", None, said_on, ctx.as_of)?;
     let moved = ctx
         .store
         .move_deadline(id, &to, ctx.as_of, note.as_deref())

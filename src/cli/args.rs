@@ -11,13 +11,7 @@ pub use crate::render::Format;
 /// Track attributed claims (who said what, who reported it, the original
 /// wording) and their deadlines: see what is pending, upcoming and overdue.
 #[derive(Debug, Parser)]
-#[command(
-    name = "claims",
-    version,
-    about,
-    max_term_width = 100,
-    args_override_self = true
-)]
+#[command(name = "claims", version, about, max_term_width = 100)]
 pub struct Cli {
     /// Database file [default: $CLAIMS_DB, else the platform data directory]
     #[arg(

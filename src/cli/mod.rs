@@ -30,6 +30,7 @@ pub async fn run(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
 }
 
 async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<()> {
+    refuse_repeated_globals(&std::env::args_os().collect::<Vec<_>>())?;
     // These need no database.
     match &cli.command {
         Command::Completions { shell } => {
@@ -106,6 +107,31 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
     };
     ctx.store.close().await;
     result
+}
+
+/// A global flag given twice (`--format json list --format csv`) is refused
+/// like any other repeated flag, never silently the last. clap refuses
+/// repeats at one level, but merges a global flag given before and after
+/// the subcommand, so the words of the command line are counted here (up
+/// to `--`, as clap reads them).
+fn refuse_repeated_globals(words: &[std::ffi::OsString]) -> Result<()> {
+    for flag in ["--db", "--as-of", "--format", "--color"] {
+        let given = words
+            .iter()
+            .skip(1)
+            .take_while(|w| *w != "--")
+            .filter(|w| {
+                let w = w.to_string_lossy();
+                w == flag || w.starts_with(&format!("{flag}="))
+            })
+            .count();
+        if given > 1 {
+            return Err(Error::Usage(format!(
+                "the argument '{flag}' cannot be used multiple times"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The output format: the one asked for if the command has it, else its default.
@@ -208,6 +234,24 @@ async fn dispatch<S: Store>(
             claims::add(ctx, &input).await
         }
         Command::Edit(args) => {
+            let changes = [
+                &args.text,
+                &args.source,
+                &args.reported_by,
+                &args.quote,
+                &args.lang,
+                &args.url,
+                &args.said_on,
+                &args.kind,
+                &args.credibility,
+            ];
+            if changes.iter().all(|c| c.is_none()) && args.tag.is_empty() && args.untag.is_empty()
+            {
+                return Err(Error::Usage(format!(
+                    "nothing to change for claim {}: give a field such as --text, --source or --tag",
+                    args.id
+                )));
+            }
             let input = claims::EditClaim {
                 id: args.id,
                 text: args.text.clone(),

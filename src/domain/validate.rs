@@ -82,6 +82,41 @@ pub fn day(field: &str, value: &str, as_of: NaiveDate) -> Result<NaiveDate> {
     dates::parse_day(value, as_of).map_err(|reason| Error::invalid(field, value, reason))
 }
 
+/// The day something happened to a claim (`--on`): not before the claim was
+/// said, and not after the as-of date, since a change cannot be dated in a
+/// future the record has not reached. `None` means the as-of date.
+pub fn event_day(
+    field: &str,
+    value: Option<&str>,
+    said_on: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> Result<NaiveDate> {
+    let on = match value {
+        Some(value) => day(field, value, as_of)?,
+        None => as_of,
+    };
+    // Without a date of its own the change happens on the as-of date.
+    let (field, shown) = match value {
+        Some(value) => (field, value.to_string()),
+        None => ("as_of", dates::iso(on)),
+    };
+    if let Some(said) = said_on.filter(|said| on < *said) {
+        return Err(Error::invalid(
+            field,
+            &shown,
+            format!("is before the claim was said ({})", dates::iso(said)),
+        ));
+    }
+    if on > as_of {
+        return Err(Error::invalid(
+            field,
+            &shown,
+            format!("is after the as-of date ({})", dates::iso(as_of)),
+        ));
+    }
+    Ok(on)
+}
+
 /// A date flag that may name a period.
 pub fn period(field: &str, value: &str, as_of: NaiveDate) -> Result<dates::Period> {
     dates::parse(value, as_of).map_err(|reason| Error::invalid(field, value, reason))
@@ -119,6 +154,31 @@ mod tests {
         for bad in ["a", "arabic language", "ar_IQ", "عربي", ""] {
             assert!(lang(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn events_happen_between_saying_and_now() {
+        let day = |t| dates::from_iso(t).unwrap();
+        let (said, as_of) = (Some(day("2025-08-18")), day("2026-11-30"));
+        assert_eq!(
+            event_day("on", Some("2026-03-01"), said, as_of).unwrap(),
+            day("2026-03-01")
+        );
+        assert_eq!(event_day("on", None, said, as_of).unwrap(), as_of);
+        assert_eq!(
+            event_day("on", Some("2024-01-01"), said, as_of)
+                .unwrap_err()
+                .to_string(),
+            "invalid on `2024-01-01`: is before the claim was said (2025-08-18)"
+        );
+        assert_eq!(
+            event_day("on", Some("2030-01-01"), said, as_of)
+                .unwrap_err()
+                .to_string(),
+            "invalid on `2030-01-01`: is after the as-of date (2026-11-30)"
+        );
+        // Without a said date, only the future is refused.
+        assert!(event_day("on", Some("1990-01-01"), None, as_of).is_ok());
     }
 
     #[test]

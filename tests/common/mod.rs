@@ -21,7 +21,8 @@ impl Db {
         Db { dir, path }
     }
 
-    /// `claims --db <temp> --as-of AS_OF ARGS...`, with no colour and no
+    /// `claims --db <temp> --as-of AS_OF ARGS...` (ARGS may give their own
+    /// `--as-of`: a flag given twice is an error), with no colour and no
     /// database from the environment.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("claims").unwrap();
@@ -29,10 +30,11 @@ impl Db {
             .env_remove("CLICOLOR_FORCE")
             .env("NO_COLOR", "1")
             .arg("--db")
-            .arg(&self.path)
-            .arg("--as-of")
-            .arg(AS_OF)
-            .args(args);
+            .arg(&self.path);
+        if !args.contains(&"--as-of") {
+            cmd.arg("--as-of").arg(AS_OF);
+        }
+        cmd.args(args);
         cmd
     }
 
