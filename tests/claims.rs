@@ -334,3 +334,28 @@ fn list_filters() {
         "no claims\n"
     );
 }
+
+/// A removed claim's number stays spent: a cited claim number never points
+/// to another claim.
+#[test]
+fn a_removed_claims_id_is_never_given_again() {
+    let db = Db::demo();
+    // Claim 8 is the newest; claim 7 has the newest deadline (4).
+    db.ok(&["remove", "8", "--yes"]);
+    db.ok(&["remove", "7", "--yes"]);
+    let added = db.json(&["add", "Another claim", "--source", "1", "--due", "2027"]);
+    assert_eq!(added["id"], 9);
+    assert_eq!(added["deadlines"][0]["id"], 5);
+    assert!(db.ok(&["check"]).starts_with("ok: 7 claims"));
+    // A counter set back behind claims' back is named by check.
+    assert_eq!(
+        db.execute("UPDATE id_counters SET next_id = 3 WHERE name = 'claims'"),
+        1
+    );
+    let (code, err) = db.fails(&["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("  id counters behind the ids already given: claims"),
+        "{err}"
+    );
+}

@@ -262,6 +262,44 @@ pub(crate) async fn imports_are_all_or_nothing_and_export_back<S: Store>(store: 
     store.close().await;
 }
 
+/// An id once given is never given again, even after its row is removed.
+pub(crate) async fn ids_are_never_reused<S: Store>(store: S) {
+    let speaker = store.insert_source(&new_source("Minister")).await.unwrap();
+    let recorded = day("2026-11-30");
+    let first = store
+        .insert_claim(
+            &new_claim("one", speaker.id, None, &["2026-12-31"]),
+            recorded,
+        )
+        .await
+        .unwrap();
+    let second = store
+        .insert_claim(
+            &new_claim("two", speaker.id, None, &["2026-12-31"]),
+            recorded,
+        )
+        .await
+        .unwrap();
+    let deadline = store.claim(second, recorded).await.unwrap().deadlines[0].id;
+    store.delete_claim(second).await.unwrap();
+    let third = store
+        .insert_claim(
+            &new_claim("three", speaker.id, None, &["2026-12-31"]),
+            recorded,
+        )
+        .await
+        .unwrap();
+    assert!(third > second && second > first, "{first} {second} {third}");
+    let again = store.claim(third, recorded).await.unwrap().deadlines[0].id;
+    assert!(again > deadline);
+    let gone = store.insert_source(&new_source("Deputy")).await.unwrap();
+    store.delete_source(gone.id).await.unwrap();
+    let next = store.insert_source(&new_source("Deputy")).await.unwrap();
+    assert!(next.id > gone.id);
+    assert!(store.check().await.unwrap().is_empty());
+    store.close().await;
+}
+
 /// Search folds Arabic spelling; a query the engine cannot parse is `BadQuery`.
 pub(crate) async fn search_folds_and_refuses_bad_syntax<S: Store>(store: S) {
     let speaker = store
@@ -310,6 +348,11 @@ macro_rules! store_tests {
         async fn imports_are_all_or_nothing_and_export_back() {
             let (_keep, store) = $open;
             $crate::store::tests::imports_are_all_or_nothing_and_export_back(store).await
+        }
+        #[tokio::test]
+        async fn ids_are_never_reused() {
+            let (_keep, store) = $open;
+            $crate::store::tests::ids_are_never_reused(store).await
         }
         #[tokio::test]
         async fn search_folds_and_refuses_bad_syntax() {

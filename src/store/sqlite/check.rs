@@ -111,6 +111,21 @@ impl SqliteStore {
                 "SELECT id FROM claims WHERE fingerprint IS NULL ORDER BY id LIMIT 21",
             ),
         ];
+        // New ids come from counters that must stay ahead of every id given.
+        let behind: Vec<String> = sqlx::query_scalar(
+            "SELECT c.name FROM id_counters c WHERE c.next_id <= CASE c.name \
+             WHEN 'claims' THEN (SELECT COALESCE(MAX(id), 0) FROM claims) \
+             WHEN 'deadlines' THEN (SELECT COALESCE(MAX(id), 0) FROM deadlines) \
+             ELSE (SELECT COALESCE(MAX(id), 0) FROM sources) END ORDER BY c.name",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        if !behind.is_empty() {
+            problems.push(format!(
+                "id counters behind the ids already given: {}",
+                behind.join(", ")
+            ));
+        }
         let mut found = Found::default();
         for (rule, sql) in HISTORY_RULES {
             let ids: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;

@@ -7,6 +7,7 @@ use sqlx::Row;
 use super::deadlines::insert_deadline_in;
 use super::derived::{claim_state, refresh_derived, rewrite_derived};
 use super::history::{append_history, claim_status, History};
+use super::ids::{take_id, Ids};
 use super::rows::{now, opt_credibility, opt_date, stored};
 use super::search::index_claim;
 use super::sources::insert_source_in;
@@ -39,10 +40,11 @@ pub(super) async fn insert_claim_in(
 /// Inserts the row of a new (pending) claim alone, with its fingerprint.
 pub(super) async fn insert_claim_row(tx: &mut SqliteConnection, claim: &NewClaim) -> Result<i64> {
     let stamp = now();
+    let id = take_id(tx, Ids::Claims).await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO claims (text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
+        "INSERT INTO claims (id, text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
          status, created_at, updated_at, fingerprint, credibility) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10, $11) RETURNING id",
+         VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10, $11) RETURNING id",
     )
     .bind(&claim.text)
     .bind(claim.speaker_id)
@@ -55,6 +57,7 @@ pub(super) async fn insert_claim_row(tx: &mut SqliteConnection, claim: &NewClaim
     .bind(&stamp)
     .bind(fingerprint(claim.speaker_id, &claim.text, claim.said_on))
     .bind(claim.credibility.map(|c| i64::from(c.get())))
+    .bind(id)
     .fetch_one(&mut *tx)
     .await?)
 }

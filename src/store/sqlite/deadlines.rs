@@ -5,6 +5,7 @@ use sqlx::sqlite::SqliteConnection;
 
 use super::derived::{claim_state, refresh_derived};
 use super::history::{append_history, claim_status, History};
+use super::ids::{take_id, Ids};
 use super::rows::deadline_from_row;
 use super::SqliteStore;
 use crate::domain::dates::iso;
@@ -16,15 +17,17 @@ pub(super) async fn insert_deadline_in(
     claim_id: i64,
     deadline: &NewDeadline,
 ) -> Result<i64> {
+    let id = take_id(tx, Ids::Deadlines).await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO deadlines (claim_id, due, precision, label, met_on) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on) \
+         VALUES ($6, $1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(claim_id)
     .bind(iso(deadline.due))
     .bind(deadline.precision.as_str())
     .bind(&deadline.label)
     .bind(deadline.met_on.map(iso))
+    .bind(id)
     .fetch_one(&mut *tx)
     .await?)
 }

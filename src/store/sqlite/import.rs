@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
 use super::derived::{apply_tallies, insert_facts};
+use super::ids::{take_ids, Ids};
 use super::rows::now;
 use super::search::search_body;
 use super::sources::insert_source_in;
@@ -174,13 +175,10 @@ impl SqliteStore {
                 None => fresh.push(k),
             }
         }
-        let next_id = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
-        let mut claim_id: i64 = sqlx::query_scalar(&next_id("claims"))
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut deadline_id: i64 = sqlx::query_scalar(&next_id("deadlines"))
-            .fetch_one(&mut *tx)
-            .await?;
+        // Ids from the counters, taken in one step for the whole import.
+        let deadline_count: usize = fresh.iter().map(|k| k.record.claim.deadlines.len()).sum();
+        let mut claim_id = take_ids(&mut tx, Ids::Claims, fresh.len() as i64).await?;
+        let mut deadline_id = take_ids(&mut tx, Ids::Deadlines, deadline_count as i64).await?;
         let stamp = now();
         let today_text = iso(today);
         let mut counts = TallyChanges::default();

@@ -18,6 +18,7 @@ mod derived;
 mod error;
 mod export;
 mod history;
+mod ids;
 mod import;
 mod open;
 mod queries;

@@ -2,6 +2,7 @@
 
 use sqlx::sqlite::SqliteConnection;
 
+use super::ids::{take_id, Ids};
 use super::rows::{now, source_from_row, SOURCE_COLUMNS};
 use super::search::index_claim;
 use super::SqliteStore;
@@ -11,9 +12,10 @@ use crate::store::{NewSource, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Result<i64> {
     ensure_name_free(tx, &source.name, None).await?;
+    let id = take_id(tx, Ids::Sources).await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO sources (name, name_key, kind, role, affiliation, url, notes, created_at, \
-         reliability) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO sources (id, name, name_key, kind, role, affiliation, url, notes, created_at, \
+         reliability) VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&source.name)
     .bind(name_key(&source.name))
@@ -24,6 +26,7 @@ pub(super) async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSour
     .bind(&source.notes)
     .bind(now())
     .bind(source.reliability.map(Reliability::as_str))
+    .bind(id)
     .fetch_one(&mut *tx)
     .await?)
 }
