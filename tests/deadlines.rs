@@ -11,7 +11,7 @@ fn add_prints_the_created_deadline() {
     let out = db.json(&["deadline", "add", "1", "2026-Q4", "--label", "phase 2"]);
     assert_eq!(
         out,
-        json!({"id": 1, "claim_id": 1, "due": "2026-12-31", "precision": "quarter", "label": "phase 2", "met_on": null})
+        json!({"id": 1, "claim_id": 1, "due": "2026-12-31", "precision": "quarter", "label": "phase 2", "met_on": null, "as_written": "2026-Q4"})
     );
     assert!(db.ok(&["show", "1"]).contains("2026-Q4"));
     let (code, err) = db.fails(&["deadline", "add", "9", "2027"]);
@@ -96,4 +96,57 @@ fn remove_deletes_only_that_deadline() {
     let (code, err) = db.fails(&["deadline", "remove", "1"]);
     assert_eq!(code, 1);
     assert_eq!(one_error_line(&err), "error: no deadline with id 1");
+}
+
+/// A relative date counts from the day the claim was said, when it is known
+/// ("أيلول المقبل" in a report of 2025-08-18 is September 2025), and is kept
+/// as written beside the period it was read as.
+#[test]
+fn relative_deadlines_count_from_when_they_were_said() {
+    let db = Db::with_sources();
+    let said = |due: &str| {
+        db.json(&[
+            "add",
+            "x",
+            "--source",
+            "1",
+            "--said-on",
+            "2025-08-18",
+            "--due",
+            due,
+        ])
+    };
+    for phrase in ["next September", "أيلول المقبل"] {
+        let out = said(phrase);
+        assert_eq!(out["deadlines"][0]["due"], "2025-09-30", "{phrase}");
+        assert_eq!(out["deadlines"][0]["as_written"], phrase);
+    }
+    assert_eq!(said("+30d")["deadlines"][0]["due"], "2025-09-17");
+    // Not known when it was said: from the as-of date (2026-11-30).
+    let unknown = db.json(&["add", "y", "--source", "1", "--due", "next September"]);
+    assert_eq!(unknown["deadlines"][0]["due"], "2027-09-30");
+    // deadline add counts from the claim's said date too.
+    let added = db.json(&["deadline", "add", "1", "+30d"]);
+    assert_eq!(added["due"], "2025-09-17");
+    assert!(db.ok(&["show", "2"]).contains("أيلول المقبل"));
+
+    // Import reads relative phrases from the record's said_on, and export
+    // and import keep the phrase.
+    let file = db.dir.path().join("in.json");
+    std::fs::write(
+        &file,
+        r#"[{"text": "z", "source": {"name": "S"}, "said_on": "2025-08-18",
+             "deadlines": [{"due": "أيلول المقبل"}]}]"#,
+    )
+    .unwrap();
+    let other = Db::new();
+    other.ok(&["import", file.to_str().unwrap()]);
+    let exported = other.json(&["export"]);
+    assert_eq!(exported[0]["deadlines"][0]["due"], "2025-09-30");
+    assert_eq!(exported[0]["deadlines"][0]["as_written"], "أيلول المقبل");
+    let again = db.dir.path().join("again.json");
+    std::fs::write(&again, exported.to_string()).unwrap();
+    let third = Db::new();
+    third.ok(&["import", again.to_str().unwrap()]);
+    assert_eq!(third.json(&["export"]), exported);
 }

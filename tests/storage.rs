@@ -332,6 +332,7 @@ fn landed_migrations_are_never_edited() {
         (20261130000008, "100b6af368d5ad2a842c6188d49afd047969e059666aa8a26436861cc7080ba0029291bef9136ab22d0462e9d936ccd9"),
         (20261201000009, "7e8715a145c26ca5e828998f3329f047aa1db6cbdf032516df9ee42c0a0076e3dfb164cb8424c67d79d0236f4b08d11e"),
         (20261201000010, "64a06f48e73b288aea5d2547377f36e161717b43c5c936d2418ae48ec3ed119a48e4bec17e0047c0eb58455b0fc5552e"),
+        (20261201000011, "7dec2bc1f5ccf40b5b5ace06dd6fe02b4046c9e9d9228a74b0a1d27babdd43ed91412fc3a9d56950a00991bc2afc3fe6"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

@@ -1,5 +1,7 @@
 //! Claims: add, edit, show, remove, resolve, reopen, list, search.
 
+use chrono::NaiveDate;
+
 use super::{resolve_source, Context, Output};
 use crate::domain::model::{grade_list, Claim, ClaimKind, Credibility, Reliability, Status};
 use crate::domain::normalize::fold;
@@ -31,10 +33,17 @@ pub struct AddClaim {
 pub async fn add<S: Store>(ctx: &Context<S>, input: &AddClaim) -> Result<Output> {
     // Everything that needs no database is checked first.
     let text = required_text("text", &input.text)?;
+    let said_on = input
+        .said_on
+        .as_deref()
+        .map(|d| day("said_on", d, ctx.as_of))
+        .transpose()?;
+    // "Next September" counts from the day it was said, when we know it.
+    let base = said_on.unwrap_or(ctx.as_of);
     let deadlines = input
         .due
         .iter()
-        .map(|(due, label)| new_deadline(ctx, due, label.as_deref()))
+        .map(|(due, label)| new_deadline(base, due, label.as_deref()))
         .collect::<Result<Vec<_>>>()?;
     let kind = match &input.kind {
         Some(kind) => ClaimKind::parse(kind)?,
@@ -44,11 +53,6 @@ pub async fn add<S: Store>(ctx: &Context<S>, input: &AddClaim) -> Result<Output>
     let quote = optional_text(input.quote.as_deref());
     let lang = optional_lang(input.lang.as_deref())?;
     let url = optional_url("url", input.url.as_deref())?;
-    let said_on = input
-        .said_on
-        .as_deref()
-        .map(|d| day("said_on", d, ctx.as_of))
-        .transpose()?;
     let tags = tags(&input.tags)?;
     let credibility = credibility(input.credibility.as_deref())?;
 
@@ -81,14 +85,16 @@ fn credibility(value: Option<&str>) -> Result<Option<Credibility>> {
         .transpose()
 }
 
-/// A deadline from a date as typed (any form `dates` reads) and a label.
-pub fn new_deadline<S>(ctx: &Context<S>, due: &str, label: Option<&str>) -> Result<NewDeadline> {
-    let period = period("due", due, ctx.as_of)?;
+/// A deadline from a date as typed (any form `dates` reads, relative forms
+/// counting from `base`) and a label; the date is kept as written.
+pub fn new_deadline(base: NaiveDate, due: &str, label: Option<&str>) -> Result<NewDeadline> {
+    let period = period("due", due, base)?;
     Ok(NewDeadline {
         due: period.end,
         precision: period.precision,
         label: optional_text(label),
         met_on: None,
+        as_written: Some(due.to_string()),
     })
 }
 

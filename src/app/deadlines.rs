@@ -13,7 +13,9 @@ pub async fn add<S: Store>(
     date: &str,
     label: Option<&str>,
 ) -> Result<Output> {
-    let deadline = new_deadline(ctx, date, label)?;
+    // A relative date counts from the day the claim was said, when known.
+    let said_on = ctx.store.claim_fields(claim).await?.said_on;
+    let deadline = new_deadline(said_on.unwrap_or(ctx.as_of), date, label)?;
     let id = ctx.store.insert_deadline(claim, &deadline).await?;
     Ok(Output::Deadline {
         deadline: ctx.store.deadline(id).await?,
@@ -42,6 +44,7 @@ pub async fn move_to<S: Store>(
         precision: to.precision,
         label: None,
         met_on: None,
+        as_written: Some(date.to_string()),
     };
     let note = optional_text(note);
     let current = ctx.store.deadline(id).await?;

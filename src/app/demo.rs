@@ -183,6 +183,7 @@ pub async fn demo<S: Store>(ctx: &Context<S>, force: bool) -> Result<Output> {
                         precision: period.precision,
                         label: Some(label.to_string()),
                         met_on: None,
+                        as_written: Some(due.to_string()),
                     }]
                 }
                 None => Vec::new(),

@@ -187,6 +187,9 @@ pub struct Deadline {
     pub label: Option<String>,
     #[serde(serialize_with = "ser_opt_date")]
     pub met_on: Option<NaiveDate>,
+    /// The date as it was typed ("أيلول المقبل"), when it was kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_written: Option<String>,
 }
 
 /// One row of a claim's history.

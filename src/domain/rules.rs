@@ -418,6 +418,7 @@ mod tests {
                     precision: Precision::Month,
                     label: None,
                     met_on: met.map(|m| from_iso(m).unwrap()),
+                    as_written: None,
                 })
                 .collect(),
             next_due: None,

@@ -87,6 +87,9 @@ pub struct RecordDeadline {
     pub label: Option<String>,
     #[serde(default)]
     pub met_on: Option<String>,
+    /// The date as it was typed ("أيلول المقبل"); absent when not kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_written: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -143,6 +146,7 @@ impl Record {
                     precision: Some(d.precision.to_string()),
                     label: d.label.clone(),
                     met_on: d.met_on.map(iso),
+                    as_written: d.as_written.clone(),
                 })
                 .collect(),
             history: claim

@@ -92,7 +92,7 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
     };
     let mut deadlines = Vec::new();
     for d in &record.deadlines {
-        match deadline(d, as_of) {
+        match deadline(d, said_on.unwrap_or(as_of), as_of) {
             Ok(d) => deadlines.push(d),
             Err(p) => check(Err(p)),
         }
@@ -204,8 +204,11 @@ fn source(s: &RecordSource, field: &str) -> Result<NewSource, Problem> {
 }
 
 /// A deadline with an explicit precision must give the last day of its
-/// period in ISO form; without one, `due` is any date form `claims` reads.
-fn deadline(d: &RecordDeadline, as_of: NaiveDate) -> Result<NewDeadline, Problem> {
+/// period in ISO form; without one, `due` is any date form `claims` reads,
+/// relative forms counting from `base` (the claim's said date, else the
+/// as-of date), and is kept as written.
+fn deadline(d: &RecordDeadline, base: NaiveDate, as_of: NaiveDate) -> Result<NewDeadline, Problem> {
+    let mut as_written = optional_text(d.as_written.as_deref());
     let (due, precision) = match optional_text(d.precision.as_deref()) {
         Some(p) => {
             let precision = Precision::parse(&p).map_err(|_| {
@@ -237,8 +240,9 @@ fn deadline(d: &RecordDeadline, as_of: NaiveDate) -> Result<NewDeadline, Problem
             (due, precision)
         }
         None => {
-            let period = dates::parse(&d.due, as_of)
+            let period = dates::parse(&d.due, base)
                 .map_err(|reason| problem("deadlines.due", &d.due, reason))?;
+            as_written = as_written.or_else(|| optional_text(Some(&d.due)));
             (period.end, period.precision)
         }
     };
@@ -254,6 +258,7 @@ fn deadline(d: &RecordDeadline, as_of: NaiveDate) -> Result<NewDeadline, Problem
         precision,
         label: optional_text(d.label.as_deref()),
         met_on,
+        as_written,
     })
 }
 

@@ -246,13 +246,20 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
         let _ = writeln!(out, "  deadlines    none");
     } else {
         let _ = writeln!(out, "  deadlines");
-        let mut table = Table::new(&["ID", "DUE", "LABEL", "STATE"]);
+        let mut table = Table::new(&["ID", "DUE", "LABEL", "STATE", "AS WRITTEN"]);
         for deadline in &claim.deadlines {
+            // The phrase only when it says more than the date shown.
+            let written = deadline
+                .as_written
+                .clone()
+                .filter(|w| *w != due_text(deadline))
+                .unwrap_or_default();
             table.row(vec![
                 Cell::plain(deadline.id.to_string()),
                 Cell::plain(due_text(deadline)),
                 Cell::plain(deadline.label.clone().unwrap_or_else(|| "-".into())),
                 deadline_state(claim, deadline, as_of),
+                Cell::plain(truncate(&written, 40)),
             ]);
         }
         out.push_str(&indent(&table.render(style), 4));

@@ -49,6 +49,7 @@ pub(crate) fn new_claim(
                 precision: Precision::Day,
                 label: None,
                 met_on: None,
+                as_written: Some(d.to_string()),
             })
             .collect(),
     }
@@ -181,6 +182,7 @@ pub(crate) async fn deadlines_move_meet_and_go<S: Store>(store: S) {
         precision: Precision::Day,
         label: None,
         met_on: None,
+        as_written: Some("end of 2026".to_string()),
     };
     let moved = store
         .move_deadline(first, &to, as_of, Some("extended"))

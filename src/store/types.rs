@@ -40,6 +40,8 @@ pub struct NewDeadline {
     pub precision: Precision,
     pub label: Option<String>,
     pub met_on: Option<NaiveDate>,
+    /// The date as it was typed, when it was.
+    pub as_written: Option<String>,
 }
 
 /// A validated import record: sources by name (created when missing), the

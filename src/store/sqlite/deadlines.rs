@@ -19,8 +19,8 @@ pub(super) async fn insert_deadline_in(
 ) -> Result<i64> {
     let id = take_id(tx, Ids::Deadlines).await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on) \
-         VALUES ($6, $1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, as_written) \
+         VALUES ($6, $1, $2, $3, $4, $5, $7) RETURNING id",
     )
     .bind(claim_id)
     .bind(iso(deadline.due))
@@ -28,13 +28,14 @@ pub(super) async fn insert_deadline_in(
     .bind(&deadline.label)
     .bind(deadline.met_on.map(iso))
     .bind(id)
+    .bind(&deadline.as_written)
     .fetch_one(&mut *tx)
     .await?)
 }
 
 pub(super) async fn deadline_in(tx: &mut SqliteConnection, id: i64) -> Result<Deadline> {
     let row = sqlx::query(
-        "SELECT id, claim_id, due, precision, label, met_on FROM deadlines WHERE id = $1",
+        "SELECT id, claim_id, due, precision, label, met_on, as_written FROM deadlines WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -47,7 +48,7 @@ impl SqliteStore {
     /// The deadline with this id, or `NotFound`.
     pub(super) async fn deadline(&self, id: i64) -> Result<Deadline> {
         let row = sqlx::query(
-            "SELECT id, claim_id, due, precision, label, met_on FROM deadlines WHERE id = $1",
+            "SELECT id, claim_id, due, precision, label, met_on, as_written FROM deadlines WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -119,10 +120,11 @@ impl SqliteStore {
                 iso(met)
             )));
         }
-        sqlx::query("UPDATE deadlines SET due = $1, precision = $2 WHERE id = $3")
+        sqlx::query("UPDATE deadlines SET due = $1, precision = $2, as_written = $4 WHERE id = $3")
             .bind(iso(to.due))
             .bind(to.precision.as_str())
             .bind(id)
+            .bind(&to.as_written)
             .execute(&mut *tx)
             .await?;
         let status = claim_status(&mut tx, deadline.claim_id).await?;

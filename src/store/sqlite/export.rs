@@ -31,7 +31,8 @@ impl SqliteStore {
              'credibility', c.credibility, 'tags', (SELECT json_group_array(t.tag) FROM (SELECT tag FROM claim_tags \
                  WHERE claim_id = c.id ORDER BY tag) t), \
              'deadlines', (SELECT json_group_array(json_object('id', d.id, 'due', d.due, \
-                 'precision', d.precision, 'label', d.label, 'met_on', d.met_on)) \
+                 'precision', d.precision, 'label', d.label, 'met_on', d.met_on, \
+                 'as_written', d.as_written)) \
                  FROM (SELECT * FROM deadlines WHERE claim_id = c.id ORDER BY due, id) d), \
              'history', (SELECT json_group_array(json_object('event', h.event, \
                  'at', h.at, 'from', h.from_status, 'to', h.to_status, 'note', h.note, \

@@ -248,6 +248,7 @@ impl SqliteStore {
                         Value::opt(d.label.as_deref()),
                         Value::OptOwned(d.met_on.map(iso)),
                         Value::Int(i64::from(*open)),
+                        Value::opt(d.as_written.as_deref()),
                     ]);
                     deadline_id += 1;
                 }
@@ -332,8 +333,8 @@ impl SqliteStore {
             .await?;
             insert_many(
                 &mut tx,
-                "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, open)",
-                7,
+                "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, open, as_written)",
+                8,
                 &deadlines,
                 "",
             )

@@ -130,6 +130,7 @@ pub(super) fn deadline_from_row(row: &SqliteRow) -> Result<Deadline> {
         precision: stored("precision", row.try_get("precision")?, Precision::from_word)?,
         label: row.try_get("label")?,
         met_on: opt_date(row.try_get("met_on")?)?,
+        as_written: row.try_get("as_written")?,
     })
 }
 
