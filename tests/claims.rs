@@ -46,7 +46,7 @@ fn add_prints_the_created_claim_with_every_field() {
     assert_eq!(out["tags"], serde_json::json!(["iraq", "withdrawal"]));
     assert_eq!(
         out["deadlines"],
-        serde_json::json!([{"id": 1, "claim_id": 1, "due": "2026-09-30", "precision": "month", "label": "end of mission", "met_on": null, "as_written": "أيلول 2026"}])
+        serde_json::json!([{"id": 1, "claim_id": 1, "due": "2026-09-30", "precision": "month", "label": "end of mission", "met_on": null, "as_written": "أيلول 2026", "ref": "1.1"}])
     );
     assert_eq!(out["next_due"], "2026-09-30");
     assert_eq!(out["overdue"], true);

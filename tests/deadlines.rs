@@ -11,7 +11,7 @@ fn add_prints_the_created_deadline() {
     let out = db.json(&["deadline", "add", "1", "2026-Q4", "--label", "phase 2"]);
     assert_eq!(
         out,
-        json!({"id": 1, "claim_id": 1, "due": "2026-12-31", "precision": "quarter", "label": "phase 2", "met_on": null, "as_written": "2026-Q4"})
+        json!({"id": 1, "claim_id": 1, "due": "2026-12-31", "precision": "quarter", "label": "phase 2", "met_on": null, "as_written": "2026-Q4", "ref": "1.1"})
     );
     assert!(db.ok(&["show", "1"]).contains("2026-Q4"));
     let (code, err) = db.fails(&["deadline", "add", "9", "2027"]);
@@ -33,16 +33,16 @@ fn a_met_deadline_is_no_longer_overdue() {
         "2027-09",
     ]);
     assert_eq!(db.json(&["show", "1"])["overdue"], true);
-    let out = db.json(&["deadline", "met", "1", "--on", "2025-09-20"]);
+    let out = db.json(&["deadline", "met", "1.1", "--on", "2025-09-20"]);
     assert_eq!(out["overdue"], false);
     assert_eq!(out["deadlines"][0]["met_on"], "2025-09-20");
     assert_eq!(out["next_due"], "2027-09-30");
     assert_eq!(out["history"][1]["event"], "deadline_met");
-    let (code, err) = db.fails(&["deadline", "met", "1"]);
+    let (code, err) = db.fails(&["deadline", "met", "1.1"]);
     assert_eq!(code, 1);
     assert_eq!(
         one_error_line(&err),
-        "error: deadline 1 was already met on 2025-09-20"
+        "error: deadline 1.1 was already met on 2025-09-20"
     );
 }
 
@@ -61,7 +61,7 @@ fn a_moved_deadline_is_judged_against_the_new_date() {
     let out = db.json(&[
         "deadline",
         "move",
-        "1",
+        "1.1",
         "2027-03",
         "--note",
         "extended by the government",
@@ -77,7 +77,7 @@ fn a_moved_deadline_is_judged_against_the_new_date() {
     assert_eq!(moved["at"], "2026-11-30");
     assert!(db
         .ok(&["show", "1"])
-        .contains("deadline 1 moved 2026-09-30 → 2027-03-31"));
+        .contains("deadline 1.1 moved 2026-09-30 → 2027-03-31"));
 }
 
 #[test]
@@ -87,15 +87,15 @@ fn remove_deletes_only_that_deadline() {
         "add", "Two", "--source", "1", "--due", "2025-09", "--due", "2027",
     ]);
     assert_eq!(
-        db.json(&["deadline", "remove", "1"]),
-        json!({"removed": "deadline", "id": 1})
+        db.json(&["deadline", "remove", "1.1"]),
+        json!({"removed": "deadline", "id": 1, "ref": "1.1"})
     );
     let out = db.json(&["show", "1"]);
     assert_eq!(out["deadlines"].as_array().unwrap().len(), 1);
     assert_eq!(out["overdue"], Value::Bool(false));
-    let (code, err) = db.fails(&["deadline", "remove", "1"]);
+    let (code, err) = db.fails(&["deadline", "remove", "1.1"]);
     assert_eq!(code, 1);
-    assert_eq!(one_error_line(&err), "error: no deadline with id 1");
+    assert_eq!(one_error_line(&err), "error: no deadline 1.1");
 }
 
 /// A relative date counts from the day the claim was said, when it is known
@@ -149,4 +149,50 @@ fn relative_deadlines_count_from_when_they_were_said() {
     let third = Db::new();
     third.ok(&["import", again.to_str().unwrap()]);
     assert_eq!(third.json(&["export"]), exported);
+}
+
+/// Deadlines are named by claim: `3.1` is claim 3's first. A bare number
+/// (a global id) is refused with that claim's deadlines listed, so a slip
+/// cannot move another claim's deadline; numbers are never given twice.
+#[test]
+fn deadlines_are_named_by_claim_and_number() {
+    let db = Db::demo();
+    // Global deadline 3 belongs to claim 6.
+    let before = db.bytes();
+    let (code, err) = db.fails(&[
+        "deadline",
+        "move",
+        "3",
+        "2027-01",
+        "--note",
+        "claim 3 extended",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        "error: invalid deadline `3`: name a deadline by claim and number: claim 6 has 6.1 (Sep 2025)"
+    );
+    assert_eq!(db.bytes(), before);
+    let moved = db.json(&[
+        "deadline",
+        "move",
+        "3.1",
+        "2027-01",
+        "--note",
+        "claim 3 extended",
+    ]);
+    assert_eq!(moved["id"], 3);
+    assert_eq!(moved["deadlines"][0]["ref"], "3.1");
+    assert_eq!(moved["deadlines"][0]["due"], "2027-01-31");
+    assert!(db
+        .ok(&["show", "3"])
+        .contains("deadline 3.1 moved 2025-09-30 → 2027-01-31"));
+    let (_, err) = db.fails(&["deadline", "met", "3.2"]);
+    assert_eq!(one_error_line(&err), "error: no deadline 3.2");
+    // A removed deadline's number stays spent.
+    assert_eq!(db.json(&["deadline", "add", "3", "2027-06"])["ref"], "3.2");
+    db.ok(&["deadline", "remove", "3.2"]);
+    assert_eq!(db.json(&["deadline", "add", "3", "2027-09"])["ref"], "3.3");
+    assert!(db.ok(&["show", "3"]).contains("3.3"));
+    assert!(db.ok(&["check"]).starts_with("ok: 8 claims"));
 }

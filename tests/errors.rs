@@ -11,8 +11,8 @@ fn bad_input_is_refused_and_changes_nothing() {
         (&["show", "42"], "error: no claim with id 42"),
         (&["edit", "42", "--text", "x"], "error: no claim with id 42"),
         (&["resolve", "42", "failed"], "error: no claim with id 42"),
-        (&["deadline", "met", "42"], "error: no deadline with id 42"),
-        (&["deadline", "move", "42", "2028"], "error: no deadline with id 42"),
+        (&["deadline", "met", "42.1"], "error: no deadline 42.1"),
+        (&["deadline", "move", "42.1", "2028"], "error: no deadline 42.1"),
         (
             &["resolve", "1", "done"],
             "error: invalid status `done`: expected one of: pending, fulfilled, partial, failed, retracted, unverifiable",
@@ -34,7 +34,7 @@ fn bad_input_is_refused_and_changes_nothing() {
             "error: invalid --said-on `2025-09`: names a whole month; give a day such as 2025-09-30",
         ),
         (
-            &["deadline", "move", "1", "2026-13"],
+            &["deadline", "move", "1.1", "2026-13"],
             "error: invalid date `2026-13`: month 13 does not exist",
         ),
         (
@@ -185,19 +185,19 @@ fn impossible_changes_are_refused_and_change_nothing() {
             "error: invalid --as-of `2025-08-01`: is before the claim was said (2025-08-18)",
         ),
         (
-            &["deadline", "met", "1", "--on", "2025-08-17"],
+            &["deadline", "met", "1.1", "--on", "2025-08-17"],
             1,
             "error: invalid --on `2025-08-17`: is before the claim was said (2025-08-18)",
         ),
         (
-            &["deadline", "met", "1", "--on", "2027-01-01"],
+            &["deadline", "met", "1.1", "--on", "2027-01-01"],
             1,
             "error: invalid --on `2027-01-01`: is after the as-of date (2026-11-30)",
         ),
         (
-            &["deadline", "move", "1", "2025-09"],
+            &["deadline", "move", "1.1", "2025-09"],
             1,
-            "error: invalid date `2025-09`: deadline 1 is already due then (2025-09-30)",
+            "error: invalid date `2025-09`: deadline 1.1 is already due then (2025-09-30)",
         ),
         (
             &["edit", "1"],
@@ -212,6 +212,6 @@ fn impossible_changes_are_refused_and_change_nothing() {
         assert_eq!(db.bytes(), before, "{args:?} changed the database");
     }
     // The same changes, possible ones, go through.
-    db.ok(&["deadline", "move", "1", "2025-12", "--note", "extended"]);
+    db.ok(&["deadline", "move", "1.1", "2025-12", "--note", "extended"]);
     db.ok(&["resolve", "1", "fulfilled", "--on", "2025-08-18"]);
 }

@@ -45,13 +45,20 @@ fn track_records() -> Db {
             due,
         ]);
     }
-    db.ok(&["deadline", "met", "1", "--on", "2026-03-15"]);
+    db.ok(&["deadline", "met", "1.1", "--on", "2026-03-15"]);
     db.ok(&["resolve", "2", "fulfilled", "--on", "2026-07-10"]);
-    db.ok(&["deadline", "move", "3", "2026-12-31", "--note", "extended"]);
+    db.ok(&[
+        "deadline",
+        "move",
+        "3.1",
+        "2026-12-31",
+        "--note",
+        "extended",
+    ]);
     db.ok(&["resolve", "4", "failed", "--on", "2026-02-15"]);
     db.ok(&["resolve", "6", "unverifiable", "--on", "2026-03-10"]);
-    db.ok(&["deadline", "met", "7", "--on", "2026-10-31"]);
-    db.ok(&["deadline", "met", "8", "--on", "2026-09-20"]);
+    db.ok(&["deadline", "met", "7.1", "--on", "2026-10-31"]);
+    db.ok(&["deadline", "met", "8.1", "--on", "2026-09-20"]);
     db
 }
 
@@ -351,7 +358,7 @@ fn every_write_keeps_the_record_counts_true_and_check_catches_drift() {
     db.ok(&["edit", "8", "--source", "Minister", "--reported-by", ""]);
     db.ok(&["reopen", "2", "--note", "not delivered after all"]);
     db.ok(&["resolve", "9", "fulfilled", "--on", "2026-11-20"]);
-    db.ok(&["deadline", "remove", "4"]);
+    db.ok(&["deadline", "remove", "4.1"]);
     db.ok(&["deadline", "add", "5", "2026-10-31"]);
     db.ok(&["remove", "1", "--yes"]);
     assert!(db.ok(&["check"]).starts_with("ok: 8 claims"));

@@ -64,7 +64,7 @@ fn backup_is_a_complete_private_copy_and_never_overwrites_by_accident() {
 fn check_passes_on_a_sound_database_and_names_what_is_wrong() {
     let db = Db::demo();
     db.ok(&["resolve", "3", "failed"]);
-    db.ok(&["deadline", "met", "2"]);
+    db.ok(&["deadline", "met", "5.1"]);
     assert_eq!(db.ok(&["check"]), "ok: 8 claims, no problems found\n");
     // Break the derived data and a status behind claims' back.
     sql(&db.path, "UPDATE deadlines SET open = 1 WHERE id = 1").unwrap();

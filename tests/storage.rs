@@ -333,6 +333,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000009, "7e8715a145c26ca5e828998f3329f047aa1db6cbdf032516df9ee42c0a0076e3dfb164cb8424c67d79d0236f4b08d11e"),
         (20261201000010, "64a06f48e73b288aea5d2547377f36e161717b43c5c936d2418ae48ec3ed119a48e4bec17e0047c0eb58455b0fc5552e"),
         (20261201000011, "7dec2bc1f5ccf40b5b5ace06dd6fe02b4046c9e9d9228a74b0a1d27babdd43ed91412fc3a9d56950a00991bc2afc3fe6"),
+        (20261201000012, "072b40818dc6ff89419ee2253ccddb9fcf754aecbe3693a9e032e3507ccd4e4e3edbfdd77985e19721b88a82f35d74a4"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

@@ -110,8 +110,8 @@ fn json_round_trip_on_the_example_report() {
         "--note",
         "seen",
     ]);
-    source.ok(&["deadline", "move", "1", "2027-03", "--note", "extended"]);
-    source.ok(&["deadline", "met", "2", "--on", "2025-09-20"]);
+    source.ok(&["deadline", "move", "3.1", "2027-03", "--note", "extended"]);
+    source.ok(&["deadline", "met", "5.1", "--on", "2025-09-20"]);
     let first = export(&source, "json");
     let target = Db::new();
     let summary = import_file(&target, "claims.json", &first);
@@ -426,7 +426,7 @@ fn export_filters_by_status_source_and_tag() {
 fn the_calendar_parses_and_keeps_one_stable_event_per_open_deadline() {
     use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
     let db = Db::demo();
-    db.ok(&["deadline", "met", "1"]);
+    db.ok(&["deadline", "met", "3.1"]);
     let ics = export(&db, "ics");
     assert!(ics.ends_with("END:VCALENDAR\r\n"));
     for line in ics.split("\r\n") {

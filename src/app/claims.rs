@@ -171,7 +171,11 @@ pub async fn show<S: Store>(ctx: &Context<S>, id: i64) -> Result<Output> {
 /// Removes a claim with its deadlines and history. Front ends confirm first.
 pub async fn remove<S: Store>(ctx: &Context<S>, id: i64) -> Result<Output> {
     ctx.store.delete_claim(id).await?;
-    Ok(Output::Removed { what: "claim", id })
+    Ok(Output::Removed {
+        what: "claim",
+        id,
+        reference: None,
+    })
 }
 
 /// A resolution as typed.

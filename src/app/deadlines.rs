@@ -2,7 +2,8 @@
 
 use super::claims::{new_deadline, show};
 use super::{Context, Output};
-use crate::domain::dates::iso;
+use crate::domain::dates::{display, iso};
+use crate::domain::model::{Deadline, DeadlineRef};
 use crate::domain::validate::{event_day, optional_text, period};
 use crate::error::{Error, Result};
 use crate::store::{NewDeadline, Store};
@@ -23,9 +24,39 @@ pub async fn add<S: Store>(
     })
 }
 
+/// The deadline a user names as `6.1`. A bare number (the global id of
+/// earlier versions) is refused with the deadlines of its claim listed in
+/// the new form, so a slip cannot reach another claim's deadline.
+pub async fn deadline<S: Store>(ctx: &Context<S>, reference: &str) -> Result<Deadline> {
+    if let Some(reference) = DeadlineRef::parse(reference) {
+        return Ok(ctx.store.deadline_by_ref(reference).await?);
+    }
+    let reason = match reference.trim().parse::<i64>() {
+        Ok(id) => match ctx.store.deadline(id).await {
+            Ok(found) => {
+                let claim = ctx.store.claim(found.claim_id, ctx.as_of).await?;
+                let refs: Vec<String> = claim
+                    .deadlines
+                    .iter()
+                    .map(|d| format!("{} ({})", d.reference, display(d.due, d.precision)))
+                    .collect();
+                format!(
+                    "name a deadline by claim and number: claim {} has {}",
+                    claim.id,
+                    refs.join(", ")
+                )
+            }
+            Err(_) => "name a deadline by claim and number, such as 6.1 (claim 6's first)".into(),
+        },
+        Err(_) => "expected a deadline such as 6.1 (claim 6's first)".into(),
+    };
+    Err(Error::invalid("deadline", reference, reason))
+}
+
 /// Marks a deadline met `on` a day (the as-of date when absent).
-pub async fn met<S: Store>(ctx: &Context<S>, id: i64, on: Option<&str>) -> Result<Output> {
-    let deadline = ctx.store.deadline(id).await?;
+pub async fn met<S: Store>(ctx: &Context<S>, reference: &str, on: Option<&str>) -> Result<Output> {
+    let deadline = deadline(ctx, reference).await?;
+    let id = deadline.id;
     let said_on = ctx.store.claim_fields(deadline.claim_id).await?.said_on;
     let on = event_day("on", on, said_on, ctx.as_of)?;
     let met = ctx.store.meet_deadline(id, on).await?;
@@ -34,10 +65,12 @@ pub async fn met<S: Store>(ctx: &Context<S>, id: i64, on: Option<&str>) -> Resul
 
 pub async fn move_to<S: Store>(
     ctx: &Context<S>,
-    id: i64,
+    reference: &str,
     date: &str,
     note: Option<&str>,
 ) -> Result<Output> {
+    let current = deadline(ctx, reference).await?;
+    let id = current.id;
     let to = period("date", date, ctx.as_of)?;
     let to = NewDeadline {
         due: to.end,
@@ -47,12 +80,15 @@ pub async fn move_to<S: Store>(
         as_written: Some(date.to_string()),
     };
     let note = optional_text(note);
-    let current = ctx.store.deadline(id).await?;
     if current.due == to.due && current.precision == to.precision {
         return Err(Error::invalid(
             "date",
             date,
-            format!("deadline {id} is already due then ({})", iso(current.due)),
+            format!(
+                "deadline {} is already due then ({})",
+                current.reference,
+                iso(current.due)
+            ),
         ));
     }
     let said_on = ctx.store.claim_fields(current.claim_id).await?.said_on;
@@ -64,10 +100,12 @@ pub async fn move_to<S: Store>(
     show(ctx, moved.claim_id).await
 }
 
-pub async fn remove<S: Store>(ctx: &Context<S>, id: i64) -> Result<Output> {
-    ctx.store.delete_deadline(id).await?;
+pub async fn remove<S: Store>(ctx: &Context<S>, reference: &str) -> Result<Output> {
+    let gone = deadline(ctx, reference).await?;
+    ctx.store.delete_deadline(gone.id).await?;
     Ok(Output::Removed {
         what: "deadline",
-        id,
+        id: gone.id,
+        reference: Some(gone.reference),
     })
 }

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::keys::name_key;
-use crate::domain::model::{Claim, Deadline, Source, TrackRecord};
+use crate::domain::model::{Claim, Deadline, DeadlineRef, Source, TrackRecord};
 use crate::error::{Error, Result};
 use crate::store::{ImportSummary, MigrationState, RecordsBySource, Store};
 
@@ -70,9 +70,11 @@ pub enum Output {
     },
     Report(Box<Report>),
     /// Something was removed.
+    /// Something was removed; a deadline also by its reference (`6.1`).
     Removed {
         what: &'static str,
         id: i64,
+        reference: Option<DeadlineRef>,
     },
     /// The demo: what was loaded, then the report.
     Demo {

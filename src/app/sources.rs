@@ -115,6 +115,7 @@ pub async fn remove<S: Store>(ctx: &Context<S>, key: &str) -> Result<Output> {
     Ok(Output::Removed {
         what: "source",
         id: source.id,
+        reference: None,
     })
 }
 

@@ -404,16 +404,18 @@ pub enum DeadlineCommand {
     },
     /// Record that a deadline was met
     Met {
-        /// Deadline id
-        deadline: i64,
+        /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
+        #[arg(value_name = "DEADLINE")]
+        deadline: String,
         /// When [default: the as-of date]
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
     },
     /// Move a deadline (an extension); recorded in the claim's history
     Move {
-        /// Deadline id
-        deadline: i64,
+        /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
+        #[arg(value_name = "DEADLINE")]
+        deadline: String,
         /// The new due date
         date: String,
         /// Why it moved
@@ -422,8 +424,9 @@ pub enum DeadlineCommand {
     },
     /// Remove a deadline
     Remove {
-        /// Deadline id
-        deadline: i64,
+        /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
+        #[arg(value_name = "DEADLINE")]
+        deadline: String,
     },
 }
 

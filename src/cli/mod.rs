@@ -285,14 +285,14 @@ async fn dispatch<S: Store>(
                 deadlines::add(ctx, *claim, date, label.as_deref()).await
             }
             DeadlineCommand::Met { deadline, on } => {
-                deadlines::met(ctx, *deadline, on.as_deref()).await
+                deadlines::met(ctx, deadline, on.as_deref()).await
             }
             DeadlineCommand::Move {
                 deadline,
                 date,
                 note,
-            } => deadlines::move_to(ctx, *deadline, date, note.as_deref()).await,
-            DeadlineCommand::Remove { deadline } => deadlines::remove(ctx, *deadline).await,
+            } => deadlines::move_to(ctx, deadline, date, note.as_deref()).await,
+            DeadlineCommand::Remove { deadline } => deadlines::remove(ctx, deadline).await,
         },
         Command::Resolve {
             id,
@@ -441,7 +441,7 @@ impl FlagNames {
             Command::Source(SourceCommand::Add(_)) => &[("name", "source name")],
             Command::Source(_) => &[("source", "source")],
             Command::Search { .. } => &[("query", "search query")],
-            Command::Deadline(_) => &[("date", "date")],
+            Command::Deadline(_) => &[("date", "date"), ("deadline", "deadline")],
             Command::Resolve { .. } => &[("status", "status")],
             _ => &[],
         };

@@ -180,6 +180,9 @@ pub struct SourceRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct Deadline {
     pub id: i64,
+    /// How users name it: `6.1`.
+    #[serde(rename = "ref")]
+    pub reference: DeadlineRef,
     pub claim_id: i64,
     #[serde(serialize_with = "ser_date")]
     pub due: NaiveDate,
@@ -190,6 +193,37 @@ pub struct Deadline {
     /// The date as it was typed ("أيلول المقبل"), when it was kept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_written: Option<String>,
+}
+
+/// A deadline as users name it: claim 6's first deadline is `6.1`. The
+/// number counts the claim's deadlines in the order they were given and is
+/// never given twice within a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DeadlineRef {
+    pub claim_id: i64,
+    pub number: i64,
+}
+
+impl DeadlineRef {
+    /// `6.1`; anything else (a bare number included) is `None`.
+    pub fn parse(text: &str) -> Option<DeadlineRef> {
+        let (claim, number) = text.trim().split_once('.')?;
+        let claim_id = claim.parse().ok().filter(|n: &i64| *n > 0)?;
+        let number = number.parse().ok().filter(|n: &i64| *n > 0)?;
+        Some(DeadlineRef { claim_id, number })
+    }
+}
+
+impl std::fmt::Display for DeadlineRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.claim_id, self.number)
+    }
+}
+
+impl Serialize for DeadlineRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// One row of a claim's history.
@@ -338,6 +372,16 @@ pub fn ser_opt_date<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deadline_refs_name_a_claim_and_a_number() {
+        let r = DeadlineRef::parse("6.1").unwrap();
+        assert_eq!((r.claim_id, r.number), (6, 1));
+        assert_eq!(r.to_string(), "6.1");
+        for bad in ["6", "6.", ".1", "6.0", "0.1", "6.1.2", "a.b", "-6.1", ""] {
+            assert!(DeadlineRef::parse(bad).is_none(), "{bad}");
+        }
+    }
 
     #[test]
     fn words_parse_case_insensitively_and_name_the_field() {

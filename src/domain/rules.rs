@@ -419,6 +419,10 @@ mod tests {
                     label: None,
                     met_on: met.map(|m| from_iso(m).unwrap()),
                     as_written: None,
+                    reference: crate::domain::model::DeadlineRef {
+                        claim_id: 1,
+                        number: i as i64 + 1,
+                    },
                 })
                 .collect(),
             next_due: None,

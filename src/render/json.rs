@@ -29,7 +29,16 @@ pub fn to_json(output: &Output) -> String {
         Output::Checked { claims } => pretty(&json!({"ok": true, "claims": claims})),
         Output::Deadline { deadline, .. } => pretty(deadline),
         Output::Report(report) => pretty(report),
-        Output::Removed { what, id } => pretty(&json!({"removed": what, "id": id})),
+        Output::Removed {
+            what,
+            id,
+            reference: None,
+        } => pretty(&json!({"removed": what, "id": id})),
+        Output::Removed {
+            what,
+            id,
+            reference: Some(reference),
+        } => pretty(&json!({"removed": what, "id": id, "ref": reference})),
         Output::Demo { added, report } => pretty(&json!({"added": added, "report": report})),
     }
 }

@@ -42,7 +42,7 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
         Output::Claim(claim) => claim_detail(claim, as_of, style),
         Output::Deadline { deadline, claim } => format!(
             "added deadline {} to claim {}: {}\n\n{}",
-            deadline.id,
+            deadline.reference,
             claim.id,
             due_text(deadline),
             claim_detail(claim, as_of, style)
@@ -54,7 +54,14 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
         Output::Backup { path, bytes } => format!("backed up to {path} ({bytes} bytes)\n"),
         Output::Checked { claims } => format!("ok: {claims} claims, no problems found\n"),
         Output::Report(report) => report_text(report, style),
-        Output::Removed { what, id } => format!("removed {what} {id}\n"),
+        Output::Removed {
+            what,
+            id,
+            reference,
+        } => match reference {
+            Some(reference) => format!("removed {what} {reference}\n"),
+            None => format!("removed {what} {id}\n"),
+        },
         Output::Demo { added, report } => {
             let mut out = if *added > 0 {
                 format!("loaded {added} claims of the example report (Shafaq News, Anbar)\n\n")
@@ -255,7 +262,7 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
                 .filter(|w| *w != due_text(deadline))
                 .unwrap_or_default();
             table.row(vec![
-                Cell::plain(deadline.id.to_string()),
+                Cell::plain(deadline.reference.to_string()),
                 Cell::plain(due_text(deadline)),
                 Cell::plain(deadline.label.clone().unwrap_or_else(|| "-".into())),
                 deadline_state(claim, deadline, as_of),
@@ -267,16 +274,21 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
     if let Some(history) = &claim.history {
         let _ = writeln!(out, "  history");
         let mut table = Table::new(&["DATE", "CHANGE", "NOTE", "EVIDENCE"]);
+        // History rows name deadlines by id; people know them as `6.1`.
+        let named = |id: Option<i64>| match claim.deadlines.iter().find(|d| Some(d.id) == id) {
+            Some(d) => d.reference.to_string(),
+            None => format!("#{}", id.unwrap_or_default()),
+        };
         for entry in history {
             let change = match entry.event.as_str() {
                 "created" => format!("recorded as {}", entry.to),
                 "deadline_moved" => format!(
                     "deadline {} moved {} → {}",
-                    entry.deadline_id.unwrap_or_default(),
+                    named(entry.deadline_id),
                     entry.old_due.map(iso).unwrap_or_default(),
                     entry.new_due.map(iso).unwrap_or_default()
                 ),
-                "deadline_met" => format!("deadline {} met", entry.deadline_id.unwrap_or_default()),
+                "deadline_met" => format!("deadline {} met", named(entry.deadline_id)),
                 _ => format!(
                     "{} → {}",
                     entry.from.map_or("-".into(), |s| s.to_string()),

@@ -36,7 +36,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::domain::model::{Claim, Deadline, HistoryEntry, Source, Status, TrackRecord};
+use crate::domain::model::{
+    Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status, TrackRecord,
+};
 use crate::interchange::record::Record;
 
 pub use error::{StoreError, StoreResult};
@@ -202,6 +204,9 @@ pub trait Store {
 
     /// The deadline with this id, or `NotFound`.
     async fn deadline(&self, id: i64) -> StoreResult<Deadline>;
+
+    /// The deadline users call `6.1`, or `NotFound` ("no deadline 6.1").
+    async fn deadline_by_ref(&self, reference: DeadlineRef) -> StoreResult<Deadline>;
 
     /// Adds a deadline to a claim. Returns its id.
     async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> StoreResult<i64>;

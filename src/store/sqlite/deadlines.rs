@@ -9,7 +9,7 @@ use super::ids::{take_id, Ids};
 use super::rows::deadline_from_row;
 use super::SqliteStore;
 use crate::domain::dates::iso;
-use crate::domain::model::Deadline;
+use crate::domain::model::{Deadline, DeadlineRef};
 use crate::store::{NewDeadline, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_deadline_in(
@@ -18,9 +18,18 @@ pub(super) async fn insert_deadline_in(
     deadline: &NewDeadline,
 ) -> Result<i64> {
     let id = take_id(tx, Ids::Deadlines).await?;
+    // The claim's next deadline number; numbers are never given twice.
+    let number: Option<i64> = sqlx::query_scalar(
+        "UPDATE claims SET deadlines_given = deadlines_given + 1 WHERE id = $1 \
+         RETURNING deadlines_given",
+    )
+    .bind(claim_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let number = number.ok_or_else(|| Error::no_claim(claim_id))?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, as_written) \
-         VALUES ($6, $1, $2, $3, $4, $5, $7) RETURNING id",
+        "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, as_written, number) \
+         VALUES ($6, $1, $2, $3, $4, $5, $7, $8) RETURNING id",
     )
     .bind(claim_id)
     .bind(iso(deadline.due))
@@ -29,13 +38,14 @@ pub(super) async fn insert_deadline_in(
     .bind(deadline.met_on.map(iso))
     .bind(id)
     .bind(&deadline.as_written)
+    .bind(number)
     .fetch_one(&mut *tx)
     .await?)
 }
 
 pub(super) async fn deadline_in(tx: &mut SqliteConnection, id: i64) -> Result<Deadline> {
     let row = sqlx::query(
-        "SELECT id, claim_id, due, precision, label, met_on, as_written FROM deadlines WHERE id = $1",
+        "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -45,10 +55,27 @@ pub(super) async fn deadline_in(tx: &mut SqliteConnection, id: i64) -> Result<De
 }
 
 impl SqliteStore {
+    /// The deadline users call `6.1`.
+    pub(super) async fn deadline_by_ref(&self, reference: DeadlineRef) -> Result<Deadline> {
+        let row = sqlx::query(
+            "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines \
+             WHERE claim_id = $1 AND number = $2",
+        )
+        .bind(reference.claim_id)
+        .bind(reference.number)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| Error::NotFound {
+            what: "deadline",
+            key: reference.to_string(),
+        })?;
+        deadline_from_row(&row)
+    }
+
     /// The deadline with this id, or `NotFound`.
     pub(super) async fn deadline(&self, id: i64) -> Result<Deadline> {
         let row = sqlx::query(
-            "SELECT id, claim_id, due, precision, label, met_on, as_written FROM deadlines WHERE id = $1",
+            "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -79,7 +106,8 @@ impl SqliteStore {
         let before = claim_state(&mut tx, deadline.claim_id).await?;
         if let Some(met) = deadline.met_on {
             return Err(Error::Conflict(format!(
-                "deadline {id} was already met on {}",
+                "deadline {} was already met on {}",
+                deadline.reference,
                 iso(met)
             )));
         }
@@ -116,7 +144,8 @@ impl SqliteStore {
         let before = claim_state(&mut tx, deadline.claim_id).await?;
         if let Some(met) = deadline.met_on {
             return Err(Error::Conflict(format!(
-                "deadline {id} was met on {}; there is nothing to move",
+                "deadline {} was met on {}; there is nothing to move",
+                deadline.reference,
                 iso(met)
             )));
         }

@@ -239,7 +239,7 @@ impl SqliteStore {
                 };
                 let derived = derive(&state);
                 counts.add(tallies(&state, &derived), 1);
-                for (d, (_, open)) in c.deadlines.iter().zip(&derived.open) {
+                for (number, (d, (_, open))) in c.deadlines.iter().zip(&derived.open).enumerate() {
                     deadlines.extend([
                         Value::Int(deadline_id),
                         Value::Int(claim_id),
@@ -249,6 +249,7 @@ impl SqliteStore {
                         Value::OptOwned(d.met_on.map(iso)),
                         Value::Int(i64::from(*open)),
                         Value::opt(d.as_written.as_deref()),
+                        Value::Int(number as i64 + 1),
                     ]);
                     deadline_id += 1;
                 }
@@ -271,6 +272,7 @@ impl SqliteStore {
                     Value::Text(&k.print),
                     Value::OptOwned(next_due.map(iso)),
                     Value::OptInt(c.credibility.map(|c| i64::from(c.get()))),
+                    Value::Int(c.deadlines.len() as i64),
                 ]);
                 for tag in &c.tags {
                     tags.extend([Value::Int(claim_id), Value::Text(tag)]);
@@ -327,14 +329,15 @@ impl SqliteStore {
                 &mut tx,
                 "INSERT INTO claims (id, text, speaker_id, reported_by_id, quote, lang, url, said_on, \
                  kind, status, created_at, updated_at, external_id, fingerprint, next_due, \
-                 credibility)",
-                16,
+                 credibility, deadlines_given)",
+                17,
                 &claims, "")
             .await?;
             insert_many(
                 &mut tx,
-                "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, open, as_written)",
-                8,
+                "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, open, as_written, \
+                 number)",
+                9,
                 &deadlines,
                 "",
             )

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use sqlx::sqlite::SqlitePool;
 
-use crate::domain::model::{Claim, Deadline, HistoryEntry, Source, Status};
+use crate::domain::model::{Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status};
 use crate::interchange::record::Record;
 use crate::store::{
     BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, ImportClaim, ImportSummary,
@@ -209,6 +209,10 @@ impl Store for SqliteStore {
 
     async fn deadline(&self, id: i64) -> Result<Deadline> {
         SqliteStore::deadline(self, id).await
+    }
+
+    async fn deadline_by_ref(&self, reference: DeadlineRef) -> Result<Deadline> {
+        SqliteStore::deadline_by_ref(self, reference).await
     }
 
     async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> Result<i64> {

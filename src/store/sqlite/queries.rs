@@ -264,7 +264,7 @@ impl SqliteStore {
                 .collect::<Vec<_>>()
                 .join(", ");
             let sql = format!(
-                "SELECT id, claim_id, due, precision, label, met_on, as_written FROM deadlines \
+                "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines \
                  WHERE claim_id IN ({placeholders}) ORDER BY due, id"
             );
             let mut query = sqlx::query(&sql);

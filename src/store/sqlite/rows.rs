@@ -6,8 +6,8 @@ use sqlx::Row;
 
 use crate::domain::dates::from_iso;
 use crate::domain::model::{
-    Claim, ClaimKind, Credibility, Deadline, HistoryEntry, Precision, Reliability, Source,
-    SourceKind, SourceRef, Status,
+    Claim, ClaimKind, Credibility, Deadline, DeadlineRef, HistoryEntry, Precision, Reliability,
+    Source, SourceKind, SourceRef, Status,
 };
 use crate::store::{StoreError as Error, StoreResult as Result};
 
@@ -131,6 +131,12 @@ pub(super) fn deadline_from_row(row: &SqliteRow) -> Result<Deadline> {
         label: row.try_get("label")?,
         met_on: opt_date(row.try_get("met_on")?)?,
         as_written: row.try_get("as_written")?,
+        reference: DeadlineRef {
+            claim_id: row.try_get("claim_id")?,
+            number: row
+                .try_get::<Option<i64>, _>("number")?
+                .ok_or_else(|| Error::Corrupt("a deadline has no number".to_string()))?,
+        },
     })
 }
 
