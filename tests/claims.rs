@@ -266,7 +266,8 @@ fn list_is_ordered_by_next_open_deadline() {
     let table = db.ok(&["list"]);
     let lines: Vec<&str> = table.lines().collect();
     assert!(lines[0].starts_with("ID  STATUS"), "{table}");
-    assert!(lines[1].starts_with("3   overdue  Mar 2026"), "{table}");
+    // The next deadline with the name to give `deadline met|move`.
+    assert!(lines[1].starts_with("3   overdue  3.1 Mar 2026"), "{table}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::app::Report;
 use crate::domain::dates::iso;
 use crate::domain::model::Claim;
 use crate::render::wording::{
-    days_late_text, due_text, is_web_address, on_time_text, shown_of, status_word, when_text,
+    days_late_text, is_web_address, next_due_text, on_time_text, shown_of, status_word, when_text,
 };
 
 /// Escapes text for a Markdown table cell: the cell separator, line breaks,
@@ -76,7 +76,7 @@ pub fn claims_markdown(claims: &[Claim], as_of: NaiveDate) -> String {
             vec![
                 c.id.to_string(),
                 status_word(c),
-                md_cell(&c.next_deadline().map_or("-".into(), due_text)),
+                md_cell(&next_due_text(c)),
                 when_text(c, as_of),
                 md_cell(&c.source.name),
                 c.reported_by

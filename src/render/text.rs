@@ -11,7 +11,9 @@ use crate::app::{Output, Report, SourceDetail, SourceSummary};
 use crate::domain::dates::iso;
 use crate::domain::model::{Claim, Deadline, SourceRef, Status, TrackRecord};
 use crate::domain::normalize::fold;
-use crate::render::wording::{days_late_text, days_text, due_text, on_time_text, plural, shown_of};
+use crate::render::wording::{
+    days_late_text, days_text, due_text, next_due_text, on_time_text, plural, shown_of,
+};
 use crate::render::{Color, Style};
 use crate::store::{ImportSummary, MigrationState};
 
@@ -131,7 +133,7 @@ fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[S
         let mut row = vec![
             Cell::plain(claim.id.to_string()),
             status_cell(claim),
-            Cell::plain(claim.next_deadline().map_or("-".into(), due_text)),
+            Cell::plain(next_due_text(claim)),
             when_cell(claim, as_of),
             Cell::plain(truncate(&claim.source.name, 30)),
         ];

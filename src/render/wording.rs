@@ -66,6 +66,14 @@ pub fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The next open deadline as lists show it, with the name to give
+/// `deadline met|move`: "7.1 Sep 2026"; "-" when there is none.
+pub fn next_due_text(claim: &Claim) -> String {
+    claim
+        .next_deadline()
+        .map_or("-".into(), |d| format!("{} {}", d.reference, due_text(d)))
+}
+
 /// The state word of a claim: "overdue", else its status.
 pub fn status_word(claim: &Claim) -> String {
     if claim.overdue {
