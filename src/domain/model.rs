@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::domain::dates::iso;
-use crate::domain::rules::DeadlineFigures;
 use crate::domain::words::word_enum;
 use crate::error::Error;
 
@@ -302,6 +301,24 @@ impl Claim {
         self.deadlines
             .iter()
             .find(|d| d.met_on.is_none() && d.due == next)
+    }
+}
+
+/// A source's deadline figures as of a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DeadlineFigures {
+    /// Deadlines that have been judged: delivered, or past their first due date.
+    pub due: i64,
+    /// Of those, delivered on or before the first due date.
+    pub on_time: i64,
+    /// Median days past the first due date, over the deadlines delivered
+    /// late and those of pending claims still open past it (to the day).
+    pub median_days_late: Option<f64>,
+}
+
+impl DeadlineFigures {
+    pub fn on_time_share(&self) -> Option<f64> {
+        (self.due > 0).then(|| self.on_time as f64 / self.due as f64)
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::model::{Claim, Status};
+use crate::domain::model::{Claim, DeadlineFigures, Status};
 
 /// A deadline is open while it is unmet and its claim is pending.
 pub fn is_open(status: Status, met_on: Option<NaiveDate>) -> bool {
@@ -304,24 +304,6 @@ impl TallyChanges {
             .collect();
         rows.sort();
         rows
-    }
-}
-
-/// A source's deadline figures as of a day.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct DeadlineFigures {
-    /// Deadlines that have been judged: delivered, or past their first due date.
-    pub due: i64,
-    /// Of those, delivered on or before the first due date.
-    pub on_time: i64,
-    /// Median days past the first due date, over the deadlines delivered
-    /// late and those of pending claims still open past it (to the day).
-    pub median_days_late: Option<f64>,
-}
-
-impl DeadlineFigures {
-    pub fn on_time_share(&self) -> Option<f64> {
-        (self.due > 0).then(|| self.on_time as f64 / self.due as f64)
     }
 }
 
