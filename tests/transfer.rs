@@ -5,10 +5,13 @@ use serde_json::{json, Value};
 use crate::common::{one_error_line, Db};
 
 /// Removes database ids, which differ between databases, recursively.
+/// A record without what is particular to one database: its row ids and
+/// the UUID of the database it was exported from (claim `uid`s stay: they
+/// are the claim's identity everywhere).
 fn without_ids(mut value: Value) -> Value {
     match &mut value {
         Value::Object(map) => {
-            for key in ["id", "claim_id", "deadline_id"] {
+            for key in ["id", "claim_id", "deadline_id", "database"] {
                 map.remove(key);
             }
             for v in map.values_mut() {
@@ -361,7 +364,7 @@ fn untrusted_input_is_refused_clearly() {
         (vec!["import", "--max-size", "1k", &big], format!("error: {big}: larger than the import limit of 1024 bytes (--max-size)")),
         (vec!["import", &bad_utf8], format!("error: {bad_utf8}: line 3: invalid UTF-8 in column `text` at byte 4; nothing was imported")),
         (vec!["import", &nested], format!("error: {nested}: not a JSON array of claims (as `claims export --format json` writes): nested too deeply; nothing was imported")),
-        (vec!["import", &nested_object], format!("error: {nested_object}: line 1: unknown field `a`, expected one of `id`, `external_id`, `text`, `status`, `kind`, `source`, `reported_by`, `quote`, `lang`, `url`, `said_on`, `credibility`, `tags`, `deadlines`, `history`, `next_due`, `overdue`, `days_overdue` at column 4; nothing was imported")),
+        (vec!["import", &nested_object], format!("error: {nested_object}: line 1: unknown field `a`, expected one of `id`, `uid`, `database`, `external_id`, `text`, `status`, `kind`, `source`, `reported_by`, `quote`, `lang`, `url`, `said_on`, `credibility`, `tags`, `deadlines`, `history`, `next_due`, `overdue`, `days_overdue` at column 4; nothing was imported")),
         (vec!["import", &not_array], format!("error: {not_array}: not a JSON array of claims (as `claims export --format json` writes): invalid type: map, expected a sequence at line 1 column 0; nothing was imported")),
         (vec!["import", &unknown_column], format!("error: {unknown_column}: line 1: invalid column `colour`: unknown column (known: id, external_id, text, source, source_kind, reported_by, quote, lang, url, said_on, kind, status, deadlines, tags, credibility, source_reliability); nothing was imported")),
         (vec!["import", &short_row], format!("error: {short_row}: line 2: has 2 cells; the header has 3; nothing was imported")),
@@ -592,4 +595,48 @@ fn colour_can_be_forced_or_refused() {
         .output()
         .unwrap();
     assert!(!never.stdout.contains(&0x1b));
+}
+
+/// Each database and each claim has a UUID: an edited claim re-imported is
+/// recognised by it, and calendar events are unique across databases and
+/// stable across moves.
+#[test]
+fn uuids_identify_databases_and_claims() {
+    let one = Db::demo();
+    let two = Db::demo();
+    let uuid = |db: &Db| db.json(&["init"])["uuid"].as_str().unwrap().to_string();
+    assert_ne!(uuid(&one), uuid(&two));
+    assert_eq!(uuid(&one).len(), 36);
+    assert_eq!(one.json(&["migrate", "--status"])["uuid"], uuid(&one));
+    let exported = export(&one, "json");
+    let records: Value = serde_json::from_str(&exported).unwrap();
+    assert_eq!(records[0]["database"], uuid(&one));
+    let uid = records[0]["uid"].as_str().unwrap().to_string();
+    assert_eq!(one.json(&["show", "1"])["uid"], uid);
+    // Edit the text, then import the export back: the same claim, differing.
+    one.ok(&["edit", "1", "--text", "A convoy left Ain al-Asad"]);
+    let summary = import_file(&one, "back.json", &exported);
+    assert_eq!(summary["new"], 0);
+    assert_eq!(summary["differing"], 1);
+    assert_eq!(summary["unchanged"], 7);
+    // Into another database the claims keep their uids.
+    let other = Db::new();
+    import_file(&other, "copy.json", &exported);
+    assert_eq!(other.json(&["show", "1"])["uid"], uid);
+    // Calendars: the claim's uid and the deadline's number.
+    let uids = |db: &Db| -> Vec<String> {
+        export(db, "ics")
+            .split("\r\n")
+            .filter(|l| l.starts_with("UID:"))
+            .map(str::to_string)
+            .collect()
+    };
+    let before = uids(&two);
+    assert!(
+        before.iter().all(|u| u.ends_with(".1@claims")),
+        "{before:?}"
+    );
+    assert!(uids(&one).iter().all(|u| !before.contains(u)));
+    two.ok(&["deadline", "move", "7.1", "2027-03"]);
+    assert_eq!(uids(&two), before);
 }

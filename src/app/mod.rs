@@ -31,11 +31,13 @@ pub struct Context<S> {
 pub enum Output {
     Init {
         path: String,
+        uuid: Option<String>,
         schema_version: i64,
         migrations: Vec<MigrationState>,
     },
     Migrations {
         path: String,
+        uuid: Option<String>,
         migrations: Vec<MigrationState>,
     },
     Source(Box<SourceDetail>),
@@ -155,6 +157,7 @@ pub struct Report {
 pub async fn init<S: Store>(ctx: &Context<S>) -> Result<Output> {
     Ok(Output::Init {
         path: ctx.store.location(),
+        uuid: ctx.store.database_uuid().await?,
         schema_version: ctx.store.schema_version().await?,
         migrations: ctx.store.migration_states().await?,
     })
@@ -163,6 +166,7 @@ pub async fn init<S: Store>(ctx: &Context<S>) -> Result<Output> {
 pub async fn migrations<S: Store>(ctx: &Context<S>) -> Result<Output> {
     Ok(Output::Migrations {
         path: ctx.store.location(),
+        uuid: ctx.store.database_uuid().await?,
         migrations: ctx.store.migration_states().await?,
     })
 }

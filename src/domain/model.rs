@@ -253,6 +253,8 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, Serialize)]
 pub struct Claim {
     pub id: i64,
+    /// The claim's identity across databases (a UUID), kept by export and import.
+    pub uid: String,
     /// The caller's own id for the claim, given on import.
     pub external_id: Option<String>,
     pub text: String,

@@ -373,6 +373,7 @@ mod tests {
     fn claim(status: Status, deadlines: &[(&str, Option<&str>)]) -> Claim {
         Claim {
             id: 1,
+            uid: "00000000-0000-4000-8000-000000000001".into(),
             external_id: None,
             text: "t".into(),
             status,

@@ -15,6 +15,12 @@ pub struct Record {
     /// The id in the database it came from; ignored on import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// The claim's UUID, the same in every database it is imported into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The UUID of the database it was exported from; ignored on import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
     #[serde(default)]
     pub external_id: Option<String>,
     pub text: String,
@@ -124,6 +130,7 @@ impl Record {
         };
         Record {
             id: Some(claim.id),
+            uid: Some(claim.uid.clone()),
             external_id: claim.external_id.clone(),
             text: claim.text.clone(),
             status: Some(claim.status.to_string()),

@@ -125,9 +125,21 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
             .ok(),
         None => None,
     };
+    let uid = match optional_text(record.uid.as_deref()) {
+        Some(u) => match uuid::Uuid::parse_str(&u) {
+            // Stored in one form, so that the same claim always matches.
+            Ok(parsed) => Some(parsed.hyphenated().to_string()),
+            Err(_) => {
+                check(Err(problem("uid", &u, "expected a UUID")));
+                None
+            }
+        },
+        None => None,
+    };
     let external_id = optional_text(record.external_id.as_deref());
     match (problems.is_empty(), speaker, status, kind) {
         (true, Some(speaker), Some(status), Some(kind)) => Ok(ImportClaim {
+            uid,
             external_id,
             speaker,
             reported_by,

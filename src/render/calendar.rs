@@ -67,9 +67,11 @@ pub fn events(claim: &Claim, window: Option<(NaiveDate, NaiveDate)>) -> String {
         }
         description.push(format!("Claim {} (claims show {})", claim.id, claim.id));
         lines.push("BEGIN:VEVENT".to_string());
+        // The claim's UUID and the deadline's number: unique across
+        // databases, and the same after a move, so calendars update.
         lines.push(format!(
-            "UID:deadline-{}.claim-{}@claims",
-            deadline.id, claim.id
+            "UID:{}.{}@claims",
+            claim.uid, deadline.reference.number
         ));
         lines.push(format!("DTSTAMP:{stamp}"));
         lines.push(format!(

@@ -12,14 +12,17 @@ pub fn to_json(output: &Output) -> String {
     match output {
         Output::Init {
             path,
+            uuid,
             schema_version,
             migrations,
         } => pretty(
-            &json!({"path": path, "schema_version": schema_version, "migrations": migrations}),
+            &json!({"path": path, "uuid": uuid, "schema_version": schema_version, "migrations": migrations}),
         ),
-        Output::Migrations { path, migrations } => {
-            pretty(&json!({"path": path, "migrations": migrations}))
-        }
+        Output::Migrations {
+            path,
+            uuid,
+            migrations,
+        } => pretty(&json!({"path": path, "uuid": uuid, "migrations": migrations})),
         Output::Source(detail) => pretty(detail),
         Output::Sources { sources, .. } => pretty(sources),
         Output::Claim(claim) => pretty(claim),

@@ -24,14 +24,21 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
     match output {
         Output::Init {
             path,
+            uuid,
             schema_version,
             migrations,
         } => format!(
-            "database: {path}\nschema version: {schema_version} ({} migration{} applied)\n",
+            "database: {path}\nschema version: {schema_version} ({} migration{} applied)\n{}",
             migrations.iter().filter(|m| m.applied).count(),
-            plural(migrations.iter().filter(|m| m.applied).count())
+            plural(migrations.iter().filter(|m| m.applied).count()),
+            uuid.as_ref()
+                .map_or(String::new(), |u| format!("uuid: {u}\n"))
         ),
-        Output::Migrations { path, migrations } => migrations_table(path, migrations),
+        Output::Migrations {
+            path,
+            uuid,
+            migrations,
+        } => migrations_table(path, uuid.as_deref(), migrations),
         Output::Source(detail) => source_detail(detail, as_of, style),
         Output::Sources {
             sources,
@@ -103,7 +110,7 @@ fn import_text(s: &ImportSummary) -> String {
     out
 }
 
-fn migrations_table(path: &str, migrations: &[MigrationState]) -> String {
+fn migrations_table(path: &str, uuid: Option<&str>, migrations: &[MigrationState]) -> String {
     let mut table = Table::new(&["VERSION", "DESCRIPTION", "STATE"]);
     for m in migrations {
         table.row(vec![
@@ -112,7 +119,11 @@ fn migrations_table(path: &str, migrations: &[MigrationState]) -> String {
             Cell::plain(if m.applied { "applied" } else { "pending" }),
         ]);
     }
-    format!("database: {path}\n{}", table.render(Style { color: false }))
+    let uuid = uuid.map_or(String::new(), |u| format!("uuid: {u}\n"));
+    format!(
+        "database: {path}\n{uuid}{}",
+        table.render(Style { color: false })
+    )
 }
 
 /// Claims as a table; words starting with a `highlight` term (folded) are

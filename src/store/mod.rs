@@ -59,6 +59,10 @@ pub trait Store {
     /// The newest applied migration; 0 before any.
     async fn schema_version(&self) -> StoreResult<i64>;
 
+    /// The database's UUID, made when it was created; `None` before the
+    /// schema has it (a database only inspected, not yet upgraded).
+    async fn database_uuid(&self) -> StoreResult<Option<String>>;
+
     /// Writes a consistent copy of the whole database to `to`, safe while
     /// others write; a file already at `to` is replaced only by a complete
     /// copy. Returns the copy's size in bytes.

@@ -218,6 +218,7 @@ pub(crate) async fn deadlines_move_meet_and_go<S: Store>(store: S) {
 pub(crate) async fn imports_are_all_or_nothing_and_export_back<S: Store>(store: S) {
     let records: Vec<ImportClaim> = (0..3)
         .map(|i| ImportClaim {
+            uid: None,
             external_id: Some(format!("x-{i}")),
             speaker: new_source("Minister"),
             reported_by: Some(new_source("Shafaq News")),

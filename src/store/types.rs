@@ -48,6 +48,8 @@ pub struct NewDeadline {
 /// claim, its status and, when the record carries it, its history.
 #[derive(Debug, Clone)]
 pub struct ImportClaim {
+    /// The claim's UUID in the database it came from, when the record has it.
+    pub uid: Option<String>,
     pub external_id: Option<String>,
     pub speaker: NewSource,
     pub reported_by: Option<NewSource>,

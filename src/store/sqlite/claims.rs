@@ -43,8 +43,8 @@ pub(super) async fn insert_claim_row(tx: &mut SqliteConnection, claim: &NewClaim
     let id = take_id(tx, Ids::Claims).await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO claims (id, text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, \
-         status, created_at, updated_at, fingerprint, credibility) \
-         VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10, $11) RETURNING id",
+         status, created_at, updated_at, fingerprint, credibility, uid) \
+         VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10, $11, $13) RETURNING id",
     )
     .bind(&claim.text)
     .bind(claim.speaker_id)
@@ -58,6 +58,7 @@ pub(super) async fn insert_claim_row(tx: &mut SqliteConnection, claim: &NewClaim
     .bind(fingerprint(claim.speaker_id, &claim.text, claim.said_on))
     .bind(claim.credibility.map(|c| i64::from(c.get())))
     .bind(id)
+    .bind(uuid::Uuid::new_v4().to_string())
     .fetch_one(&mut *tx)
     .await?)
 }

@@ -24,7 +24,7 @@ impl SqliteStore {
              'role', {t}.role, 'affiliation', {t}.affiliation, 'url', {t}.url, 'notes', {t}.notes, \
              'reliability', {t}.reliability)";
         let record = format!(
-            "json_object('id', c.id, 'external_id', c.external_id, 'text', c.text, 'status', c.status, \
+            "json_object('id', c.id, 'uid', c.uid, 'database', db.value, 'external_id', c.external_id, 'text', c.text, 'status', c.status, \
              'kind', c.kind, 'source', {speaker}, \
              'reported_by', json(CASE WHEN r.id IS NULL THEN NULL ELSE {outlet} END), \
              'quote', c.quote, 'lang', c.lang, 'url', c.url, 'said_on', c.said_on, \
@@ -45,7 +45,8 @@ impl SqliteStore {
         let mut s = Statement::new(&format!(
             "SELECT '[' || COALESCE(group_concat(record, ','), '') || ']' FROM (SELECT {record} AS record \
              FROM claims c JOIN sources s ON s.id = c.speaker_id \
-             LEFT JOIN sources r ON r.id = c.reported_by_id WHERE c.id > $1"
+             LEFT JOIN sources r ON r.id = c.reported_by_id \
+             LEFT JOIN database_info db ON db.key = 'uuid' WHERE c.id > $1"
         ));
         s.binds.push(Bind::Int(after_id));
         push_filters(&mut s, filter);

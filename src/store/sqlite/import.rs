@@ -71,9 +71,33 @@ pub(super) async fn stored_keys(
         return Ok(stored);
     }
     type Indexed<'k, 'r> = Vec<(usize, &'k Keyed<'r>)>;
+    // A claim's uid identifies it first, whatever was edited since.
+    let with_uid: Indexed = keyed
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.record.uid.is_some())
+        .collect();
+    for chunk in with_uid.chunks(IDS_PER_QUERY) {
+        let sql = format!(
+            "SELECT uid, fingerprint FROM claims WHERE uid IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, Option<String>)>(&sql);
+        for (_, k) in chunk {
+            query = query.bind(k.record.uid.as_deref());
+        }
+        let found: HashMap<String, Option<String>> =
+            query.fetch_all(&mut *tx).await?.into_iter().collect();
+        for (i, k) in chunk {
+            if let Some(print) = k.record.uid.as_ref().and_then(|u| found.get(u)) {
+                stored.insert(*i, print.as_deref() == Some(k.print.as_str()));
+            }
+        }
+    }
     let (with_id, without): (Indexed, Indexed) = keyed
         .iter()
         .enumerate()
+        .filter(|(i, _)| !stored.contains_key(i))
         .partition(|(_, k)| k.record.external_id.is_some());
     for chunk in with_id.chunks(IDS_PER_QUERY) {
         let sql = format!(
@@ -151,9 +175,10 @@ impl SqliteStore {
                 None => None,
             };
             let print = fingerprint(speaker, &record.claim.text, record.claim.said_on);
-            let key = match &record.external_id {
-                Some(external) => format!("x:{external}"),
-                None => format!("f:{print}"),
+            let key = match (&record.uid, &record.external_id) {
+                (Some(uid), _) => format!("u:{uid}"),
+                (None, Some(external)) => format!("x:{external}"),
+                (None, None) => format!("f:{print}"),
             };
             if seen.insert(key) {
                 keyed.push(Keyed {
@@ -273,6 +298,11 @@ impl SqliteStore {
                     Value::OptOwned(next_due.map(iso)),
                     Value::OptInt(c.credibility.map(|c| i64::from(c.get()))),
                     Value::Int(c.deadlines.len() as i64),
+                    Value::Owned(
+                        r.uid
+                            .clone()
+                            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+                    ),
                 ]);
                 for tag in &c.tags {
                     tags.extend([Value::Int(claim_id), Value::Text(tag)]);
@@ -329,8 +359,8 @@ impl SqliteStore {
                 &mut tx,
                 "INSERT INTO claims (id, text, speaker_id, reported_by_id, quote, lang, url, said_on, \
                  kind, status, created_at, updated_at, external_id, fingerprint, next_due, \
-                 credibility, deadlines_given)",
-                17,
+                 credibility, deadlines_given, uid)",
+                18,
                 &claims, "")
             .await?;
             insert_many(

@@ -72,6 +72,10 @@ impl Store for SqliteStore {
         SqliteStore::schema_version(self).await
     }
 
+    async fn database_uuid(&self) -> Result<Option<String>> {
+        SqliteStore::database_uuid(self).await
+    }
+
     async fn backup(&self, to: &Path) -> Result<u64> {
         SqliteStore::backup(self, to).await
     }
@@ -247,6 +251,7 @@ mod tests {
 
     fn import_claim(i: usize) -> ImportClaim {
         ImportClaim {
+            uid: None,
             external_id: None,
             speaker: NewSource {
                 name: format!("speaker {}", i % 10),

@@ -163,14 +163,18 @@ impl SqliteStore {
             }
             // Also when current: a process killed between the last migration
             // and these backfills leaves them to the next open (one cheap check).
-            let (fingerprints, search): (bool, bool) = sqlx::query_as(
+            let (fingerprints, search, uids): (bool, bool, bool) = sqlx::query_as(
                 "SELECT EXISTS (SELECT 1 FROM claims WHERE fingerprint IS NULL), \
-                 EXISTS (SELECT 1 FROM search_backfill)",
+                 EXISTS (SELECT 1 FROM search_backfill), \
+                 EXISTS (SELECT 1 FROM claims WHERE uid IS NULL)",
             )
             .fetch_one(&store.pool)
             .await?;
             if fingerprints {
                 store.fill_fingerprints().await?;
+            }
+            if uids {
+                store.fill_uids().await?;
             }
             if search {
                 store.fill_search().await?;
@@ -221,6 +225,23 @@ impl SqliteStore {
             .into_iter()
             .max()
             .unwrap_or(0))
+    }
+
+    /// The UUID migration 13 gave the database, if it has run.
+    pub(super) async fn database_uuid(&self) -> Result<Option<String>> {
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'database_info'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        Ok(
+            sqlx::query_scalar("SELECT value FROM database_info WHERE key = 'uuid'")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub(super) async fn applied_versions(&self) -> Result<Vec<i64>> {
@@ -286,6 +307,23 @@ impl SqliteStore {
         sqlx::query("DELETE FROM search_backfill")
             .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives a UUID to claims that have none (written by another program).
+    pub(super) async fn fill_uids(&self) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims WHERE uid IS NULL")
+            .fetch_all(&mut *tx)
+            .await?;
+        for id in ids {
+            sqlx::query("UPDATE claims SET uid = $1 WHERE id = $2")
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

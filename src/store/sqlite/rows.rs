@@ -39,7 +39,7 @@ pub(super) const SOURCE_COLUMNS: &str =
 
 /// A claim with its speaker and outlet, and its next open deadline for ordering.
 pub(super) const CLAIM_SELECT: &str =
-    "SELECT c.id, c.external_id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
+    "SELECT c.id, c.uid, c.external_id, c.text, c.status, c.kind, c.quote, c.lang, c.url, c.said_on, \
      c.credibility, s.id AS speaker_id, s.name AS speaker_name, s.kind AS speaker_kind, \
      s.reliability AS speaker_reliability, r.id AS outlet_id, r.name AS outlet_name, \
      r.kind AS outlet_kind, r.reliability AS outlet_reliability, \
@@ -93,6 +93,9 @@ pub(super) fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
     };
     Ok(Claim {
         id: row.try_get("id")?,
+        uid: row
+            .try_get::<Option<String>, _>("uid")?
+            .ok_or_else(|| Error::Corrupt("a claim has no uid".to_string()))?,
         external_id: row.try_get("external_id")?,
         text: row.try_get("text")?,
         status: stored("status", row.try_get("status")?, Status::from_word)?,
