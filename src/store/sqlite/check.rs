@@ -94,7 +94,8 @@ impl SqliteStore {
                 rowid.map_or("?".into(), |r| r.to_string())
             ));
         }
-        const HISTORY_RULES: [(&str, &str); 3] = [
+        // Rules of the stored rows themselves, answered in SQL.
+        const ROW_RULES: [(&str, &str); 3] = [
             (
                 "claims without a `created` history row",
                 "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM status_history h \
@@ -127,7 +128,7 @@ impl SqliteStore {
             ));
         }
         let mut found = Found::default();
-        for (rule, sql) in HISTORY_RULES {
+        for (rule, sql) in ROW_RULES {
             let ids: Vec<i64> = sqlx::query_scalar(sql).fetch_all(&mut *conn).await?;
             found.add(rule, ids);
         }

@@ -13,7 +13,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
 use super::rows::{date, opt_date, stored};
-use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
+use super::statement::{insert_many, placeholders, with_ids, Value, IDS_PER_QUERY};
 use crate::domain::dates::iso;
 use crate::domain::model::Status;
 use crate::domain::rules::{
@@ -38,11 +38,7 @@ pub(super) async fn claim_states(
         let sql = format!(
             "SELECT id, status, speaker_id, reported_by_id FROM claims WHERE id IN ({marks})"
         );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             states.insert(
                 row.try_get::<i64, _>(0)?,
                 ClaimState {
@@ -57,11 +53,7 @@ pub(super) async fn claim_states(
         let sql = format!(
             "SELECT claim_id, id, due, met_on FROM deadlines WHERE claim_id IN ({marks}) ORDER BY id"
         );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             if let Some(state) = states.get_mut(&row.try_get::<i64, _>(0)?) {
                 state.deadlines.push(DeadlineState {
                     id: row.try_get(1)?,
@@ -77,12 +69,8 @@ pub(super) async fn claim_states(
              WHERE claim_id IN ({marks}) AND (event = 'deadline_moved' \
              OR (event = 'status' AND to_status = 'fulfilled')) ORDER BY id"
         );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(id);
-        }
         let mut events: HashMap<i64, Vec<StoredEvent>> = HashMap::new();
-        for row in query.fetch_all(&mut *conn).await? {
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             events.entry(row.try_get(0)?).or_default().push((
                 row.try_get(1)?,
                 row.try_get(2)?,
@@ -165,12 +153,18 @@ pub(super) async fn rewrite_derived(
     let old_facts: HashSet<&DeadlineFact> = old.iter().flat_map(|o| &o.facts).collect();
     let new_facts: HashSet<&DeadlineFact> = new.iter().flat_map(|n| &n.facts).collect();
     if old_facts != new_facts {
-        let gone: HashSet<i64> = old_facts.iter().map(|f| f.deadline_id).collect();
-        for id in gone {
-            sqlx::query("DELETE FROM deadline_facts WHERE deadline_id = $1")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+        let gone: Vec<i64> = old_facts
+            .iter()
+            .map(|f| f.deadline_id)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if !gone.is_empty() {
+            let sql = format!(
+                "DELETE FROM deadline_facts WHERE deadline_id IN ({})",
+                placeholders(gone.len())
+            );
+            with_ids(&sql, &gone).execute(&mut *conn).await?;
         }
         let facts: Vec<DeadlineFact> = new_facts.into_iter().cloned().collect();
         insert_facts(conn, &facts).await?;
@@ -321,18 +315,8 @@ pub(super) async fn stored_derived(
     let mut out: HashMap<i64, StoredDerived> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let marks = placeholders(chunk.len());
-        fn bind_all<'q>(
-            sql: &'q str,
-            ids: &[i64],
-        ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
-            let mut query = sqlx::query(sql);
-            for id in ids {
-                query = query.bind(*id);
-            }
-            query
-        }
         let sql = format!("SELECT id, next_due FROM claims WHERE id IN ({marks})");
-        for row in bind_all(&sql, chunk).fetch_all(&mut *conn).await? {
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             out.insert(
                 row.try_get(0)?,
                 StoredDerived {
@@ -343,7 +327,7 @@ pub(super) async fn stored_derived(
             );
         }
         let sql = format!("SELECT claim_id, id, open FROM deadlines WHERE claim_id IN ({marks})");
-        for row in bind_all(&sql, chunk).fetch_all(&mut *conn).await? {
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             if let Some(s) = out.get_mut(&row.try_get::<i64, _>(0)?) {
                 s.open
                     .insert(row.try_get(1)?, row.try_get::<i64, _>(2)? != 0);
@@ -354,7 +338,7 @@ pub(super) async fn stored_derived(
              FROM deadline_facts f JOIN deadlines d ON d.id = f.deadline_id \
              WHERE d.claim_id IN ({marks})"
         );
-        for row in bind_all(&sql, chunk).fetch_all(&mut *conn).await? {
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             let role: &str = row.try_get(2)?;
             let fact = DeadlineFact {
                 deadline_id: row.try_get(1)?,

@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::rows::{claim_from_row, deadline_from_row, history_from_row, CLAIM_SELECT};
 use super::search::COMMON_MATCHES;
-use super::statement::{placeholders, text, Bind, Statement, IDS_PER_QUERY};
+use super::statement::{placeholders, text, with_ids, Bind, Statement, IDS_PER_QUERY};
 use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::model::{Claim, HistoryEntry, Status};
@@ -259,30 +259,19 @@ impl SqliteStore {
         }
         let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
         for chunk in ids.chunks(IDS_PER_QUERY) {
-            let placeholders = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let placeholders = placeholders(chunk.len());
             let sql = format!(
                 "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines \
                  WHERE claim_id IN ({placeholders}) ORDER BY due, id"
             );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(&self.pool).await? {
+            for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
                 let deadline = deadline_from_row(&row)?;
                 claims[index[&deadline.claim_id]].deadlines.push(deadline);
             }
             let sql = format!(
                 "SELECT claim_id, tag FROM claim_tags WHERE claim_id IN ({placeholders}) ORDER BY tag"
             );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(&self.pool).await? {
+            for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
                 let claim_id: i64 = row.try_get("claim_id")?;
                 claims[index[&claim_id]].tags.push(row.try_get("tag")?);
             }
@@ -311,11 +300,7 @@ impl SqliteStore {
                  old_due, new_due FROM status_history WHERE claim_id IN ({}) ORDER BY id",
                 placeholders(chunk.len())
             );
-            let mut query = sqlx::query(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(&self.pool).await? {
+            for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
                 let claim_id: i64 = row.try_get("claim_id")?;
                 histories
                     .entry(claim_id)

@@ -70,6 +70,16 @@ pub(super) fn placeholders(n: usize) -> String {
 /// Most rows one INSERT carries: more made imports no faster (measured).
 const MAX_ROWS_PER_INSERT: usize = 1500;
 
+/// A query whose binds are `ids`, in order: the `IN (...)` of a chunk of
+/// ids, with `placeholders(ids.len())` in `sql`.
+pub(super) fn with_ids<'q>(
+    sql: &'q str,
+    ids: &'q [i64],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    ids.iter()
+        .fold(sqlx::query(sql), |query, id| query.bind(*id))
+}
+
 /// A value for a multi-row INSERT.
 pub(super) enum Value<'a> {
     Null,
