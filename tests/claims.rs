@@ -227,10 +227,18 @@ fn resolve_and_reopen_are_recorded_in_history() {
     assert_eq!(out["overdue"], true);
     let history = out["history"].as_array().unwrap();
     assert_eq!(history.len(), 3);
+    let mut resolved = history[1].clone();
+    let written = resolved
+        .as_object_mut()
+        .unwrap()
+        .remove("recorded_at")
+        .unwrap();
+    assert!(written.as_str().unwrap().ends_with('Z'), "{written}");
     assert_eq!(
-        history[1],
-        serde_json::json!({"event": "status", "at": "2026-09-15", "from": "pending", "to": "fulfilled",
-            "note": "convoy seen on the road", "evidence": "https://example.org/convoy"})
+        resolved,
+        serde_json::json!({"id": 2, "claim_id": 1, "event": "status", "at": "2026-09-15",
+            "from": "pending", "to": "fulfilled", "note": "convoy seen on the road",
+            "evidence": "https://example.org/convoy", "by": "analyst", "voided": false})
     );
     assert_eq!(history[2]["event"], "reopened");
     assert_eq!(history[2]["at"], "2026-11-30");

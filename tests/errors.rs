@@ -108,7 +108,8 @@ fn usage_errors_exit_2_and_change_nothing() {
         &["frobnicate"],
         &["list", "--format", "yaml"],
         // A flag that cannot repeat is refused when repeated, never silently the last.
-        &["add", "x", "--source", "1", "--source", "2"],
+        &["add", "x", "--source", "1", "--quote", "a", "--quote", "b"],
+        &["edit", "1", "--text", "a", "--text", "b"],
         &[
             "resolve",
             "1",

@@ -6,6 +6,7 @@ mod claims;
 mod deadlines;
 mod demo;
 mod errors;
+mod history;
 mod hostile;
 mod html;
 mod records;

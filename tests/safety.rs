@@ -111,13 +111,11 @@ fn history_cannot_be_edited_or_deleted_except_with_its_claim() {
     db.ok(&["resolve", "1", "fulfilled"]);
     let edit = sql(
         &db.path,
-        "UPDATE status_history SET to_status = 'failed' WHERE claim_id = 1",
+        "UPDATE events SET to_status = 'failed' WHERE claim_id = 1",
     );
-    assert!(edit.unwrap_err().contains("status history is append-only"));
-    let delete = sql(&db.path, "DELETE FROM status_history WHERE claim_id = 1");
-    assert!(delete
-        .unwrap_err()
-        .contains("status history is append-only"));
+    assert!(edit.unwrap_err().contains("the history is append-only"));
+    let delete = sql(&db.path, "DELETE FROM events WHERE claim_id = 1");
+    assert!(delete.unwrap_err().contains("the history is append-only"));
     assert_eq!(
         db.json(&["show", "1"])["history"].as_array().unwrap().len(),
         2

@@ -279,7 +279,10 @@ fn a_database_from_the_first_release_upgrades_without_loss() {
     assert_eq!(claim["quote"], "في أيلول 2026");
     assert_eq!(claim["deadlines"][0]["label"], "phase 2");
     assert_eq!(claim["overdue"], true);
-    assert_eq!(claim["history"][0]["event"], "created");
+    // The first event is `recorded` now, dated when the claim was said.
+    assert_eq!(claim["history"][0]["event"], "recorded");
+    assert_eq!(claim["history"][0]["at"], "2025-01-13");
+    assert_eq!(claim["history"][0]["by"], serde_json::Value::Null);
     let status = db.json(&["migrate", "--status"]);
     assert!(status["migrations"]
         .as_array()
@@ -335,6 +338,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000011, "7dec2bc1f5ccf40b5b5ace06dd6fe02b4046c9e9d9228a74b0a1d27babdd43ed91412fc3a9d56950a00991bc2afc3fe6"),
         (20261201000012, "072b40818dc6ff89419ee2253ccddb9fcf754aecbe3693a9e032e3507ccd4e4e3edbfdd77985e19721b88a82f35d74a4"),
         (20261201000013, "5f6447efcb1788fddc551d218139b1151b435236179728e3bd50b5680c1924f6c64008a0234ab03122bdd2e843883d79"),
+        (20261201000014, "89b655133f19041f716066bdaeee033e86bdbf8ca053a36ae80256406f3fb0bb06b88ef3b8f13903499ad8d76fb72ff0"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);
@@ -344,6 +348,17 @@ fn landed_migrations_are_never_edited() {
             "migration {version} was edited or removed: add a new migration instead"
         );
     }
+}
+
+/// Whether a fixture's export lists deadline numbers.
+fn expected_has_numbers(expected: &serde_json::Value) -> bool {
+    expected.as_array().unwrap().iter().any(|r| {
+        r["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d.get("number").is_some())
+    })
 }
 
 /// Every schema version that has landed keeps a fixture database made by the
@@ -377,11 +392,51 @@ fn every_released_schema_opens_and_upgrades_with_every_row() {
             .and_then(|s| s.strip_prefix("schema-"))
             .and_then(|v| v.parse::<u32>().ok())
             .is_some_and(|v| v < 13);
-        if made_before_uuids {
-            for record in exported.as_array_mut().unwrap() {
-                let record = record.as_object_mut().unwrap();
+        let version = fixture
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.strip_prefix("schema-"))
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap();
+        for record in exported.as_array_mut().unwrap() {
+            let record = record.as_object_mut().unwrap();
+            if made_before_uuids {
                 assert!(record.remove("uid").is_some_and(|u| u.is_string()));
                 assert!(record.remove("database").is_some_and(|u| u.is_string()));
+            }
+            // Schema 14 made the history events: each gained its number,
+            // when it was written and by whom (unknown before), and the
+            // first is `recorded`, dated when the claim was said; deadlines
+            // show their numbers.
+            if version < 14 {
+                for event in record["history"].as_array_mut().unwrap() {
+                    let event = event.as_object_mut().unwrap();
+                    assert!(event.remove("id").is_some_and(|i| i.is_i64()));
+                    assert!(event.remove("recorded_at").is_some_and(|t| t.is_string()));
+                    assert_eq!(event.remove("by"), None);
+                    assert_eq!(event.remove("voided"), None);
+                    // Its day was the day it was typed; now the day said.
+                    if event["event"] == "recorded" {
+                        event.insert("event".into(), "created".into());
+                        event.remove("at");
+                    }
+                }
+                for deadline in record["deadlines"].as_array_mut().unwrap() {
+                    let deadline = deadline.as_object_mut().unwrap();
+                    if version < 12 || !expected_has_numbers(&expected) {
+                        deadline.remove("number");
+                    }
+                }
+            }
+        }
+        let mut expected = expected;
+        if version < 14 {
+            for record in expected.as_array_mut().unwrap() {
+                for event in record["history"].as_array_mut().unwrap() {
+                    if event["event"] == "created" {
+                        event.as_object_mut().unwrap().remove("at");
+                    }
+                }
             }
         }
         assert_eq!(exported, expected, "{}", fixture.display());

@@ -2,21 +2,23 @@
 
 use chrono::NaiveDate;
 
-use super::{resolve_source, Context, Output};
-use crate::domain::model::{grade_list, Claim, ClaimKind, Credibility, Reliability, Status};
+use super::{change_day, resolve_source, Context, Output};
+use crate::domain::model::{
+    grade_list, Claim, ClaimKind, Credibility, EventKind, HistoryEntry, Reliability, Status,
+};
 use crate::domain::normalize::fold;
 use crate::domain::validate::{
     day, event_day, optional_lang, optional_text, optional_url, period, required_text, tags,
 };
 use crate::error::{Error, Result};
-use crate::store::{ClaimFilter, NewClaim, NewDeadline, StatusChange, Store};
+use crate::store::{ClaimFilter, LogFilter, NewClaim, NewDeadline, StatusChange, Store};
 
 /// A new claim as typed: every value still text, checked here.
 #[derive(Debug, Clone, Default)]
 pub struct AddClaim {
     pub text: String,
-    /// The speaker: a source id or name.
-    pub source: String,
+    /// The speakers, the lead first: source ids or names.
+    pub source: Vec<String>,
     /// The outlet that reported it: a source id or name.
     pub reported_by: Option<String>,
     pub quote: Option<String>,
@@ -56,14 +58,15 @@ pub async fn add<S: Store>(ctx: &Context<S>, input: &AddClaim) -> Result<Output>
     let tags = tags(&input.tags)?;
     let credibility = credibility(input.credibility.as_deref())?;
 
-    let speaker = resolve_source(&ctx.store, "source", &input.source).await?;
+    let (speaker_id, other_speakers) = speakers(ctx, &input.source).await?;
     let reported_by = match &input.reported_by {
         Some(key) => Some(resolve_source(&ctx.store, "reported_by", key).await?.id),
         None => None,
     };
     let claim = NewClaim {
         text,
-        speaker_id: speaker.id,
+        speaker_id,
+        other_speakers,
         reported_by_id: reported_by,
         quote,
         lang,
@@ -76,6 +79,27 @@ pub async fn add<S: Store>(ctx: &Context<S>, input: &AddClaim) -> Result<Output>
     };
     let id = ctx.store.insert_claim(&claim, ctx.as_of).await?;
     show(ctx, id).await
+}
+
+/// The speakers named, by id: the lead, then the others; none, or one
+/// named twice, is refused.
+async fn speakers<S: Store>(ctx: &Context<S>, keys: &[String]) -> Result<(i64, Vec<i64>)> {
+    let mut ids: Vec<i64> = Vec::with_capacity(keys.len());
+    for key in keys {
+        let id = resolve_source(&ctx.store, "source", key).await?.id;
+        if ids.contains(&id) {
+            return Err(Error::invalid(
+                "source",
+                key,
+                "names a speaker already given; give each speaker once",
+            ));
+        }
+        ids.push(id);
+    }
+    match ids.split_first() {
+        Some((lead, others)) => Ok((*lead, others.to_vec())),
+        None => Err(Error::invalid("source", "", "a claim needs a speaker")),
+    }
 }
 
 /// A credibility grade 1 to 6; empty means none.
@@ -104,7 +128,8 @@ pub fn new_deadline(base: NaiveDate, due: &str, label: Option<&str>) -> Result<N
 pub struct EditClaim {
     pub id: i64,
     pub text: Option<String>,
-    pub source: Option<String>,
+    /// New speakers, the lead first; empty keeps them.
+    pub source: Vec<String>,
     pub reported_by: Option<String>,
     pub quote: Option<String>,
     pub lang: Option<String>,
@@ -114,6 +139,8 @@ pub struct EditClaim {
     pub credibility: Option<String>,
     pub add_tags: Vec<String>,
     pub remove_tags: Vec<String>,
+    /// The day the change happened; the as-of date when absent.
+    pub on: Option<String>,
 }
 
 pub async fn edit<S: Store>(ctx: &Context<S>, input: &EditClaim) -> Result<Output> {
@@ -121,8 +148,8 @@ pub async fn edit<S: Store>(ctx: &Context<S>, input: &EditClaim) -> Result<Outpu
     if let Some(text) = &input.text {
         fields.text = required_text("text", text)?;
     }
-    if let Some(key) = &input.source {
-        fields.speaker_id = resolve_source(&ctx.store, "source", key).await?.id;
+    if !input.source.is_empty() {
+        (fields.speaker_id, fields.other_speakers) = speakers(ctx, &input.source).await?;
     }
     if let Some(key) = &input.reported_by {
         fields.reported_by_id = match optional_text(Some(key)) {
@@ -151,17 +178,42 @@ pub async fn edit<S: Store>(ctx: &Context<S>, input: &EditClaim) -> Result<Outpu
     if input.credibility.is_some() {
         fields.credibility = credibility(input.credibility.as_deref())?;
     }
-    let add_tags = tags(&input.add_tags)?;
     let remove_tags = tags(&input.remove_tags)?;
-    ctx.store
-        .update_claim(input.id, &fields, &add_tags, &remove_tags)
-        .await?;
+    fields.tags.retain(|t| !remove_tags.contains(t));
+    fields.tags.extend(tags(&input.add_tags)?);
+    fields.tags.sort();
+    fields.tags.dedup();
+    let stored = ctx.store.claim_fields(input.id).await?;
+    let changed: Vec<&str> = fields
+        .changes_from(&stored)
+        .iter()
+        .map(|c| c.field)
+        .collect();
+    let on = change_day(ctx, input.id, "on", input.on.as_deref(), |e| {
+        e.event == EventKind::Edited && e.field.as_deref().is_some_and(|f| changed.contains(&f))
+    })
+    .await?;
+    ctx.store.update_claim(input.id, &fields, on).await?;
     show(ctx, input.id).await
 }
 
-/// One claim with its history.
+/// One claim with its history, by when each event happened, then when it
+/// was written.
 pub async fn claim<S: Store>(ctx: &Context<S>, id: i64) -> Result<Claim> {
-    Ok(ctx.store.claim(id, ctx.as_of).await?)
+    let mut claim = ctx.store.claim(id, ctx.as_of).await?;
+    if let Some(history) = &mut claim.history {
+        // The `recorded` event first: it is what every other event changes.
+        let key = |e: &HistoryEntry| {
+            (
+                e.event != EventKind::Recorded,
+                e.at,
+                e.recorded_at.clone(),
+                e.id,
+            )
+        };
+        history.sort_by_key(key);
+    }
+    Ok(claim)
 }
 
 pub async fn show<S: Store>(ctx: &Context<S>, id: i64) -> Result<Output> {
@@ -176,6 +228,10 @@ pub async fn remove<S: Store>(ctx: &Context<S>, id: i64) -> Result<Output> {
         id,
         reference: None,
     })
+}
+
+fn is_status_change(e: &HistoryEntry) -> bool {
+    matches!(e.event, EventKind::Status | EventKind::Reopened)
 }
 
 /// A resolution as typed.
@@ -198,8 +254,7 @@ pub async fn resolve<S: Store>(ctx: &Context<S>, input: &Resolve) -> Result<Outp
             "use `claims reopen` to set a claim back to pending",
         ));
     }
-    let said_on = ctx.store.claim_fields(input.id).await?.said_on;
-    let on = event_day("on", input.on.as_deref(), said_on, ctx.as_of)?;
+    let on = change_day(ctx, input.id, "on", input.on.as_deref(), is_status_change).await?;
     let evidence = optional_url("evidence", input.evidence.as_deref())?;
     let note = optional_text(input.note.as_deref());
     let change = StatusChange {
@@ -212,18 +267,75 @@ pub async fn resolve<S: Store>(ctx: &Context<S>, input: &Resolve) -> Result<Outp
     show(ctx, input.id).await
 }
 
-pub async fn reopen<S: Store>(ctx: &Context<S>, id: i64, note: Option<&str>) -> Result<Output> {
-    let said_on = ctx.store.claim_fields(id).await?.said_on;
-    event_day("as_of", None, said_on, ctx.as_of)?;
+pub async fn reopen<S: Store>(
+    ctx: &Context<S>,
+    id: i64,
+    note: Option<&str>,
+    on: Option<&str>,
+) -> Result<Output> {
+    let on = change_day(ctx, id, "on", on, is_status_change).await?;
     let note = optional_text(note);
     let change = StatusChange {
         to: Status::Pending,
-        on: ctx.as_of,
+        on,
         note: note.as_deref(),
         evidence: None,
     };
     ctx.store.set_status(id, &change).await?;
     show(ctx, id).await
+}
+
+/// `note ID TEXT`: a note in the claim's history, changing nothing else.
+pub async fn note<S: Store>(
+    ctx: &Context<S>,
+    id: i64,
+    text: &str,
+    evidence: Option<&str>,
+    on: Option<&str>,
+) -> Result<Output> {
+    let text = required_text("note", text)?;
+    let evidence = optional_url("evidence", evidence)?;
+    let said_on = ctx.store.claim_fields(id).await?.said_on;
+    let on = event_day("on", on, said_on, ctx.as_of)?;
+    ctx.store
+        .append_note(id, on, &text, evidence.as_deref())
+        .await?;
+    show(ctx, id).await
+}
+
+/// `undo ID`: voids the claim's latest change with a correction.
+pub async fn undo<S: Store>(ctx: &Context<S>, id: i64, note: Option<&str>) -> Result<Output> {
+    let note = optional_text(note);
+    ctx.store.claim_fields(id).await?;
+    ctx.store.undo(id, ctx.as_of, note.as_deref()).await?;
+    show(ctx, id).await
+}
+
+/// `log`: the audit trail, newest written first.
+pub async fn log<S: Store>(
+    ctx: &Context<S>,
+    id: Option<i64>,
+    since: Option<&str>,
+    by: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Output> {
+    if let Some(limit) = limit.filter(|limit| *limit < 0) {
+        return Err(Error::invalid(
+            "limit",
+            &limit.to_string(),
+            "must not be negative",
+        ));
+    }
+    if let Some(id) = id {
+        ctx.store.claim_fields(id).await?;
+    }
+    let filter = LogFilter {
+        claim_id: id,
+        since: since.map(|d| day("since", d, ctx.as_of)).transpose()?,
+        by: optional_text(by),
+        limit,
+    };
+    Ok(Output::Log(ctx.store.log(&filter).await?))
 }
 
 /// Which claims to list, as typed; every condition given must hold.

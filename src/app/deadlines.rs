@@ -1,10 +1,10 @@
 //! Deadlines: add, met, move, remove.
 
 use super::claims::{new_deadline, show};
-use super::{Context, Output};
+use super::{change_day, Context, Output};
 use crate::domain::dates::{display, iso};
 use crate::domain::model::{Deadline, DeadlineRef};
-use crate::domain::validate::{event_day, optional_text, period};
+use crate::domain::validate::{optional_text, period};
 use crate::error::{Error, Result};
 use crate::store::{NewDeadline, Store};
 
@@ -13,11 +13,13 @@ pub async fn add<S: Store>(
     claim: i64,
     date: &str,
     label: Option<&str>,
+    on: Option<&str>,
 ) -> Result<Output> {
     // A relative date counts from the day the claim was said, when known.
     let said_on = ctx.store.claim_fields(claim).await?.said_on;
     let deadline = new_deadline(said_on.unwrap_or(ctx.as_of), date, label)?;
-    let id = ctx.store.insert_deadline(claim, &deadline).await?;
+    let on = change_day(ctx, claim, "on", on, |_| false).await?;
+    let id = ctx.store.insert_deadline(claim, &deadline, on).await?;
     Ok(Output::Deadline {
         deadline: ctx.store.deadline(id).await?,
         claim: Box::new(ctx.store.claim(claim, ctx.as_of).await?),
@@ -57,8 +59,10 @@ pub async fn deadline<S: Store>(ctx: &Context<S>, reference: &str) -> Result<Dea
 pub async fn met<S: Store>(ctx: &Context<S>, reference: &str, on: Option<&str>) -> Result<Output> {
     let deadline = deadline(ctx, reference).await?;
     let id = deadline.id;
-    let said_on = ctx.store.claim_fields(deadline.claim_id).await?.said_on;
-    let on = event_day("on", on, said_on, ctx.as_of)?;
+    let on = change_day(ctx, deadline.claim_id, "on", on, |e| {
+        e.deadline_id == Some(id)
+    })
+    .await?;
     let met = ctx.store.meet_deadline(id, on).await?;
     show(ctx, met.claim_id).await
 }
@@ -68,6 +72,7 @@ pub async fn move_to<S: Store>(
     reference: &str,
     date: &str,
     note: Option<&str>,
+    on: Option<&str>,
 ) -> Result<Output> {
     let current = deadline(ctx, reference).await?;
     let id = current.id;
@@ -91,18 +96,32 @@ pub async fn move_to<S: Store>(
             ),
         ));
     }
-    let said_on = ctx.store.claim_fields(current.claim_id).await?.said_on;
-    event_day("as_of", None, said_on, ctx.as_of)?;
+    let on = change_day(ctx, current.claim_id, "on", on, |e| {
+        e.deadline_id == Some(id)
+    })
+    .await?;
     let moved = ctx
         .store
-        .move_deadline(id, &to, ctx.as_of, note.as_deref())
+        .move_deadline(id, &to, on, note.as_deref())
         .await?;
     show(ctx, moved.claim_id).await
 }
 
-pub async fn remove<S: Store>(ctx: &Context<S>, reference: &str) -> Result<Output> {
+pub async fn remove<S: Store>(
+    ctx: &Context<S>,
+    reference: &str,
+    note: Option<&str>,
+    on: Option<&str>,
+) -> Result<Output> {
     let gone = deadline(ctx, reference).await?;
-    ctx.store.delete_deadline(gone.id).await?;
+    let on = change_day(ctx, gone.claim_id, "on", on, |e| {
+        e.deadline_id == Some(gone.id)
+    })
+    .await?;
+    let note = optional_text(note);
+    ctx.store
+        .delete_deadline(gone.id, on, note.as_deref())
+        .await?;
     Ok(Output::Removed {
         what: "deadline",
         id: gone.id,

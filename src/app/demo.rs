@@ -191,6 +191,7 @@ pub async fn demo<S: Store>(ctx: &Context<S>, force: bool) -> Result<Output> {
             let claim = NewClaim {
                 text: c.text.to_string(),
                 speaker_id: 0,
+                other_speakers: Vec::new(),
                 reported_by_id: None,
                 quote: Some(c.quote.to_string()),
                 lang: Some("ar".to_string()),

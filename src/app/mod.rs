@@ -15,15 +15,64 @@ pub mod transfer;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::dates::iso;
 use crate::domain::keys::name_key;
-use crate::domain::model::{Claim, Deadline, DeadlineRef, Source, TrackRecord};
+use crate::domain::model::{Claim, Deadline, DeadlineRef, HistoryEntry, Source, TrackRecord};
+use crate::domain::validate::event_day;
 use crate::error::{Error, Result};
 use crate::store::{ImportSummary, MigrationState, RecordsBySource, Store};
+
+/// The day a change to a claim happened: `on` (the as-of date when
+/// absent), never before the claim was said, after the as-of date, or
+/// before the latest change in force to the same thing (`same`: its
+/// status, one deadline, one field). Changes to one thing are recorded in
+/// the order they happened, so a replay of any day applies them in order.
+pub async fn change_day<S: Store>(
+    ctx: &Context<S>,
+    claim_id: i64,
+    field: &str,
+    on: Option<&str>,
+    same: impl Fn(&HistoryEntry) -> bool,
+) -> Result<NaiveDate> {
+    let said_on = ctx.store.claim_fields(claim_id).await?.said_on;
+    let day = event_day(field, on, said_on, ctx.as_of)?;
+    let history = ctx
+        .store
+        .histories(&[claim_id])
+        .await?
+        .remove(&claim_id)
+        .unwrap_or_default();
+    let latest = history
+        .iter()
+        .filter(|e| !e.voided && e.event.changes_state() && same(e))
+        .map(|e| e.at)
+        .max();
+    if let Some(latest) = latest.filter(|latest| day < *latest) {
+        let (field, shown) = match on {
+            Some(on) => (field, on.to_string()),
+            None => ("as_of", iso(day)),
+        };
+        return Err(Error::invalid(
+            field,
+            &shown,
+            format!(
+                "is before the last change of the same kind to claim {claim_id} ({}); record changes in the order they happened, or `claims undo {claim_id}` the later one first",
+                iso(latest)
+            ),
+        ));
+    }
+    Ok(day)
+}
 
 /// What every command works with: the open store and the as-of date.
 pub struct Context<S> {
     pub store: S,
+    /// The day the record is replayed as of, and changes are dated.
     pub as_of: NaiveDate,
+    /// Only what was written by the end of this day (UTC) counts.
+    pub known_on: Option<NaiveDate>,
+    /// `--by`: who is making changes; `log` lists only theirs.
+    pub by: Option<String>,
 }
 
 /// What a command returns, for `render` to turn into text.
@@ -71,7 +120,8 @@ pub enum Output {
         claim: Box<Claim>,
     },
     Report(Box<Report>),
-    /// Something was removed.
+    /// Events, newest written first.
+    Log(Vec<HistoryEntry>),
     /// Something was removed; a deadline also by its reference (`6.1`).
     Removed {
         what: &'static str,

@@ -22,7 +22,8 @@ pub struct Cli {
     )]
     pub db: Option<PathBuf>,
 
-    /// Judge overdue and upcoming as of this date instead of today
+    /// Replay the record as it stood on this date (claims said by then, the
+    /// changes that happened by then), and date changes on it [default: today]
     #[arg(
         long,
         global = true,
@@ -30,6 +31,25 @@ pub struct Cli {
         help_heading = "Global options"
     )]
     pub as_of: Option<String>,
+
+    /// Leave out everything written to the database after this date: what it
+    /// said that day (to reproduce a published report)
+    #[arg(
+        long,
+        global = true,
+        value_name = "DATE",
+        help_heading = "Global options"
+    )]
+    pub known_on: Option<String>,
+
+    /// Who is making the changes [default: $CLAIMS_USER, else the login name]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
+    pub by: Option<String>,
 
     /// Output format [default: table; json for export]. Not every command has every format
     #[arg(long, global = true, value_enum, help_heading = "Global options")]
@@ -149,6 +169,41 @@ pub enum Command {
         /// Why
         #[arg(long)]
         note: Option<String>,
+        /// When it happened [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
+    /// Add a note to a claim's history (changes nothing else)
+    Note {
+        /// Claim id
+        id: i64,
+        /// The note
+        text: String,
+        /// A link to the evidence
+        #[arg(long, value_name = "URL")]
+        evidence: Option<String>,
+        /// The day it concerns [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+    },
+    /// Void a claim's latest change with a correction (the change stays in the history, marked void)
+    Undo {
+        /// Claim id
+        id: i64,
+        /// Why
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The audit trail: every change, newest written first (--by NAME: only that user's)
+    Log {
+        /// Only this claim's events
+        id: Option<i64>,
+        /// Only events written on or after this date
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// At most this many events
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: i64,
     },
     /// List claims, ordered by next open deadline
     List(ListArgs),
@@ -315,9 +370,9 @@ pub struct SourceFields {
 pub struct AddArgs {
     /// The claim in the tracker's words
     pub text: String,
-    /// Who said it (source id or name)
-    #[arg(long, value_name = "SOURCE")]
-    pub source: String,
+    /// Who said it (source id or name); repeat for a joint statement, the lead first
+    #[arg(long, value_name = "SOURCE", required = true)]
+    pub source: Vec<String>,
     /// Who reported it, such as the outlet (source id or name)
     #[arg(long, value_name = "SOURCE")]
     pub reported_by: Option<String>,
@@ -358,9 +413,9 @@ pub struct EditArgs {
     /// New text
     #[arg(long)]
     pub text: Option<String>,
-    /// New speaker (source id or name)
+    /// New speakers (source id or name); repeat for several, the lead first
     #[arg(long, value_name = "SOURCE")]
-    pub source: Option<String>,
+    pub source: Vec<String>,
     /// New outlet (source id or name; empty to clear)
     #[arg(long, value_name = "SOURCE")]
     pub reported_by: Option<String>,
@@ -388,6 +443,9 @@ pub struct EditArgs {
     /// Remove a tag; repeatable
     #[arg(long, value_name = "TAG")]
     pub untag: Vec<String>,
+    /// When the change happened [default: the as-of date]
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -401,6 +459,9 @@ pub enum DeadlineCommand {
         /// A label ("phase 2")
         #[arg(long)]
         label: Option<String>,
+        /// When it was given [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
     },
     /// Record that a deadline was met
     Met {
@@ -421,12 +482,21 @@ pub enum DeadlineCommand {
         /// Why it moved
         #[arg(long)]
         note: Option<String>,
+        /// When it moved [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
     },
-    /// Remove a deadline
+    /// Remove a deadline (kept in the history: replays of earlier days still see it)
     Remove {
         /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
         #[arg(value_name = "DEADLINE")]
         deadline: String,
+        /// Why
+        #[arg(long)]
+        note: Option<String>,
+        /// When [default: the as-of date]
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
     },
 }
 

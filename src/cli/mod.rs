@@ -68,9 +68,25 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
         Command::Migrate { status: true } => OpenMode::Inspect,
         _ => OpenMode::Migrate,
     };
+    let known_on = cli
+        .known_on
+        .as_deref()
+        .map(|value| day("known_on", value, today))
+        .transpose()?;
+    if known_on.is_some() && writes(&cli.command) {
+        return Err(Error::Usage(
+            "--known-on shows what the database said on a day; it cannot be given to a command that changes the database".into(),
+        ));
+    }
     let path = config::database_path(cli.db.clone())?;
-    let store = SqliteStore::open(&path, mode).await?;
-    let ctx = Context { store, as_of };
+    let mut store = SqliteStore::open(&path, mode).await?;
+    store.set_actor(&actor(cli.by.as_deref()));
+    let ctx = Context {
+        store,
+        as_of,
+        known_on,
+        by: cli.by.clone(),
+    };
     let result = match &cli.command {
         Command::Export {
             status,
@@ -109,13 +125,56 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
     result
 }
 
+/// Who the changes are by: `--by`, else `CLAIMS_USER`, else the login name.
+fn actor(by: Option<&str>) -> String {
+    let named = |value: Option<String>| {
+        value
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    named(by.map(str::to_string))
+        .or_else(|| named(std::env::var("CLAIMS_USER").ok()))
+        .or_else(|| named(std::env::var("USER").ok()))
+        .or_else(|| named(std::env::var("LOGNAME").ok()))
+        .or_else(|| named(std::env::var("USERNAME").ok()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Whether a command writes to the database.
+fn writes(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Source(
+            SourceCommand::Add(_) | SourceCommand::Edit { .. } | SourceCommand::Remove { .. },
+        ) | Command::Add(_)
+            | Command::Edit(_)
+            | Command::Remove { .. }
+            | Command::Deadline(_)
+            | Command::Resolve { .. }
+            | Command::Reopen { .. }
+            | Command::Note { .. }
+            | Command::Undo { .. }
+            | Command::Import { .. }
+            | Command::Demo { .. }
+            | Command::Init
+            | Command::Migrate { status: false },
+    )
+}
+
 /// A global flag given twice (`--format json list --format csv`) is refused
 /// like any other repeated flag, never silently the last. clap refuses
 /// repeats at one level, but merges a global flag given before and after
 /// the subcommand, so the words of the command line are counted here (up
 /// to `--`, as clap reads them).
 fn refuse_repeated_globals(words: &[std::ffi::OsString]) -> Result<()> {
-    for flag in ["--db", "--as-of", "--format", "--color"] {
+    for flag in [
+        "--db",
+        "--as-of",
+        "--known-on",
+        "--by",
+        "--format",
+        "--color",
+    ] {
         let given = words
             .iter()
             .skip(1)
@@ -236,7 +295,6 @@ async fn dispatch<S: Store>(
         Command::Edit(args) => {
             let changes = [
                 &args.text,
-                &args.source,
                 &args.reported_by,
                 &args.quote,
                 &args.lang,
@@ -245,7 +303,10 @@ async fn dispatch<S: Store>(
                 &args.kind,
                 &args.credibility,
             ];
-            if changes.iter().all(|c| c.is_none()) && args.tag.is_empty() && args.untag.is_empty()
+            if changes.iter().all(|c| c.is_none())
+                && args.source.is_empty()
+                && args.tag.is_empty()
+                && args.untag.is_empty()
             {
                 return Err(Error::Usage(format!(
                     "nothing to change for claim {}: give a field such as --text, --source or --tag",
@@ -265,6 +326,7 @@ async fn dispatch<S: Store>(
                 credibility: args.credibility.clone(),
                 add_tags: args.tag.clone(),
                 remove_tags: args.untag.clone(),
+                on: args.on.clone(),
             };
             claims::edit(ctx, &input).await
         }
@@ -281,9 +343,12 @@ async fn dispatch<S: Store>(
             claims::remove(ctx, *id).await
         }
         Command::Deadline(command) => match command {
-            DeadlineCommand::Add { claim, date, label } => {
-                deadlines::add(ctx, *claim, date, label.as_deref()).await
-            }
+            DeadlineCommand::Add {
+                claim,
+                date,
+                label,
+                on,
+            } => deadlines::add(ctx, *claim, date, label.as_deref(), on.as_deref()).await,
             DeadlineCommand::Met { deadline, on } => {
                 deadlines::met(ctx, deadline, on.as_deref()).await
             }
@@ -291,8 +356,11 @@ async fn dispatch<S: Store>(
                 deadline,
                 date,
                 note,
-            } => deadlines::move_to(ctx, deadline, date, note.as_deref()).await,
-            DeadlineCommand::Remove { deadline } => deadlines::remove(ctx, deadline).await,
+                on,
+            } => deadlines::move_to(ctx, deadline, date, note.as_deref(), on.as_deref()).await,
+            DeadlineCommand::Remove { deadline, note, on } => {
+                deadlines::remove(ctx, deadline, note.as_deref(), on.as_deref()).await
+            }
         },
         Command::Resolve {
             id,
@@ -310,7 +378,19 @@ async fn dispatch<S: Store>(
             };
             claims::resolve(ctx, &input).await
         }
-        Command::Reopen { id, note } => claims::reopen(ctx, *id, note.as_deref()).await,
+        Command::Reopen { id, note, on } => {
+            claims::reopen(ctx, *id, note.as_deref(), on.as_deref()).await
+        }
+        Command::Note {
+            id,
+            text,
+            evidence,
+            on,
+        } => claims::note(ctx, *id, text, evidence.as_deref(), on.as_deref()).await,
+        Command::Undo { id, note } => claims::undo(ctx, *id, note.as_deref()).await,
+        Command::Log { id, since, limit } => {
+            claims::log(ctx, *id, since.as_deref(), ctx.by.as_deref(), Some(*limit)).await
+        }
         Command::List(args) => {
             let input = claims::ListClaims {
                 status: args.status.clone(),
@@ -456,20 +536,24 @@ impl FlagNames {
         }
         const FLAGS: &[&str] = &[
             "as_of",
+            "by",
             "credibility",
             "due",
             "due_after",
             "due_before",
             "evidence",
+            "known_on",
             "label",
             "lang",
             "limit",
             "max_size",
             "name",
+            "note",
             "on",
             "reliability",
             "reported_by",
             "said_on",
+            "since",
             "source",
             "tag",
             "text",

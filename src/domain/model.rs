@@ -34,6 +34,33 @@ word_enum!(
 );
 
 word_enum!(
+    /// What an event of a claim's history records.
+    EventKind, "event" {
+        Recorded => "recorded",
+        Edited => "edited",
+        Status => "status",
+        Reopened => "reopened",
+        DeadlineAdded => "deadline_added",
+        DeadlineMoved => "deadline_moved",
+        DeadlineMet => "deadline_met",
+        DeadlineRemoved => "deadline_removed",
+        Note => "note",
+        Correction => "correction",
+    }
+);
+
+impl EventKind {
+    /// Whether the event changes what the claim is (a note does not; a
+    /// correction changes it by voiding another event).
+    pub fn changes_state(self) -> bool {
+        !matches!(
+            self,
+            EventKind::Recorded | EventKind::Note | EventKind::Correction
+        )
+    }
+}
+
+word_enum!(
     /// Where a claim stands. Only `pending` claims can be overdue or upcoming.
     Status, "status" {
         Pending => "pending",
@@ -225,13 +252,18 @@ impl Serialize for DeadlineRef {
     }
 }
 
-/// One row of a claim's history.
+/// One event of a claim's history.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
-    pub event: String,
+    /// The event's number in this database (corrections name it).
+    pub id: i64,
+    pub claim_id: i64,
+    pub event: EventKind,
+    /// When it happened in the world.
     #[serde(serialize_with = "ser_date")]
     pub at: NaiveDate,
     pub from: Option<Status>,
+    /// The claim's status after the event.
     pub to: Status,
     pub note: Option<String>,
     pub evidence: Option<String>,
@@ -247,6 +279,22 @@ pub struct HistoryEntry {
         serialize_with = "ser_opt_date"
     )]
     pub new_due: Option<NaiveDate>,
+    /// When it was written: a UTC timestamp, `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    pub recorded_at: String,
+    /// Who wrote it; `None` when not known (events older than schema 14).
+    pub by: Option<String>,
+    /// Voided by a later correction: every replay skips it.
+    pub voided: bool,
+    /// A correction: the event it voids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voids: Option<i64>,
+    /// An edit: the field, its value before and after (lists as JSON arrays).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
 }
 
 /// A claim with everything attached, judged as of a date.
@@ -260,7 +308,10 @@ pub struct Claim {
     pub text: String,
     pub status: Status,
     pub kind: ClaimKind,
+    /// The lead speaker (the first of `speakers`).
     pub source: SourceRef,
+    /// Everyone who made the claim (a joint statement), the lead first.
+    pub speakers: Vec<SourceRef>,
     pub reported_by: Option<SourceRef>,
     pub quote: Option<String>,
     pub lang: Option<String>,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::model::{Claim, DeadlineFigures, Status};
+use crate::domain::model::{Claim, DeadlineFigures, EventKind, Status};
 
 /// A deadline is open while it is unmet and its claim is pending.
 pub fn is_open(status: Status, met_on: Option<NaiveDate>) -> bool {
@@ -89,10 +89,23 @@ impl Role {
 pub struct ClaimState {
     pub status: Status,
     pub speaker_id: i64,
+    /// The other speakers of a joint statement: each one's record counts it.
+    pub other_speakers: Vec<i64>,
     pub outlet_id: Option<i64>,
     pub deadlines: Vec<DeadlineState>,
     /// The last day the claim was resolved `fulfilled`, from its history.
     pub fulfilled_on: Option<NaiveDate>,
+}
+
+impl ClaimState {
+    /// Whose records the claim counts in: each speaker's, and the outlet's.
+    pub fn roles(&self) -> Vec<(Role, i64)> {
+        std::iter::once(self.speaker_id)
+            .chain(self.other_speakers.iter().copied())
+            .map(|id| (Role::Speaker, id))
+            .chain(self.outlet_id.map(|id| (Role::Outlet, id)))
+            .collect()
+    }
 }
 
 /// What the rules need to know of one deadline.
@@ -105,10 +118,10 @@ pub struct DeadlineState {
     pub first_due: Option<NaiveDate>,
 }
 
-/// A history row, as far as the track records read it.
+/// An event in force (not voided), as far as the track records read it.
 #[derive(Debug, Clone, Copy)]
-pub struct HistoryEvent<'a> {
-    pub event: &'a str,
+pub struct HistoryEvent {
+    pub event: EventKind,
     pub deadline_id: Option<i64>,
     pub old_due: Option<NaiveDate>,
     pub to: Status,
@@ -118,19 +131,19 @@ pub struct HistoryEvent<'a> {
 /// What the track records take from a claim's history, oldest row first:
 /// each moved deadline's due date before its first move, and the last day
 /// the claim was resolved `fulfilled`.
-pub fn history_facts<'a>(
-    events: impl IntoIterator<Item = HistoryEvent<'a>>,
+pub fn history_facts(
+    events: impl IntoIterator<Item = HistoryEvent>,
 ) -> (HashMap<i64, NaiveDate>, Option<NaiveDate>) {
     let mut first_due = HashMap::new();
     let mut fulfilled_on: Option<NaiveDate> = None;
     for e in events {
         match e.event {
-            "deadline_moved" => {
+            EventKind::DeadlineMoved => {
                 if let (Some(id), Some(old)) = (e.deadline_id, e.old_due) {
                     first_due.entry(id).or_insert(old);
                 }
             }
-            "status" if e.to == Status::Fulfilled => {
+            EventKind::Status if e.to == Status::Fulfilled => {
                 fulfilled_on = Some(fulfilled_on.map_or(e.on, |d| d.max(e.on)));
             }
             _ => {}
@@ -183,9 +196,7 @@ pub fn derive(claim: &ClaimState) -> Derived {
     );
     let mut facts = Vec::new();
     if claim.status != Status::Unverifiable {
-        let roles = std::iter::once((Role::Speaker, claim.speaker_id))
-            .chain(claim.outlet_id.map(|id| (Role::Outlet, id)));
-        for (role, source_id) in roles {
+        for (role, source_id) in claim.roles() {
             for d in &claim.deadlines {
                 let fulfilled = claim
                     .fulfilled_on
@@ -242,9 +253,7 @@ pub enum Tally {
 /// The counts one claim contributes to.
 pub fn tallies(claim: &ClaimState, derived: &Derived) -> Vec<Tally> {
     let mut out = Vec::with_capacity(4 + derived.facts.len());
-    let roles: Vec<(Role, i64)> = std::iter::once((Role::Speaker, claim.speaker_id))
-        .chain(claim.outlet_id.map(|id| (Role::Outlet, id)))
-        .collect();
+    let roles = claim.roles();
     for &(role, source_id) in &roles {
         out.push(Tally::Status {
             source_id,
@@ -384,6 +393,7 @@ mod tests {
                 kind: SourceKind::Person,
                 reliability: None,
             },
+            speakers: vec![],
             reported_by: None,
             quote: None,
             lang: None,
@@ -512,6 +522,7 @@ mod tests {
         let claim = ClaimState {
             status: Status::Pending,
             speaker_id: 1,
+            other_speakers: vec![],
             outlet_id: Some(2),
             deadlines: vec![
                 deadline(1, "2026-09-30", None, None),
@@ -545,6 +556,7 @@ mod tests {
         let claim = ClaimState {
             status: Status::Fulfilled,
             speaker_id: 1,
+            other_speakers: vec![],
             outlet_id: Some(2),
             deadlines: vec![
                 // Moved from September to December, delivered in October.
@@ -584,25 +596,49 @@ mod tests {
             on: day(on),
         };
         let (first, fulfilled) = history_facts([
-            event("created", None, None, Status::Pending, "2025-01-01"),
             event(
-                "deadline_moved",
+                EventKind::Recorded,
+                None,
+                None,
+                Status::Pending,
+                "2025-01-01",
+            ),
+            event(
+                EventKind::DeadlineMoved,
                 Some(7),
                 Some("2025-09-30"),
                 Status::Pending,
                 "2025-09-01",
             ),
             event(
-                "deadline_moved",
+                EventKind::DeadlineMoved,
                 Some(7),
                 Some("2025-12-31"),
                 Status::Pending,
                 "2025-12-01",
             ),
-            event("status", None, None, Status::Fulfilled, "2026-01-10"),
-            event("reopened", None, None, Status::Pending, "2026-01-11"),
-            event("status", None, None, Status::Fulfilled, "2026-02-01"),
-            event("status", None, None, Status::Failed, "2026-03-01"),
+            event(
+                EventKind::Status,
+                None,
+                None,
+                Status::Fulfilled,
+                "2026-01-10",
+            ),
+            event(
+                EventKind::Reopened,
+                None,
+                None,
+                Status::Pending,
+                "2026-01-11",
+            ),
+            event(
+                EventKind::Status,
+                None,
+                None,
+                Status::Fulfilled,
+                "2026-02-01",
+            ),
+            event(EventKind::Status, None, None, Status::Failed, "2026-03-01"),
         ]);
         assert_eq!(first.get(&7), Some(&day("2025-09-30")));
         assert_eq!(fulfilled, Some(day("2026-02-01")));
@@ -634,6 +670,7 @@ mod tests {
         let claim = ClaimState {
             status: Status::Pending,
             speaker_id: 1,
+            other_speakers: vec![],
             outlet_id: None,
             deadlines: vec![deadline(1, "2026-09-30", None, None)],
             fulfilled_on: None,

@@ -28,7 +28,11 @@ pub struct Record {
     pub status: Option<String>,
     #[serde(default)]
     pub kind: Option<String>,
+    /// The lead speaker.
     pub source: RecordSource,
+    /// Everyone who made the claim, the lead first; absent when only the lead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub speakers: Vec<RecordSource>,
     #[serde(default)]
     pub reported_by: Option<RecordSource>,
     #[serde(default)]
@@ -87,6 +91,9 @@ pub struct RecordDeadline {
     #[serde(default, skip_serializing)]
     pub claim_id: Option<i64>,
     pub due: String,
+    /// Its number within the claim (`6.2` is number 2); given in order when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<i64>,
     #[serde(default)]
     pub precision: Option<String>,
     #[serde(default)]
@@ -98,9 +105,13 @@ pub struct RecordDeadline {
     pub as_written: Option<String>,
 }
 
+/// One event of a claim's history. `id`, `voids` and `deadline_id` are
+/// the numbers of the database it came from; import renumbers them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordHistory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub event: String,
     pub at: String,
     #[serde(default)]
@@ -116,6 +127,21 @@ pub struct RecordHistory {
     pub old_due: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_due: Option<String>,
+    /// When it was written (UTC); absent in exports older than schema 14.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub voided: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voids: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
 }
 
 impl Record {
@@ -136,6 +162,11 @@ impl Record {
             status: Some(claim.status.to_string()),
             kind: Some(claim.kind.to_string()),
             source: source(&claim.source),
+            speakers: if claim.speakers.len() > 1 {
+                claim.speakers.iter().map(source).collect()
+            } else {
+                Vec::new()
+            },
             reported_by: claim.reported_by.as_ref().map(source),
             quote: claim.quote.clone(),
             lang: claim.lang.clone(),
@@ -150,6 +181,7 @@ impl Record {
                     id: Some(d.id),
                     claim_id: None,
                     due: iso(d.due),
+                    number: Some(d.reference.number),
                     precision: Some(d.precision.to_string()),
                     label: d.label.clone(),
                     met_on: d.met_on.map(iso),
@@ -168,7 +200,8 @@ impl Record {
 impl RecordHistory {
     fn from_entry(entry: &HistoryEntry) -> RecordHistory {
         RecordHistory {
-            event: entry.event.clone(),
+            id: Some(entry.id),
+            event: entry.event.to_string(),
             at: iso(entry.at),
             from: entry.from.map(|s| s.to_string()),
             to: entry.to.to_string(),
@@ -177,6 +210,13 @@ impl RecordHistory {
             deadline_id: entry.deadline_id,
             old_due: entry.old_due.map(iso),
             new_due: entry.new_due.map(iso),
+            recorded_at: Some(entry.recorded_at.clone()),
+            by: entry.by.clone(),
+            voided: entry.voided,
+            voids: entry.voids,
+            field: entry.field.clone(),
+            old: entry.old.clone(),
+            new: entry.new.clone(),
         }
     }
 }

@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 
 use crate::domain::dates::{self, from_iso, iso};
-use crate::domain::model::{ClaimKind, Credibility, Precision, Reliability, SourceKind, Status};
+use crate::domain::keys::name_key;
+use crate::domain::model::{
+    ClaimKind, Credibility, EventKind, Precision, Reliability, SourceKind, Status,
+};
 use crate::domain::validate::{self, optional_text, url};
 use crate::interchange::csv::period_form;
 use crate::interchange::problem::{problem, Problem};
@@ -27,6 +30,24 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
     let speaker = source(&record.source, "source")
         .map_err(|p| check(Err(p)))
         .ok();
+    // `speakers` lists everyone, the lead (`source`) first or not at all.
+    let mut other_speakers = Vec::new();
+    for s in &record.speakers {
+        if name_key(&s.name) == name_key(&record.source.name) {
+            continue;
+        }
+        match source(s, "speakers") {
+            Ok(s)
+                if !other_speakers
+                    .iter()
+                    .any(|o: &NewSource| name_key(&o.name) == name_key(&s.name)) =>
+            {
+                other_speakers.push(s)
+            }
+            Ok(_) => {}
+            Err(p) => check(Err(p)),
+        }
+    }
     let reported_by = match &record.reported_by {
         Some(r) => source(r, "reported_by").map_err(|p| check(Err(p))).ok(),
         None => None,
@@ -99,11 +120,38 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
     }
     let mut history = Vec::new();
     for h in record.history.iter().flatten() {
-        match history_entry(h, &record.deadlines) {
+        match history_entry(h) {
             Ok(h) => history.push(h),
             Err(p) => check(Err(p)),
         }
     }
+    // A correction voids an earlier event of the same record, once.
+    let mut voided = std::collections::HashSet::new();
+    for (i, h) in history.iter().enumerate() {
+        if let Some(target) = h.voids {
+            let earlier = history[..i].iter().any(|e| e.id == Some(target));
+            if !earlier || !voided.insert(target) {
+                check(Err(problem(
+                    "history.voids",
+                    &target.to_string(),
+                    "must name an earlier event of this record (by its `id`), once",
+                )));
+            }
+        }
+    }
+    let mut numbers = std::collections::HashSet::new();
+    for d in &record.deadlines {
+        if let Some(n) = d.number {
+            if n < 1 || !numbers.insert(n) {
+                check(Err(problem(
+                    "deadlines.number",
+                    &n.to_string(),
+                    "must be a positive number, different for each deadline of the claim",
+                )));
+            }
+        }
+    }
+    let deadline_keys = record.deadlines.iter().map(|d| (d.id, d.number)).collect();
     if let (Some(last), Some(status)) = (history.last(), status) {
         if last.to != status {
             check(Err(problem(
@@ -142,11 +190,13 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
             uid,
             external_id,
             speaker,
+            other_speakers,
             reported_by,
             status,
             claim: NewClaim {
                 text: record.text.clone(),
                 speaker_id: 0,
+                other_speakers: Vec::new(),
                 reported_by_id: None,
                 quote: optional_text(record.quote.as_deref()),
                 lang,
@@ -157,6 +207,7 @@ pub fn validate(record: &Record, as_of: NaiveDate) -> Result<ImportClaim, Vec<Pr
                 tags,
                 deadlines,
             },
+            deadline_keys,
             history,
         }),
         _ => Err(problems),
@@ -274,24 +325,19 @@ fn deadline(d: &RecordDeadline, base: NaiveDate, as_of: NaiveDate) -> Result<New
     })
 }
 
-fn history_entry(
-    h: &RecordHistory,
-    deadlines: &[RecordDeadline],
-) -> Result<ImportHistory, Problem> {
-    const EVENTS: [&str; 5] = [
-        "created",
-        "status",
-        "reopened",
-        "deadline_met",
-        "deadline_moved",
-    ];
-    if !EVENTS.contains(&h.event.as_str()) {
-        return Err(problem(
+fn history_entry(h: &RecordHistory) -> Result<ImportHistory, Problem> {
+    // Exports older than schema 14 call the first event `created`.
+    let event = match h.event.as_str() {
+        "created" => Some(EventKind::Recorded),
+        other => EventKind::from_word(other),
+    }
+    .ok_or_else(|| {
+        problem(
             "history.event",
             &h.event,
-            format!("expected one of: {}", EVENTS.join(", ")),
-        ));
-    }
+            format!("expected one of: {}", words(EventKind::ALL)),
+        )
+    })?;
     let day = |field: &str, value: &str| {
         from_iso(value).ok_or_else(|| problem(field, value, "expected YYYY-MM-DD"))
     };
@@ -304,23 +350,31 @@ fn history_entry(
             )
         })
     };
-    let deadline_index = match h.deadline_id {
-        Some(id) => Some(
-            deadlines
-                .iter()
-                .position(|d| d.id == Some(id))
-                .ok_or_else(|| {
+    let recorded_at = match optional_text(h.recorded_at.as_deref()) {
+        Some(stamp) => Some(
+            chrono::DateTime::parse_from_rfc3339(&stamp)
+                .map_err(|_| {
                     problem(
-                        "history.deadline_id",
-                        &id.to_string(),
-                        "names no deadline of this claim",
+                        "history.recorded_at",
+                        &stamp,
+                        "expected a timestamp such as 2026-12-01T09:30:00Z",
                     )
-                })?,
+                })?
+                .with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         ),
         None => None,
     };
+    if event == EventKind::Correction && h.voids.is_none() {
+        return Err(problem(
+            "history.voids",
+            "",
+            "a correction must name the event it voids",
+        ));
+    }
     Ok(ImportHistory {
-        event: h.event.clone(),
+        id: h.id,
+        event,
         at: day("history.at", &h.at)?,
         from: h
             .from
@@ -330,7 +384,7 @@ fn history_entry(
         to: status("history.to", &h.to)?,
         note: h.note.clone(),
         evidence: h.evidence.clone(),
-        deadline_index,
+        deadline_id: h.deadline_id,
         old_due: h
             .old_due
             .as_deref()
@@ -341,6 +395,12 @@ fn history_entry(
             .as_deref()
             .map(|d| day("history.new_due", d))
             .transpose()?,
+        recorded_at,
+        by: optional_text(h.by.as_deref()),
+        voids: h.voids,
+        field: h.field.clone(),
+        old: h.old.clone(),
+        new: h.new.clone(),
     })
 }
 

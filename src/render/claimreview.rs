@@ -9,7 +9,7 @@
 use serde_json::{json, Value};
 
 use crate::domain::dates::iso;
-use crate::domain::model::{Claim, SourceKind, Status};
+use crate::domain::model::{Claim, EventKind, SourceKind, Status};
 
 /// The rating for a status: (ratingValue, alternateName).
 pub fn rating(status: Status) -> Option<(Option<u8>, &'static str)> {
@@ -30,7 +30,7 @@ pub fn review(claim: &Claim) -> Option<Value> {
     let resolution = claim.history.as_ref().and_then(|h| {
         h.iter()
             .rev()
-            .find(|e| e.to == claim.status && e.event == "status")
+            .find(|e| e.to == claim.status && e.event == EventKind::Status && !e.voided)
     });
     let author_type = match claim.source.kind {
         SourceKind::Person | SourceKind::Anonymous => "Person",

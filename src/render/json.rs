@@ -26,6 +26,7 @@ pub fn to_json(output: &Output) -> String {
         Output::Source(detail) => pretty(detail),
         Output::Sources { sources, .. } => pretty(sources),
         Output::Claim(claim) => pretty(claim),
+        Output::Log(events) => pretty(events),
         Output::Claims { claims, .. } => pretty(claims),
         Output::Import(summary) => pretty(summary),
         Output::Backup { path, bytes } => pretty(&json!({"backup": path, "bytes": bytes})),

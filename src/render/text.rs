@@ -9,10 +9,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::{Output, Report, SourceDetail, SourceSummary};
 use crate::domain::dates::iso;
-use crate::domain::model::{Claim, Deadline, SourceRef, Status, TrackRecord};
+use crate::domain::model::{Claim, Deadline, HistoryEntry, SourceRef, Status, TrackRecord};
 use crate::domain::normalize::fold;
 use crate::render::wording::{
-    days_late_text, days_text, due_text, next_due_text, on_time_text, plural, shown_of,
+    days_late_text, days_text, due_text, event_text, next_due_text, on_time_text, plural, shown_of,
 };
 use crate::render::{Color, Style};
 use crate::store::{ImportSummary, MigrationState};
@@ -49,6 +49,7 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
             record: true,
         } => records_table(sources, style),
         Output::Claim(claim) => claim_detail(claim, as_of, style),
+        Output::Log(events) => log_table(events, style),
         Output::Deadline { deadline, claim } => format!(
             "added deadline {} to claim {}: {}\n\n{}",
             deadline.reference,
@@ -243,7 +244,12 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
     };
     field("text", Some(claim.text.clone()));
     field("kind", Some(claim.kind.to_string()));
-    field("speaker", Some(source_ref(&claim.source)));
+    if claim.speakers.len() > 1 {
+        let names: Vec<String> = claim.speakers.iter().map(source_ref).collect();
+        field("speakers", Some(names.join("; ")));
+    } else {
+        field("speaker", Some(source_ref(&claim.source)));
+    }
     field("reported by", claim.reported_by.as_ref().map(source_ref));
     field(
         "quote",
@@ -286,31 +292,18 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
     }
     if let Some(history) = &claim.history {
         let _ = writeln!(out, "  history");
-        let mut table = Table::new(&["DATE", "CHANGE", "NOTE", "EVIDENCE"]);
-        // History rows name deadlines by id; people know them as `6.1`.
-        let named = |id: Option<i64>| match claim.deadlines.iter().find(|d| Some(d.id) == id) {
-            Some(d) => d.reference.to_string(),
-            None => format!("#{}", id.unwrap_or_default()),
-        };
+        let mut table = Table::new(&["#", "ON", "CHANGE", "BY", "NOTE", "EVIDENCE"]);
         for entry in history {
-            let change = match entry.event.as_str() {
-                "created" => format!("recorded as {}", entry.to),
-                "deadline_moved" => format!(
-                    "deadline {} moved {} → {}",
-                    named(entry.deadline_id),
-                    entry.old_due.map(iso).unwrap_or_default(),
-                    entry.new_due.map(iso).unwrap_or_default()
-                ),
-                "deadline_met" => format!("deadline {} met", named(entry.deadline_id)),
-                _ => format!(
-                    "{} → {}",
-                    entry.from.map_or("-".into(), |s| s.to_string()),
-                    entry.to
-                ),
-            };
+            let change = event_text(entry, Some(claim));
             table.row(vec![
+                Cell::plain(entry.id.to_string()),
                 Cell::plain(iso(entry.at)),
-                Cell::plain(change),
+                if entry.voided {
+                    Cell::colored(change, Color::Dim)
+                } else {
+                    Cell::plain(change)
+                },
+                Cell::plain(entry.by.clone().unwrap_or_else(|| "-".into())),
                 Cell::plain(entry.note.clone().unwrap_or_default()),
                 Cell::plain(entry.evidence.clone().unwrap_or_default()),
             ]);
@@ -318,6 +311,26 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
         out.push_str(&indent(&table.render(style), 4));
     }
     out
+}
+
+/// `log`: who wrote what, newest first.
+fn log_table(events: &[HistoryEntry], style: Style) -> String {
+    if events.is_empty() {
+        return "no events\n".to_string();
+    }
+    let mut table = Table::new(&["#", "RECORDED", "BY", "CLAIM", "ON", "CHANGE", "NOTE"]);
+    for entry in events {
+        table.row(vec![
+            Cell::plain(entry.id.to_string()),
+            Cell::plain(entry.recorded_at.clone()),
+            Cell::plain(entry.by.clone().unwrap_or_else(|| "-".into())),
+            Cell::plain(entry.claim_id.to_string()),
+            Cell::plain(iso(entry.at)),
+            Cell::plain(truncate(&event_text(entry, None), TEXT_WIDTH)),
+            Cell::plain(truncate(entry.note.as_deref().unwrap_or_default(), 40)),
+        ]);
+    }
+    table.render(style)
 }
 
 fn deadline_state(claim: &Claim, deadline: &Deadline, as_of: NaiveDate) -> Cell {

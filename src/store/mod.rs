@@ -53,6 +53,10 @@ pub trait Store {
     /// Where the database is, as users name it (a path, a URL without password).
     fn location(&self) -> String;
 
+    /// Names who the events written from now on are by. A backend whose
+    /// server knows who is connected records that instead.
+    fn set_actor(&mut self, by: &str);
+
     /// Every migration this binary knows, and whether it has been applied.
     async fn migration_states(&self) -> StoreResult<Vec<MigrationState>>;
 
@@ -155,13 +159,38 @@ pub trait Store {
     async fn claim_fields(&self, id: i64) -> StoreResult<ClaimFields>;
 
     /// Replaces a claim's fields and adjusts its tags.
+    /// Replaces a claim's fields (tags and speakers included), with an
+    /// `edited` event dated `on` for each field that changes; nothing
+    /// changing is a conflict. Returns the changes.
     async fn update_claim(
         &self,
         id: i64,
         fields: &ClaimFields,
-        add_tags: &[String],
-        remove_tags: &[String],
-    ) -> StoreResult<()>;
+        on: NaiveDate,
+    ) -> StoreResult<Vec<FieldChange>>;
+
+    /// Appends a `note` event. Returns its id.
+    async fn append_note(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: &str,
+        evidence: Option<&str>,
+    ) -> StoreResult<i64>;
+
+    /// Voids the claim's latest event that is not void (nor a correction, nor
+    /// the `recorded` event) with a `correction` event dated `on`, and undoes
+    /// its effect on the claim. Returns the voided event; nothing to void is
+    /// a conflict.
+    async fn undo(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> StoreResult<HistoryEntry>;
+
+    /// The audit trail, newest written first.
+    async fn log(&self, filter: &LogFilter) -> StoreResult<Vec<HistoryEntry>>;
 
     /// Removes a claim with its deadlines, tags, history and derived rows.
     async fn delete_claim(&self, id: i64) -> StoreResult<()>;
@@ -212,8 +241,13 @@ pub trait Store {
     /// The deadline users call `6.1`, or `NotFound` ("no deadline 6.1").
     async fn deadline_by_ref(&self, reference: DeadlineRef) -> StoreResult<Deadline>;
 
-    /// Adds a deadline to a claim. Returns its id.
-    async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> StoreResult<i64>;
+    /// Adds a deadline to a claim, with an event dated `on`. Returns its id.
+    async fn insert_deadline(
+        &self,
+        claim_id: i64,
+        deadline: &NewDeadline,
+        on: NaiveDate,
+    ) -> StoreResult<i64>;
 
     /// Records that an unmet deadline was met on a day, with a history row;
     /// a deadline already met is a conflict.
@@ -229,6 +263,12 @@ pub trait Store {
         note: Option<&str>,
     ) -> StoreResult<Deadline>;
 
-    /// Removes a deadline. Returns it as it was.
-    async fn delete_deadline(&self, id: i64) -> StoreResult<Deadline>;
+    /// Removes a deadline, with an event dated `on` that keeps it whole.
+    /// Returns it as it was.
+    async fn delete_deadline(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> StoreResult<Deadline>;
 }

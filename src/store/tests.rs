@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::domain::dates::{from_iso, Precision};
+use crate::domain::model::EventKind;
 use crate::domain::model::{ClaimKind, SourceKind, Status};
 
 pub(crate) fn day(text: &str) -> NaiveDate {
@@ -34,6 +35,7 @@ pub(crate) fn new_claim(
     NewClaim {
         text: text.to_string(),
         speaker_id,
+        other_speakers: Vec::new(),
         reported_by_id: outlet,
         quote: Some("نص عربي".to_string()),
         lang: Some("ar".to_string()),
@@ -87,7 +89,7 @@ pub(crate) async fn claims_read_back_exactly<S: Store>(store: S) {
     assert_eq!(claim.days_overdue, Some(61));
     let history = claim.history.unwrap();
     assert_eq!(history.len(), 1);
-    assert_eq!(history[0].event, "created");
+    assert_eq!(history[0].event, EventKind::Recorded);
     assert!(store.check().await.unwrap().is_empty());
     store.close().await;
 }
@@ -204,7 +206,10 @@ pub(crate) async fn deadlines_move_meet_and_go<S: Store>(store: S) {
         .await
         .unwrap();
     assert_eq!(upcoming.iter().map(|c| c.id).collect::<Vec<_>>(), vec![id]);
-    let removed = store.delete_deadline(first).await.unwrap();
+    let removed = store
+        .delete_deadline(first, day("2026-11-30"), None)
+        .await
+        .unwrap();
     assert_eq!(removed.due, day("2026-12-31"));
     let claim = store.claim(id, as_of).await.unwrap();
     assert_eq!(claim.deadlines.len(), 1);
@@ -221,8 +226,10 @@ pub(crate) async fn imports_are_all_or_nothing_and_export_back<S: Store>(store: 
             uid: None,
             external_id: Some(format!("x-{i}")),
             speaker: new_source("Minister"),
+            other_speakers: Vec::new(),
             reported_by: Some(new_source("Shafaq News")),
             status: Status::Pending,
+            deadline_keys: vec![(None, None)],
             claim: new_claim(&format!("claim {i}"), 0, None, &["2026-09-30"]),
             history: Vec::new(),
         })

@@ -4,7 +4,11 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::model::{ClaimKind, Credibility, Precision, Reliability, SourceKind, Status};
+use crate::domain::dates::iso;
+use crate::domain::history::{decode_day, decode_list, encode_list};
+use crate::domain::model::{
+    ClaimKind, Credibility, EventKind, Precision, Reliability, SourceKind, Status,
+};
 
 /// How to open: bring the schema up to date, or only look at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,25 +56,39 @@ pub struct ImportClaim {
     pub uid: Option<String>,
     pub external_id: Option<String>,
     pub speaker: NewSource,
+    /// The other speakers of a joint statement, in order.
+    pub other_speakers: Vec<NewSource>,
     pub reported_by: Option<NewSource>,
     pub status: Status,
     pub claim: NewClaim,
+    /// For each of `claim.deadlines`: its id in the record (events name it)
+    /// and its number (`6.2` is number 2), when the record gives them.
+    pub deadline_keys: Vec<(Option<i64>, Option<i64>)>,
     pub history: Vec<ImportHistory>,
 }
 
-/// A history row of an import record; `deadline_index` points into the
-/// record's deadlines, whose ids are new in this database.
+/// An event of an import record. Numbers (`id`, `voids`, `deadline_id`)
+/// are the record's own: the import gives the event and the deadlines new
+/// ones in this database.
 #[derive(Debug, Clone)]
 pub struct ImportHistory {
-    pub event: String,
+    pub id: Option<i64>,
+    pub event: EventKind,
     pub at: NaiveDate,
     pub from: Option<Status>,
     pub to: Status,
     pub note: Option<String>,
     pub evidence: Option<String>,
-    pub deadline_index: Option<usize>,
+    pub deadline_id: Option<i64>,
     pub old_due: Option<NaiveDate>,
     pub new_due: Option<NaiveDate>,
+    /// As written in the record (a UTC timestamp); the import time when absent.
+    pub recorded_at: Option<String>,
+    pub by: Option<String>,
+    pub voids: Option<i64>,
+    pub field: Option<String>,
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -94,6 +112,8 @@ pub struct ImportSummary {
 pub struct NewClaim {
     pub text: String,
     pub speaker_id: i64,
+    /// The other speakers of a joint statement, in the order given.
+    pub other_speakers: Vec<i64>,
     pub reported_by_id: Option<i64>,
     pub quote: Option<String>,
     pub lang: Option<String>,
@@ -106,10 +126,13 @@ pub struct NewClaim {
 }
 
 /// The editable fields of a claim, as they are to be stored.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClaimFields {
     pub text: String,
+    /// The lead speaker.
     pub speaker_id: i64,
+    /// The other speakers of a joint statement, in the order given.
+    pub other_speakers: Vec<i64>,
     pub reported_by_id: Option<i64>,
     pub quote: Option<String>,
     pub lang: Option<String>,
@@ -117,6 +140,84 @@ pub struct ClaimFields {
     pub said_on: Option<NaiveDate>,
     pub kind: ClaimKind,
     pub credibility: Option<Credibility>,
+    /// Sorted, without repeats.
+    pub tags: Vec<String>,
+}
+
+impl ClaimFields {
+    /// Each field by the name its edit events carry, as stored text (lists
+    /// as JSON arrays, see `domain::history`).
+    pub fn values(&self) -> Vec<(&'static str, Option<String>)> {
+        let mut speakers = vec![self.speaker_id];
+        speakers.extend(&self.other_speakers);
+        vec![
+            ("text", Some(self.text.clone())),
+            ("speakers", Some(encode_list(&speakers))),
+            ("reported_by", self.reported_by_id.map(|id| id.to_string())),
+            ("quote", self.quote.clone()),
+            ("lang", self.lang.clone()),
+            ("url", self.url.clone()),
+            ("said_on", self.said_on.map(iso)),
+            ("kind", Some(self.kind.to_string())),
+            ("credibility", self.credibility.map(|c| c.get().to_string())),
+            ("tags", Some(encode_list(&self.tags))),
+        ]
+    }
+
+    /// These fields with one set to a value as `values` writes it; `None`
+    /// when the field is unknown or the value is not one it can hold.
+    pub fn with_value(&self, field: &str, value: Option<&str>) -> Option<ClaimFields> {
+        let mut f = self.clone();
+        let text = || value.map(str::to_string);
+        match field {
+            "text" => f.text = text()?,
+            "speakers" => {
+                let ids: Vec<i64> = decode_list(value?)?;
+                let (lead, others) = ids.split_first()?;
+                f.speaker_id = *lead;
+                f.other_speakers = others.to_vec();
+            }
+            "reported_by" => {
+                f.reported_by_id = match value {
+                    Some(id) => Some(id.parse().ok()?),
+                    None => None,
+                }
+            }
+            "quote" => f.quote = text(),
+            "lang" => f.lang = text(),
+            "url" => f.url = text(),
+            "said_on" => f.said_on = decode_day(value)?,
+            "kind" => f.kind = ClaimKind::from_word(value?)?,
+            "credibility" => {
+                f.credibility = match value {
+                    Some(n) => Some(Credibility::from_number(n.parse().ok()?)?),
+                    None => None,
+                }
+            }
+            "tags" => f.tags = decode_list(value?)?,
+            _ => return None,
+        }
+        Some(f)
+    }
+
+    /// The fields that differ from `before`: (field, old, new).
+    pub fn changes_from(&self, before: &ClaimFields) -> Vec<FieldChange> {
+        before
+            .values()
+            .into_iter()
+            .zip(self.values())
+            .filter(|((_, old), (_, new))| old != new)
+            .map(|((field, old), (_, new))| FieldChange { field, old, new })
+            .collect()
+    }
+}
+
+/// One field of an edit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
 /// Which claims to list. Every condition given must hold.
@@ -175,4 +276,14 @@ pub struct StatusChange<'a> {
     pub on: NaiveDate,
     pub note: Option<&'a str>,
     pub evidence: Option<&'a str>,
+}
+
+/// Which events `log` lists: every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    pub claim_id: Option<i64>,
+    /// Written on or after this day (UTC).
+    pub since: Option<NaiveDate>,
+    pub by: Option<String>,
+    pub limit: Option<i64>,
 }

@@ -29,6 +29,7 @@ impl Db {
         cmd.env_remove("CLAIMS_DB")
             .env_remove("CLICOLOR_FORCE")
             .env("NO_COLOR", "1")
+            .env("CLAIMS_USER", "analyst")
             .arg("--db")
             .arg(&self.path);
         if !args.contains(&"--as-of") {

@@ -97,14 +97,14 @@ impl SqliteStore {
         // Rules of the stored rows themselves, answered in SQL.
         const ROW_RULES: [(&str, &str); 3] = [
             (
-                "claims without a `created` history row",
-                "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM status_history h \
-                 WHERE h.claim_id = c.id AND h.event = 'created') ORDER BY c.id LIMIT 21",
+                "claims without a `recorded` event",
+                "SELECT c.id FROM claims c WHERE NOT EXISTS (SELECT 1 FROM events h \
+                 WHERE h.claim_id = c.id AND h.event = 'recorded') ORDER BY c.id LIMIT 21",
             ),
             (
                 "claims whose status is not where their history ends",
                 "SELECT c.id FROM claims c WHERE c.status <> COALESCE((SELECT h.to_status \
-                 FROM status_history h WHERE h.claim_id = c.id ORDER BY h.id DESC LIMIT 1), '') \
+                 FROM events h WHERE h.claim_id = c.id ORDER BY h.id DESC LIMIT 1), '') \
                  ORDER BY c.id LIMIT 21",
             ),
             (

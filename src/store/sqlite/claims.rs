@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::deadlines::insert_deadline_in;
 use super::derived::{claim_state, refresh_derived, rewrite_derived};
-use super::history::{append_history, claim_status, History};
+use super::history::{append_event, claim_status, Event};
 use super::ids::{take_id, Ids};
 use super::rows::{now, opt_credibility, opt_date, stored};
 use super::search::index_claim;
@@ -14,27 +14,127 @@ use super::sources::insert_source_in;
 use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::keys::{fingerprint, name_key};
-use crate::domain::model::{ClaimKind, Status};
+use crate::domain::model::{ClaimKind, EventKind, Status};
 use crate::store::{
-    BundleClaim, ClaimFields, NewClaim, NewSource, StatusChange, StoreError as Error,
+    BundleClaim, ClaimFields, FieldChange, NewClaim, NewSource, StatusChange, StoreError as Error,
     StoreResult as Result,
 };
 
+/// Adds a claim with its speakers, tags and deadlines, and its `recorded`
+/// event: dated when it was said, else `today`.
 pub(super) async fn insert_claim_in(
     tx: &mut SqliteConnection,
+    by: Option<&str>,
     claim: &NewClaim,
     today: NaiveDate,
 ) -> Result<i64> {
     let id = insert_claim_row(tx, claim).await?;
+    insert_speakers(tx, id, &claim.other_speakers).await?;
     insert_tags(tx, id, &claim.tags).await?;
     for deadline in &claim.deadlines {
         insert_deadline_in(tx, id, deadline).await?;
     }
     index_claim(tx, id).await?;
-    let created = History::new("created", today, None, Status::Pending);
-    append_history(tx, id, &created).await?;
+    let recorded = Event::new(
+        EventKind::Recorded,
+        claim.said_on.unwrap_or(today),
+        None,
+        Status::Pending,
+    );
+    append_event(tx, by, id, &recorded).await?;
     refresh_derived(tx, id, None).await?;
     Ok(id)
+}
+
+/// Writes a claim's fields (speakers and tags included) as given.
+pub(super) async fn write_fields(
+    tx: &mut SqliteConnection,
+    id: i64,
+    fields: &ClaimFields,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
+         lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11, \
+         credibility = $12 WHERE id = $10",
+    )
+    .bind(&fields.text)
+    .bind(fields.speaker_id)
+    .bind(fields.reported_by_id)
+    .bind(&fields.quote)
+    .bind(&fields.lang)
+    .bind(&fields.url)
+    .bind(fields.said_on.map(iso))
+    .bind(fields.kind.as_str())
+    .bind(now())
+    .bind(id)
+    .bind(fingerprint(fields.speaker_id, &fields.text, fields.said_on))
+    .bind(fields.credibility.map(|c| i64::from(c.get())))
+    .execute(&mut *tx)
+    .await?;
+    insert_speakers(tx, id, &fields.other_speakers).await?;
+    sqlx::query("DELETE FROM claim_tags WHERE claim_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    insert_tags(tx, id, &fields.tags).await
+}
+
+/// Sets a claim's speakers after the lead, in order.
+pub(super) async fn insert_speakers(
+    tx: &mut SqliteConnection,
+    claim_id: i64,
+    others: &[i64],
+) -> Result<()> {
+    sqlx::query("DELETE FROM claim_speakers WHERE claim_id = $1")
+        .bind(claim_id)
+        .execute(&mut *tx)
+        .await?;
+    for (i, source) in others.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO claim_speakers (claim_id, position, source_id) VALUES ($1, $2, $3)",
+        )
+        .bind(claim_id)
+        .bind(i as i64 + 1)
+        .bind(source)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The editable fields of a claim as stored.
+pub(super) async fn claim_fields_in(tx: &mut SqliteConnection, id: i64) -> Result<ClaimFields> {
+    let row = sqlx::query(
+        "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, credibility \
+         FROM claims WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| Error::no_claim(id))?;
+    let other_speakers = sqlx::query_scalar(
+        "SELECT source_id FROM claim_speakers WHERE claim_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let tags = sqlx::query_scalar("SELECT tag FROM claim_tags WHERE claim_id = $1 ORDER BY tag")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    Ok(ClaimFields {
+        text: row.try_get("text")?,
+        speaker_id: row.try_get("speaker_id")?,
+        other_speakers,
+        reported_by_id: row.try_get("reported_by_id")?,
+        quote: row.try_get("quote")?,
+        lang: row.try_get("lang")?,
+        url: row.try_get("url")?,
+        said_on: opt_date(row.try_get("said_on")?)?,
+        kind: stored("claim kind", row.try_get("kind")?, ClaimKind::from_word)?,
+        credibility: opt_credibility(row.try_get("credibility")?)?,
+        tags,
+    })
 }
 
 /// Inserts the row of a new (pending) claim alone, with its fingerprint.
@@ -90,7 +190,7 @@ impl SqliteStore {
     /// Adds a claim with its tags, deadlines and a `created` history row, in one transaction.
     pub(super) async fn insert_claim(&self, claim: &NewClaim, today: NaiveDate) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let id = insert_claim_in(&mut tx, claim, today).await?;
+        let id = insert_claim_in(&mut tx, self.by(), claim, today).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -130,7 +230,7 @@ impl SqliteStore {
             .fetch_one(&mut *tx)
             .await?;
             if present == 0 {
-                insert_claim_in(&mut tx, &claim, today).await?;
+                insert_claim_in(&mut tx, self.by(), &claim, today).await?;
                 added += 1;
             }
         }
@@ -140,72 +240,44 @@ impl SqliteStore {
 
     /// The editable fields of a claim as stored.
     pub(super) async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
-        let row = sqlx::query(
-            "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, credibility \
-             FROM claims WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| Error::no_claim(id))?;
-        Ok(ClaimFields {
-            text: row.try_get("text")?,
-            speaker_id: row.try_get("speaker_id")?,
-            reported_by_id: row.try_get("reported_by_id")?,
-            quote: row.try_get("quote")?,
-            lang: row.try_get("lang")?,
-            url: row.try_get("url")?,
-            said_on: opt_date(row.try_get("said_on")?)?,
-            kind: stored("claim kind", row.try_get("kind")?, ClaimKind::from_word)?,
-            credibility: opt_credibility(row.try_get("credibility")?)?,
-        })
+        let mut conn = self.pool.acquire().await?;
+        claim_fields_in(&mut conn, id).await
     }
 
-    /// Replaces a claim's fields and adjusts its tags, in one transaction.
+    /// Replaces a claim's fields, with an `edited` event per field that
+    /// changes, dated `on`; nothing changing is a conflict. Returns the
+    /// changes.
     pub(super) async fn update_claim(
         &self,
         id: i64,
         fields: &ClaimFields,
-        add_tags: &[String],
-        remove_tags: &[String],
-    ) -> Result<()> {
+        on: NaiveDate,
+    ) -> Result<Vec<FieldChange>> {
         let mut tx = self.begin().await?;
         let before = claim_state(&mut tx, id).await?;
-        let done = sqlx::query(
-            "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
-             lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9, fingerprint = $11, \
-             credibility = $12 WHERE id = $10",
-        )
-        .bind(&fields.text)
-        .bind(fields.speaker_id)
-        .bind(fields.reported_by_id)
-        .bind(&fields.quote)
-        .bind(&fields.lang)
-        .bind(&fields.url)
-        .bind(fields.said_on.map(iso))
-        .bind(fields.kind.as_str())
-        .bind(now())
-        .bind(id)
-        .bind(fingerprint(fields.speaker_id, &fields.text, fields.said_on))
-        .bind(fields.credibility.map(|c| i64::from(c.get())))
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(Error::no_claim(id));
+        let old = claim_fields_in(&mut tx, id).await?;
+        let changes = fields.changes_from(&old);
+        if changes.is_empty() {
+            return Err(Error::Conflict(format!(
+                "claim {id} already has these values; nothing was changed"
+            )));
         }
-        for tag in remove_tags {
-            sqlx::query("DELETE FROM claim_tags WHERE claim_id = $1 AND tag = $2")
-                .bind(id)
-                .bind(tag)
-                .execute(&mut *tx)
-                .await?;
+        write_fields(&mut tx, id, fields).await?;
+        let status = claim_status(&mut tx, id).await?;
+        for change in &changes {
+            let event = Event {
+                field: Some(change.field),
+                old: change.old.clone(),
+                new: change.new.clone(),
+                ..Event::new(EventKind::Edited, on, Some(status), status)
+            };
+            append_event(&mut tx, self.by(), id, &event).await?;
         }
-        insert_tags(&mut tx, id, add_tags).await?;
         index_claim(&mut tx, id).await?;
-        // The speaker or outlet may have changed: the records follow.
+        // The speakers or outlet may have changed: the records follow.
         refresh_derived(&mut tx, id, before).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(changes)
     }
 
     /// Removes a claim with its deadlines, tags and history (by cascade),
@@ -248,17 +320,17 @@ impl SqliteStore {
             .bind(claim_id)
             .execute(&mut *tx)
             .await?;
-        let event = if to == Status::Pending {
-            "reopened"
+        let kind = if to == Status::Pending {
+            EventKind::Reopened
         } else {
-            "status"
+            EventKind::Status
         };
-        let entry = History {
+        let event = Event {
             note: change.note,
             evidence: change.evidence,
-            ..History::new(event, change.on, Some(from), to)
+            ..Event::new(kind, change.on, Some(from), to)
         };
-        append_history(&mut tx, claim_id, &entry).await?;
+        append_event(&mut tx, self.by(), claim_id, &event).await?;
         refresh_derived(&mut tx, claim_id, before).await?;
         tx.commit().await?;
         Ok(from)

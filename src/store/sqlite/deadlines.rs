@@ -4,12 +4,13 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
 use super::derived::{claim_state, refresh_derived};
-use super::history::{append_history, claim_status, History};
+use super::history::{append_event, claim_status, Event};
 use super::ids::{take_id, Ids};
 use super::rows::deadline_from_row;
 use super::SqliteStore;
 use crate::domain::dates::iso;
-use crate::domain::model::{Deadline, DeadlineRef};
+use crate::domain::history::DeadlineValue;
+use crate::domain::model::{Deadline, DeadlineRef, EventKind};
 use crate::store::{NewDeadline, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_deadline_in(
@@ -84,16 +85,27 @@ impl SqliteStore {
         deadline_from_row(&row)
     }
 
+    /// Adds a deadline to a claim with a `deadline_added` event dated `on`.
     pub(super) async fn insert_deadline(
         &self,
         claim_id: i64,
         deadline: &NewDeadline,
+        on: NaiveDate,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
         let before = claim_state(&mut tx, claim_id)
             .await?
             .ok_or_else(|| Error::no_claim(claim_id))?;
         let id = insert_deadline_in(&mut tx, claim_id, deadline).await?;
+        let added = deadline_in(&mut tx, id).await?;
+        let status = claim_status(&mut tx, claim_id).await?;
+        let event = Event {
+            deadline_id: Some(id),
+            new_due: Some(added.due),
+            new: Some(DeadlineValue::of(&added).encode()),
+            ..Event::new(EventKind::DeadlineAdded, on, Some(status), status)
+        };
+        append_event(&mut tx, self.by(), claim_id, &event).await?;
         refresh_derived(&mut tx, claim_id, Some(before)).await?;
         tx.commit().await?;
         Ok(id)
@@ -117,11 +129,16 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         let status = claim_status(&mut tx, deadline.claim_id).await?;
-        let entry = History {
-            deadline_id: Some(id),
-            ..History::new("deadline_met", on, Some(status), status)
+        let met = Deadline {
+            met_on: Some(on),
+            ..deadline.clone()
         };
-        append_history(&mut tx, deadline.claim_id, &entry).await?;
+        let event = Event {
+            deadline_id: Some(id),
+            new: Some(DeadlineValue::of(&met).encode()),
+            ..Event::new(EventKind::DeadlineMet, on, Some(status), status)
+        };
+        append_event(&mut tx, self.by(), deadline.claim_id, &event).await?;
         refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await?;
         Ok(Deadline {
@@ -157,20 +174,30 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await?;
         let status = claim_status(&mut tx, deadline.claim_id).await?;
-        let entry = History {
+        let moved = deadline_in(&mut tx, id).await?;
+        let event = Event {
             note,
             deadline_id: Some(id),
             old_due: Some(deadline.due),
             new_due: Some(to.due),
-            ..History::new("deadline_moved", at, Some(status), status)
+            old: Some(DeadlineValue::of(&deadline).encode()),
+            new: Some(DeadlineValue::of(&moved).encode()),
+            ..Event::new(EventKind::DeadlineMoved, at, Some(status), status)
         };
-        append_history(&mut tx, deadline.claim_id, &entry).await?;
+        append_event(&mut tx, self.by(), deadline.claim_id, &event).await?;
         refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await?;
         Ok(deadline)
     }
 
-    pub(super) async fn delete_deadline(&self, id: i64) -> Result<Deadline> {
+    /// Removes a deadline, with a `deadline_removed` event dated `on` that
+    /// keeps it whole (replays of earlier days bring it back).
+    pub(super) async fn delete_deadline(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
         let mut tx = self.begin().await?;
         let deadline = deadline_in(&mut tx, id).await?;
         let before = claim_state(&mut tx, deadline.claim_id).await?;
@@ -178,6 +205,15 @@ impl SqliteStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        let status = claim_status(&mut tx, deadline.claim_id).await?;
+        let event = Event {
+            note,
+            deadline_id: Some(id),
+            old_due: Some(deadline.due),
+            old: Some(DeadlineValue::of(&deadline).encode()),
+            ..Event::new(EventKind::DeadlineRemoved, on, Some(status), status)
+        };
+        append_event(&mut tx, self.by(), deadline.claim_id, &event).await?;
         refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await?;
         Ok(deadline)

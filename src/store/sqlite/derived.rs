@@ -15,7 +15,7 @@ use sqlx::Row;
 use super::rows::{date, opt_date, stored};
 use super::statement::{insert_many, placeholders, with_ids, Value, IDS_PER_QUERY};
 use crate::domain::dates::iso;
-use crate::domain::model::Status;
+use crate::domain::model::{EventKind, Status};
 use crate::domain::rules::{
     derive, history_facts, tallies, ClaimState, DeadlineFact, DeadlineState, HistoryEvent, Role,
     Tally, TallyChanges,
@@ -24,7 +24,7 @@ use crate::store::StoreResult as Result;
 
 /// A history row as `claim_states` reads it: event, deadline, old due
 /// date, status it led to, day.
-type StoredEvent = (String, Option<i64>, Option<NaiveDate>, Status, NaiveDate);
+type StoredEvent = (EventKind, Option<i64>, Option<NaiveDate>, Status, NaiveDate);
 
 /// What the rules need of these claims, by id; claims that do not exist are
 /// absent.
@@ -44,6 +44,7 @@ pub(super) async fn claim_states(
                 ClaimState {
                     status: stored("status", row.try_get(1)?, Status::from_word)?,
                     speaker_id: row.try_get(2)?,
+                    other_speakers: Vec::new(),
                     outlet_id: row.try_get(3)?,
                     deadlines: Vec::new(),
                     fulfilled_on: None,
@@ -63,16 +64,26 @@ pub(super) async fn claim_states(
                 });
             }
         }
-        // Only the rows the track records read.
         let sql = format!(
-            "SELECT claim_id, event, deadline_id, old_due, to_status, at FROM status_history \
+            "SELECT claim_id, source_id FROM claim_speakers WHERE claim_id IN ({marks}) \
+             ORDER BY claim_id, position"
+        );
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
+            if let Some(state) = states.get_mut(&row.try_get::<i64, _>(0)?) {
+                state.other_speakers.push(row.try_get(1)?);
+            }
+        }
+        // Only the events in force that the track records read.
+        let sql = format!(
+            "SELECT claim_id, event, deadline_id, old_due, to_status, at FROM events e \
              WHERE claim_id IN ({marks}) AND (event = 'deadline_moved' \
-             OR (event = 'status' AND to_status = 'fulfilled')) ORDER BY id"
+             OR (event = 'status' AND to_status = 'fulfilled')) \
+             AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id) ORDER BY id"
         );
         let mut events: HashMap<i64, Vec<StoredEvent>> = HashMap::new();
         for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
             events.entry(row.try_get(0)?).or_default().push((
-                row.try_get(1)?,
+                stored("event", row.try_get(1)?, EventKind::from_word)?,
                 row.try_get(2)?,
                 opt_date(row.try_get(3)?)?,
                 stored("status", row.try_get(4)?, Status::from_word)?,
@@ -84,7 +95,7 @@ pub(super) async fn claim_states(
                 let (first_due, fulfilled_on) =
                     history_facts(rows.iter().map(|(event, deadline_id, old_due, to, on)| {
                         HistoryEvent {
-                            event,
+                            event: *event,
                             deadline_id: *deadline_id,
                             old_due: *old_due,
                             to: *to,

@@ -30,17 +30,25 @@ impl SqliteStore {
              'quote', c.quote, 'lang', c.lang, 'url', c.url, 'said_on', c.said_on, \
              'credibility', c.credibility, 'tags', (SELECT json_group_array(t.tag) FROM (SELECT tag FROM claim_tags \
                  WHERE claim_id = c.id ORDER BY tag) t), \
-             'deadlines', (SELECT json_group_array(json_object('id', d.id, 'due', d.due, \
+             'deadlines', (SELECT json_group_array(json_object('id', d.id, 'number', d.number, 'due', d.due, \
                  'precision', d.precision, 'label', d.label, 'met_on', d.met_on, \
                  'as_written', d.as_written)) \
                  FROM (SELECT * FROM deadlines WHERE claim_id = c.id ORDER BY due, id) d), \
-             'history', (SELECT json_group_array(json_object('event', h.event, \
+             'speakers', (SELECT CASE WHEN COUNT(*) = 0 THEN json('[]') ELSE json_group_array(json(x.source)) END \
+                 FROM (SELECT {speaker} AS source, 0 AS position FROM sources s WHERE s.id = c.speaker_id \
+                 UNION ALL SELECT {other}, cs.position FROM claim_speakers cs JOIN sources o ON o.id = cs.source_id \
+                 WHERE cs.claim_id = c.id ORDER BY 2) x WHERE EXISTS (SELECT 1 FROM claim_speakers WHERE claim_id = c.id)), \
+             'history', (SELECT json_group_array(json_object('id', h.id, 'event', h.event, \
                  'at', h.at, 'from', h.from_status, 'to', h.to_status, 'note', h.note, \
                  'evidence', h.evidence, 'deadline_id', h.deadline_id, \
-                 'old_due', h.old_due, 'new_due', h.new_due)) \
-                 FROM (SELECT * FROM status_history WHERE claim_id = c.id ORDER BY id) h))",
+                 'old_due', h.old_due, 'new_due', h.new_due, 'recorded_at', h.recorded_at, \
+                 'by', h.by, 'voided', json(CASE WHEN EXISTS (SELECT 1 FROM events v WHERE v.voids = h.id) \
+                 THEN 'true' ELSE 'false' END), 'voids', h.voids, 'field', h.field, \
+                 'old', h.old_value, 'new', h.new_value)) \
+                 FROM (SELECT * FROM events WHERE claim_id = c.id ORDER BY id) h))",
             speaker = SOURCE.replace("{t}", "s"),
             outlet = SOURCE.replace("{t}", "r"),
+            other = SOURCE.replace("{t}", "o"),
         );
         let mut s = Statement::new(&format!(
             "SELECT '[' || COALESCE(group_concat(record, ','), '') || ']' FROM (SELECT {record} AS record \

@@ -1,17 +1,32 @@
-//! History rows: only ever appended, in the same transaction as the change
-//! they record (the schema refuses edits and deletions).
+//! Events: only ever appended, in the same transaction as the change they
+//! record (the schema refuses edits and deletions).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
+use sqlx::Row;
 
-use super::rows::{now, stored};
+use super::claims::{claim_fields_in, write_fields};
+use super::derived::{claim_state, refresh_derived};
+use super::rows::{history_from_row, now, stored};
+use super::search::index_claim;
+use super::statement::{placeholders, text, with_ids, Bind, Statement, IDS_PER_QUERY};
+use super::SqliteStore;
 use crate::domain::dates::iso;
-use crate::domain::model::Status;
-use crate::store::{StoreError as Error, StoreResult as Result};
+use crate::domain::history::DeadlineValue;
+use crate::domain::model::{EventKind, HistoryEntry, Status};
+use crate::store::{LogFilter, StoreError as Error, StoreResult as Result};
 
-/// A history row to append; unset fields are stored as NULL.
-pub(super) struct History<'a> {
-    pub(super) event: &'a str,
+/// The columns `history_from_row` reads, from `events e`.
+pub(super) const EVENT_COLUMNS: &str = "e.id, e.claim_id, e.event, e.at, e.from_status, \
+     e.to_status, e.note, e.evidence, e.deadline_id, e.old_due, e.new_due, e.recorded_at, e.by, \
+     e.field, e.old_value, e.new_value, e.voids, \
+     EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id) AS voided";
+
+/// An event to append; unset fields are stored as NULL.
+pub(super) struct Event<'a> {
+    pub(super) kind: EventKind,
     pub(super) at: NaiveDate,
     pub(super) from: Option<Status>,
     pub(super) to: Status,
@@ -20,12 +35,16 @@ pub(super) struct History<'a> {
     pub(super) deadline_id: Option<i64>,
     pub(super) old_due: Option<NaiveDate>,
     pub(super) new_due: Option<NaiveDate>,
+    pub(super) field: Option<&'a str>,
+    pub(super) old: Option<String>,
+    pub(super) new: Option<String>,
+    pub(super) voids: Option<i64>,
 }
 
-impl<'a> History<'a> {
-    pub(super) fn new(event: &'a str, at: NaiveDate, from: Option<Status>, to: Status) -> Self {
-        History {
-            event,
+impl<'a> Event<'a> {
+    pub(super) fn new(kind: EventKind, at: NaiveDate, from: Option<Status>, to: Status) -> Self {
+        Event {
+            kind,
             at,
             from,
             to,
@@ -34,34 +53,45 @@ impl<'a> History<'a> {
             deadline_id: None,
             old_due: None,
             new_due: None,
+            field: None,
+            old: None,
+            new: None,
+            voids: None,
         }
     }
 }
 
-pub(super) async fn append_history(
+/// Appends an event written now by `by`. Returns its id.
+pub(super) async fn append_event(
     tx: &mut SqliteConnection,
+    by: Option<&str>,
     claim_id: i64,
-    h: &History<'_>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO status_history (claim_id, event, at, from_status, to_status, note, evidence, \
-         deadline_id, old_due, new_due, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    e: &Event<'_>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO events (claim_id, event, at, from_status, to_status, note, evidence, \
+         deadline_id, old_due, new_due, recorded_at, by, field, old_value, new_value, voids) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         RETURNING id",
     )
     .bind(claim_id)
-    .bind(h.event)
-    .bind(iso(h.at))
-    .bind(h.from.map(Status::as_str))
-    .bind(h.to.as_str())
-    .bind(h.note)
-    .bind(h.evidence)
-    .bind(h.deadline_id)
-    .bind(h.old_due.map(iso))
-    .bind(h.new_due.map(iso))
+    .bind(e.kind.as_str())
+    .bind(iso(e.at))
+    .bind(e.from.map(Status::as_str))
+    .bind(e.to.as_str())
+    .bind(e.note)
+    .bind(e.evidence)
+    .bind(e.deadline_id)
+    .bind(e.old_due.map(iso))
+    .bind(e.new_due.map(iso))
     .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+    .bind(by)
+    .bind(e.field)
+    .bind(&e.old)
+    .bind(&e.new)
+    .bind(e.voids)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 pub(super) async fn claim_status(tx: &mut SqliteConnection, claim_id: i64) -> Result<Status> {
@@ -71,4 +101,204 @@ pub(super) async fn claim_status(tx: &mut SqliteConnection, claim_id: i64) -> Re
         .await?;
     let status = status.ok_or_else(|| Error::no_claim(claim_id))?;
     stored("status", &status, Status::from_word)
+}
+
+/// The events of these claims in the order they were written, by claim id.
+pub(super) async fn events_of(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
+    let mut events: HashMap<i64, Vec<HistoryEntry>> = HashMap::new();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e WHERE e.claim_id IN ({}) ORDER BY e.id",
+            placeholders(chunk.len())
+        );
+        for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
+            let claim_id: i64 = row.try_get("claim_id")?;
+            events
+                .entry(claim_id)
+                .or_default()
+                .push(history_from_row(&row)?);
+        }
+    }
+    Ok(events)
+}
+
+impl SqliteStore {
+    /// Appends a note to a claim's history.
+    pub(super) async fn append_note(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: &str,
+        evidence: Option<&str>,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let status = claim_status(&mut tx, claim_id).await?;
+        let event = Event {
+            note: Some(note),
+            evidence,
+            ..Event::new(EventKind::Note, on, Some(status), status)
+        };
+        let id = append_event(&mut tx, self.by(), claim_id, &event).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Voids the latest event that can be voided and reverses its effect:
+    /// the claim becomes what it was before that event.
+    pub(super) async fn undo(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<HistoryEntry> {
+        let mut tx = self.begin().await?;
+        let before = claim_state(&mut tx, claim_id)
+            .await?
+            .ok_or_else(|| Error::no_claim(claim_id))?;
+        let events = events_of(&mut tx, &[claim_id])
+            .await?
+            .remove(&claim_id)
+            .unwrap_or_default();
+        let target = events
+            .iter()
+            .rev()
+            .find(|e| !e.voided && !matches!(e.event, EventKind::Correction | EventKind::Recorded))
+            .cloned()
+            .ok_or_else(|| {
+                Error::Conflict(format!(
+                    "claim {claim_id} has no change left to undo (to delete the claim, use `claims remove {claim_id}`)"
+                ))
+            })?;
+        reverse(&mut tx, claim_id, &target).await?;
+        let status = claim_status(&mut tx, claim_id).await?;
+        let event = Event {
+            note,
+            voids: Some(target.id),
+            deadline_id: target.deadline_id,
+            field: target.field.as_deref(),
+            ..Event::new(EventKind::Correction, on, Some(target.to), status)
+        };
+        append_event(&mut tx, self.by(), claim_id, &event).await?;
+        index_claim(&mut tx, claim_id).await?;
+        refresh_derived(&mut tx, claim_id, Some(before)).await?;
+        tx.commit().await?;
+        Ok(target)
+    }
+
+    /// Events newest written first, as the filter says.
+    pub(super) async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
+        let mut s = Statement::new(&format!("SELECT {EVENT_COLUMNS} FROM events e WHERE 1 = 1"));
+        if let Some(id) = filter.claim_id {
+            s.push(" AND e.claim_id = {}", [Bind::Int(id)]);
+        }
+        if let Some(since) = filter.since {
+            s.push(" AND e.recorded_at >= {}", [text(iso(since))]);
+        }
+        if let Some(by) = &filter.by {
+            s.push(" AND e.by = {}", [text(by.clone())]);
+        }
+        s.push(
+            " ORDER BY e.id DESC LIMIT {}",
+            [Bind::Int(filter.limit.unwrap_or(-1))],
+        );
+        let mut conn = self.pool.acquire().await?;
+        s.query()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(history_from_row)
+            .collect()
+    }
+}
+
+/// Makes the claim what it was before `event`, the latest change in force.
+async fn reverse(tx: &mut SqliteConnection, claim_id: i64, event: &HistoryEntry) -> Result<()> {
+    let unreadable = || {
+        Error::Corrupt(format!(
+            "event {} of claim {claim_id} cannot be reversed: its values are unreadable",
+            event.id
+        ))
+    };
+    match event.event {
+        EventKind::Edited => {
+            let field = event.field.as_deref().ok_or_else(unreadable)?;
+            let fields = claim_fields_in(tx, claim_id)
+                .await?
+                .with_value(field, event.old.as_deref())
+                .ok_or_else(unreadable)?;
+            write_fields(tx, claim_id, &fields).await?;
+        }
+        EventKind::Status | EventKind::Reopened => {
+            let from = event.from.ok_or_else(unreadable)?;
+            sqlx::query("UPDATE claims SET status = $1, updated_at = $2 WHERE id = $3")
+                .bind(from.as_str())
+                .bind(now())
+                .bind(claim_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::DeadlineAdded => {
+            sqlx::query("DELETE FROM deadlines WHERE id = $1")
+                .bind(event.deadline_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::DeadlineMet => {
+            sqlx::query("UPDATE deadlines SET met_on = NULL WHERE id = $1")
+                .bind(event.deadline_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        EventKind::DeadlineMoved => {
+            match event.old.as_deref().and_then(DeadlineValue::decode) {
+                Some(old) => {
+                    sqlx::query(
+                        "UPDATE deadlines SET due = $1, precision = $2, as_written = $3 \
+                         WHERE id = $4",
+                    )
+                    .bind(&old.due)
+                    .bind(&old.precision)
+                    .bind(&old.as_written)
+                    .bind(event.deadline_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                // A move recorded before schema 14 kept only the date.
+                None => {
+                    sqlx::query("UPDATE deadlines SET due = $1 WHERE id = $2")
+                        .bind(event.old_due.map(iso).ok_or_else(unreadable)?)
+                        .bind(event.deadline_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        EventKind::DeadlineRemoved => {
+            let old = event
+                .old
+                .as_deref()
+                .and_then(DeadlineValue::decode)
+                .ok_or_else(unreadable)?;
+            sqlx::query(
+                "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, as_written, \
+                 number) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(old.id)
+            .bind(claim_id)
+            .bind(&old.due)
+            .bind(&old.precision)
+            .bind(&old.label)
+            .bind(&old.met_on)
+            .bind(&old.as_written)
+            .bind(old.number)
+            .execute(&mut *tx)
+            .await?;
+        }
+        EventKind::Note => {}
+        EventKind::Recorded | EventKind::Correction => return Err(unreadable()),
+    }
+    Ok(())
 }

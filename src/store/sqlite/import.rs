@@ -13,8 +13,9 @@ use super::sources::insert_source_in;
 use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
 use super::SqliteStore;
 use crate::domain::dates::iso;
+use crate::domain::history::DeadlineValue;
 use crate::domain::keys::{fingerprint, name_key};
-use crate::domain::model::Status;
+use crate::domain::model::{EventKind, Status};
 use crate::domain::rules::{
     derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
 };
@@ -53,6 +54,7 @@ pub(super) const IMPORT_BATCH: usize = 500;
 pub(super) struct Keyed<'a> {
     record: &'a ImportClaim,
     speaker: i64,
+    others: Vec<i64>,
     outlet: Option<i64>,
     print: String,
 }
@@ -137,6 +139,142 @@ pub(super) async fn stored_keys(
     Ok(stored)
 }
 
+/// Each deadline's number: the record's, else the next after the largest given.
+fn deadline_numbers(keys: &[(Option<i64>, Option<i64>)]) -> Vec<i64> {
+    let mut next = keys.iter().filter_map(|(_, n)| *n).max().unwrap_or(0);
+    keys.iter()
+        .map(|(_, n)| {
+            n.unwrap_or_else(|| {
+                next += 1;
+                next
+            })
+        })
+        .collect()
+}
+
+/// An event as an import writes it; `voids` is an index into the claim's
+/// events, `deadline_id` already this database's.
+struct ImportedEvent {
+    event: EventKind,
+    at: NaiveDate,
+    from: Option<Status>,
+    to: Status,
+    note: Option<String>,
+    evidence: Option<String>,
+    deadline_id: Option<i64>,
+    /// The number of the deadline a removal names, which stays spent.
+    deadline_number: Option<i64>,
+    old_due: Option<NaiveDate>,
+    new_due: Option<NaiveDate>,
+    recorded_at: String,
+    by: Option<String>,
+    field: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
+    voids: Option<usize>,
+}
+
+/// The events of an imported claim. A record without history gets a
+/// `recorded` event (dated when said, else `today`) and, when resolved, the
+/// status change, both by the importer; a record's own events keep their
+/// dates, writers and void marks, renumbered for this database.
+fn imported_events(
+    r: &ImportClaim,
+    today: NaiveDate,
+    stamp: &str,
+    importer: Option<&str>,
+    deadline_ids: &HashMap<i64, i64>,
+) -> Vec<ImportedEvent> {
+    let plain = |event, at, from, to, note: Option<&str>| ImportedEvent {
+        event,
+        at,
+        from,
+        to,
+        note: note.map(str::to_string),
+        evidence: None,
+        deadline_id: None,
+        deadline_number: None,
+        old_due: None,
+        new_due: None,
+        recorded_at: stamp.to_string(),
+        by: importer.map(str::to_string),
+        field: None,
+        old: None,
+        new: None,
+        voids: None,
+    };
+    if r.history.is_empty() {
+        let recorded_on = r.claim.said_on.unwrap_or(today);
+        let mut events = vec![plain(
+            EventKind::Recorded,
+            recorded_on,
+            None,
+            Status::Pending,
+            None,
+        )];
+        if r.status != Status::Pending {
+            events.push(plain(
+                EventKind::Status,
+                today.max(recorded_on),
+                Some(Status::Pending),
+                r.status,
+                Some("imported with this status"),
+            ));
+        }
+        return events;
+    }
+    let position: HashMap<i64, usize> = r
+        .history
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| h.id.map(|id| (id, i)))
+        .collect();
+    // A deadline value names the deadline by id: ours from now on.
+    let renumber = |value: &Option<String>| -> (Option<String>, Option<i64>) {
+        match value.as_deref().and_then(DeadlineValue::decode) {
+            Some(mut v) => {
+                v.id = deadline_ids.get(&v.id).copied().unwrap_or(v.id);
+                (Some(v.encode()), Some(v.number))
+            }
+            None => (value.clone(), None),
+        }
+    };
+    r.history
+        .iter()
+        .map(|h| {
+            let deadline_event = h.deadline_id.is_some();
+            let (old, old_number) = if deadline_event {
+                renumber(&h.old)
+            } else {
+                (h.old.clone(), None)
+            };
+            let (new, _) = if deadline_event {
+                renumber(&h.new)
+            } else {
+                (h.new.clone(), None)
+            };
+            ImportedEvent {
+                event: h.event,
+                at: h.at,
+                from: h.from,
+                to: h.to,
+                note: h.note.clone(),
+                evidence: h.evidence.clone(),
+                deadline_id: h.deadline_id.and_then(|id| deadline_ids.get(&id).copied()),
+                deadline_number: old_number.filter(|_| h.event == EventKind::DeadlineRemoved),
+                old_due: h.old_due,
+                new_due: h.new_due,
+                recorded_at: h.recorded_at.clone().unwrap_or_else(|| stamp.to_string()),
+                by: h.by.clone(),
+                field: h.field.clone(),
+                old,
+                new,
+                voids: h.voids.and_then(|id| position.get(&id).copied()),
+            }
+        })
+        .collect()
+}
+
 impl SqliteStore {
     /// Imports validated records in one transaction: sources are found by
     /// name or created; a record whose key is already stored, or repeats an
@@ -174,6 +312,13 @@ impl SqliteStore {
                 }
                 None => None,
             };
+            let mut others = Vec::with_capacity(record.other_speakers.len());
+            for source in &record.other_speakers {
+                let id = import_source(&mut tx, source, &mut source_ids, &mut summary).await?;
+                if id != speaker && !others.contains(&id) {
+                    others.push(id);
+                }
+            }
             let print = fingerprint(speaker, &record.claim.text, record.claim.said_on);
             let key = match (&record.uid, &record.external_id) {
                 (Some(uid), _) => format!("u:{uid}"),
@@ -184,6 +329,7 @@ impl SqliteStore {
                 keyed.push(Keyed {
                     record,
                     speaker,
+                    others,
                     outlet,
                     print,
                 });
@@ -204,50 +350,71 @@ impl SqliteStore {
         let deadline_count: usize = fresh.iter().map(|k| k.record.claim.deadlines.len()).sum();
         let mut claim_id = take_ids(&mut tx, Ids::Claims, fresh.len() as i64).await?;
         let mut deadline_id = take_ids(&mut tx, Ids::Deadlines, deadline_count as i64).await?;
+        let mut event_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM events")
+            .fetch_one(&mut *tx)
+            .await?;
         let stamp = now();
-        let today_text = iso(today);
         let mut counts = TallyChanges::default();
         for (batch, chunk) in fresh.chunks(IMPORT_BATCH).enumerate() {
             progress(batch * IMPORT_BATCH);
-            let mut claims = Vec::with_capacity(chunk.len() * 16);
+            let mut claims = Vec::with_capacity(chunk.len() * 18);
             let mut deadlines = Vec::new();
             let mut tags = Vec::new();
+            let mut speakers = Vec::new();
             let mut search = Vec::new();
-            let mut history = Vec::new();
+            let mut history: Vec<Value> = Vec::new();
             let mut facts = Vec::new();
             for k in chunk {
                 let r = k.record;
                 let c = &r.claim;
-                let pending = r.status == Status::Pending;
                 let ids: Vec<i64> = (0..c.deadlines.len() as i64)
                     .map(|i| deadline_id + i)
                     .collect();
-                // The rules read the history as it is written below.
-                let events: Vec<HistoryEvent> = if r.history.is_empty() {
-                    let status = HistoryEvent {
-                        event: "status",
-                        deadline_id: None,
-                        old_due: None,
-                        to: r.status,
-                        on: today,
-                    };
-                    (!pending).then_some(status).into_iter().collect()
-                } else {
-                    r.history
+                deadline_id += c.deadlines.len() as i64;
+                let numbers = deadline_numbers(&r.deadline_keys);
+                // The record's deadline ids, as its events name them, to ours;
+                // a deadline its events name but it no longer has (removed)
+                // gets an id too, so that replays can bring it back.
+                let mut deadline_ids: HashMap<i64, i64> = r
+                    .deadline_keys
+                    .iter()
+                    .zip(&ids)
+                    .filter_map(|((theirs, _), ours)| theirs.map(|t| (t, *ours)))
+                    .collect();
+                let gone: Vec<i64> = r
+                    .history
+                    .iter()
+                    .filter_map(|h| h.deadline_id)
+                    .filter(|id| !deadline_ids.contains_key(id))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                if !gone.is_empty() {
+                    let first = take_ids(&mut tx, Ids::Deadlines, gone.len() as i64).await?;
+                    for (i, theirs) in gone.iter().enumerate() {
+                        deadline_ids.insert(*theirs, first + i as i64);
+                    }
+                }
+                let events = imported_events(r, today, &stamp, self.by(), &deadline_ids);
+                let voided: std::collections::HashSet<usize> =
+                    events.iter().filter_map(|e| e.voids).collect();
+                let (first_due, fulfilled_on) = history_facts(
+                    events
                         .iter()
-                        .map(|h| HistoryEvent {
-                            event: &h.event,
-                            deadline_id: h.deadline_index.map(|i| ids[i]),
-                            old_due: h.old_due,
-                            to: h.to,
-                            on: h.at,
-                        })
-                        .collect()
-                };
-                let (first_due, fulfilled_on) = history_facts(events);
+                        .enumerate()
+                        .filter(|(i, _)| !voided.contains(i))
+                        .map(|(_, e)| HistoryEvent {
+                            event: e.event,
+                            deadline_id: e.deadline_id,
+                            old_due: e.old_due,
+                            to: e.to,
+                            on: e.at,
+                        }),
+                );
                 let state = ClaimState {
                     status: r.status,
                     speaker_id: k.speaker,
+                    other_speakers: k.others.clone(),
                     outlet_id: k.outlet,
                     deadlines: c
                         .deadlines
@@ -264,9 +431,10 @@ impl SqliteStore {
                 };
                 let derived = derive(&state);
                 counts.add(tallies(&state, &derived), 1);
-                for (number, (d, (_, open))) in c.deadlines.iter().zip(&derived.open).enumerate() {
+                for ((d, (id, open)), number) in c.deadlines.iter().zip(&derived.open).zip(&numbers)
+                {
                     deadlines.extend([
-                        Value::Int(deadline_id),
+                        Value::Int(*id),
                         Value::Int(claim_id),
                         Value::Owned(iso(d.due)),
                         Value::Text(d.precision.as_str()),
@@ -274,10 +442,16 @@ impl SqliteStore {
                         Value::OptOwned(d.met_on.map(iso)),
                         Value::Int(i64::from(*open)),
                         Value::opt(d.as_written.as_deref()),
-                        Value::Int(number as i64 + 1),
+                        Value::Int(*number),
                     ]);
-                    deadline_id += 1;
                 }
+                // Numbers of removed deadlines stay spent too.
+                let given = numbers
+                    .iter()
+                    .copied()
+                    .chain(events.iter().filter_map(|e| e.deadline_number))
+                    .max()
+                    .unwrap_or(0);
                 let next_due = derived.next_due;
                 facts.extend(derived.facts);
                 claims.extend([
@@ -297,7 +471,7 @@ impl SqliteStore {
                     Value::Text(&k.print),
                     Value::OptOwned(next_due.map(iso)),
                     Value::OptInt(c.credibility.map(|c| i64::from(c.get()))),
-                    Value::Int(c.deadlines.len() as i64),
+                    Value::Int(given),
                     Value::Owned(
                         r.uid
                             .clone()
@@ -306,6 +480,13 @@ impl SqliteStore {
                 ]);
                 for tag in &c.tags {
                     tags.extend([Value::Int(claim_id), Value::Text(tag)]);
+                }
+                for (i, source) in k.others.iter().enumerate() {
+                    speakers.extend([
+                        Value::Int(claim_id),
+                        Value::Int(i as i64 + 1),
+                        Value::Int(*source),
+                    ]);
                 }
                 search.extend([
                     Value::Int(claim_id),
@@ -316,42 +497,28 @@ impl SqliteStore {
                         r.reported_by.as_ref().map(|o| o.name.as_str()),
                     ])),
                 ]);
-                if r.history.is_empty() {
-                    let row = |event, from: Option<Status>, to: Status, note| {
-                        [
-                            Value::Int(claim_id),
-                            Value::Text(event),
-                            Value::Text(&today_text),
-                            Value::opt(from.map(Status::as_str)),
-                            Value::Text(to.as_str()),
-                            Value::opt(note),
-                            Value::Null,
-                            Value::Null,
-                            Value::Null,
-                            Value::Null,
-                            Value::Text(&stamp),
-                        ]
-                    };
-                    history.extend(row("created", None, Status::Pending, None));
-                    if !pending {
-                        let note = Some("imported with this status");
-                        history.extend(row("status", Some(Status::Pending), r.status, note));
-                    }
-                }
-                for h in &r.history {
+                let first_event = event_id;
+                for e in events {
                     history.extend([
+                        Value::Int(event_id),
                         Value::Int(claim_id),
-                        Value::Text(&h.event),
-                        Value::Owned(iso(h.at)),
-                        Value::opt(h.from.map(Status::as_str)),
-                        Value::Text(h.to.as_str()),
-                        Value::opt(h.note.as_deref()),
-                        Value::opt(h.evidence.as_deref()),
-                        Value::OptInt(h.deadline_index.map(|i| ids[i])),
-                        Value::OptOwned(h.old_due.map(iso)),
-                        Value::OptOwned(h.new_due.map(iso)),
-                        Value::Text(&stamp),
+                        Value::Text(e.event.as_str()),
+                        Value::Owned(iso(e.at)),
+                        Value::opt(e.from.map(Status::as_str)),
+                        Value::Text(e.to.as_str()),
+                        Value::OptOwned(e.note),
+                        Value::OptOwned(e.evidence),
+                        Value::OptInt(e.deadline_id),
+                        Value::OptOwned(e.old_due.map(iso)),
+                        Value::OptOwned(e.new_due.map(iso)),
+                        Value::Owned(e.recorded_at),
+                        Value::OptOwned(e.by),
+                        Value::OptOwned(e.field),
+                        Value::OptOwned(e.old),
+                        Value::OptOwned(e.new),
+                        Value::OptInt(e.voids.map(|i| first_event + i as i64)),
                     ]);
+                    event_id += 1;
                 }
                 claim_id += 1;
             }
@@ -390,9 +557,18 @@ impl SqliteStore {
             .await?;
             insert_many(
                 &mut tx,
-                "INSERT INTO status_history (claim_id, event, at, from_status, to_status, note, \
-                 evidence, deadline_id, old_due, new_due, recorded_at)",
-                11,
+                "INSERT INTO claim_speakers (claim_id, position, source_id)",
+                3,
+                &speakers,
+                "",
+            )
+            .await?;
+            insert_many(
+                &mut tx,
+                "INSERT INTO events (id, claim_id, event, at, from_status, to_status, note, \
+                 evidence, deadline_id, old_due, new_due, recorded_at, by, field, old_value, \
+                 new_value, voids)",
+                17,
                 &history,
                 "",
             )

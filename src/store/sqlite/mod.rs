@@ -37,9 +37,9 @@ use sqlx::sqlite::SqlitePool;
 use crate::domain::model::{Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status};
 use crate::interchange::record::Record;
 use crate::store::{
-    BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, ImportClaim, ImportSummary,
-    MigrationState, NewClaim, NewDeadline, NewSource, RecordsBySource, StatusChange, Store,
-    StoreResult as Result,
+    BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, FieldChange, ImportClaim, ImportSummary,
+    LogFilter, MigrationState, NewClaim, NewDeadline, NewSource, RecordsBySource, StatusChange,
+    Store, StoreResult as Result,
 };
 
 pub use open::create_private;
@@ -50,6 +50,8 @@ pub struct SqliteStore {
     path: PathBuf,
     /// Whether this process wrote: only then is there a log to fold back on close.
     wrote: std::sync::atomic::AtomicBool,
+    /// Who the events this process writes are by.
+    actor: Option<String>,
 }
 
 impl SqliteStore {
@@ -57,11 +59,19 @@ impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    fn by(&self) -> Option<&str> {
+        self.actor.as_deref()
+    }
 }
 
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn set_actor(&mut self, by: &str) {
+        self.actor = Some(by.to_string());
     }
 
     async fn migration_states(&self) -> Result<Vec<MigrationState>> {
@@ -168,10 +178,27 @@ impl Store for SqliteStore {
         &self,
         id: i64,
         fields: &ClaimFields,
-        add_tags: &[String],
-        remove_tags: &[String],
-    ) -> Result<()> {
-        SqliteStore::update_claim(self, id, fields, add_tags, remove_tags).await
+        on: NaiveDate,
+    ) -> Result<Vec<FieldChange>> {
+        SqliteStore::update_claim(self, id, fields, on).await
+    }
+
+    async fn append_note(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: &str,
+        evidence: Option<&str>,
+    ) -> Result<i64> {
+        SqliteStore::append_note(self, claim_id, on, note, evidence).await
+    }
+
+    async fn undo(&self, claim_id: i64, on: NaiveDate, note: Option<&str>) -> Result<HistoryEntry> {
+        SqliteStore::undo(self, claim_id, on, note).await
+    }
+
+    async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
+        SqliteStore::log(self, filter).await
     }
 
     async fn delete_claim(&self, id: i64) -> Result<()> {
@@ -219,8 +246,13 @@ impl Store for SqliteStore {
         SqliteStore::deadline_by_ref(self, reference).await
     }
 
-    async fn insert_deadline(&self, claim_id: i64, deadline: &NewDeadline) -> Result<i64> {
-        SqliteStore::insert_deadline(self, claim_id, deadline).await
+    async fn insert_deadline(
+        &self,
+        claim_id: i64,
+        deadline: &NewDeadline,
+        on: NaiveDate,
+    ) -> Result<i64> {
+        SqliteStore::insert_deadline(self, claim_id, deadline, on).await
     }
 
     async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
@@ -237,8 +269,13 @@ impl Store for SqliteStore {
         SqliteStore::move_deadline(self, id, to, on, note).await
     }
 
-    async fn delete_deadline(&self, id: i64) -> Result<Deadline> {
-        SqliteStore::delete_deadline(self, id).await
+    async fn delete_deadline(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
+        SqliteStore::delete_deadline(self, id, on, note).await
     }
 }
 
@@ -262,11 +299,14 @@ mod tests {
                 notes: None,
                 reliability: None,
             },
+            other_speakers: Vec::new(),
             reported_by: None,
             status: Status::Pending,
+            deadline_keys: Vec::new(),
             claim: NewClaim {
                 text: format!("claim {i} {}", "نص طويل ".repeat(40)),
                 speaker_id: 0,
+                other_speakers: Vec::new(),
                 reported_by_id: None,
                 quote: None,
                 lang: None,

@@ -137,6 +137,7 @@ impl SqliteStore {
             pool,
             path: path.to_path_buf(),
             wrote: std::sync::atomic::AtomicBool::new(false),
+            actor: None,
         };
         let found = if exists {
             match store.inspect().await {

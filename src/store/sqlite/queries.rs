@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::rows::{claim_from_row, deadline_from_row, history_from_row, CLAIM_SELECT};
+use super::history::events_of;
+use super::rows::{claim_from_row, deadline_from_row, source_ref_from_row, CLAIM_SELECT};
 use super::search::COMMON_MATCHES;
 use super::statement::{placeholders, text, with_ids, Bind, Statement, IDS_PER_QUERY};
 use super::SqliteStore;
@@ -22,8 +23,9 @@ pub(super) fn push_filters(s: &mut Statement, filter: &ClaimFilter) {
     }
     if let Some(source) = filter.source_id {
         s.push(
-            " AND (c.speaker_id = {} OR c.reported_by_id = {})",
-            [Bind::Int(source), Bind::Int(source)],
+            " AND (c.speaker_id = {} OR c.reported_by_id = {} OR c.id IN \
+             (SELECT claim_id FROM claim_speakers WHERE source_id = {}))",
+            [Bind::Int(source), Bind::Int(source), Bind::Int(source)],
         );
     }
     if let Some(tag) = &filter.tag {
@@ -275,6 +277,17 @@ impl SqliteStore {
                 let claim_id: i64 = row.try_get("claim_id")?;
                 claims[index[&claim_id]].tags.push(row.try_get("tag")?);
             }
+            let sql = format!(
+                "SELECT cs.claim_id, s.id, s.name, s.kind, s.reliability FROM claim_speakers cs \
+                 JOIN sources s ON s.id = cs.source_id WHERE cs.claim_id IN ({placeholders}) \
+                 ORDER BY cs.claim_id, cs.position"
+            );
+            for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
+                let claim_id: i64 = row.try_get("claim_id")?;
+                claims[index[&claim_id]]
+                    .speakers
+                    .push(source_ref_from_row(&row)?);
+            }
         }
         for claim in &mut claims {
             judge(claim, as_of);
@@ -291,23 +304,9 @@ impl SqliteStore {
             .unwrap_or_default())
     }
 
-    /// The histories of several claims, oldest first, by claim id.
+    /// The histories of several claims, in the order written, by claim id.
     pub(super) async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
-        let mut histories: HashMap<i64, Vec<HistoryEntry>> = HashMap::new();
-        for chunk in ids.chunks(IDS_PER_QUERY) {
-            let sql = format!(
-                "SELECT claim_id, event, at, from_status, to_status, note, evidence, deadline_id, \
-                 old_due, new_due FROM status_history WHERE claim_id IN ({}) ORDER BY id",
-                placeholders(chunk.len())
-            );
-            for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
-                let claim_id: i64 = row.try_get("claim_id")?;
-                histories
-                    .entry(claim_id)
-                    .or_default()
-                    .push(history_from_row(&row)?);
-            }
-        }
-        Ok(histories)
+        let mut conn = self.pool.acquire().await?;
+        events_of(&mut conn, ids).await
     }
 }

@@ -6,8 +6,8 @@ use sqlx::Row;
 
 use crate::domain::dates::from_iso;
 use crate::domain::model::{
-    Claim, ClaimKind, Credibility, Deadline, DeadlineRef, HistoryEntry, Precision, Reliability,
-    Source, SourceKind, SourceRef, Status,
+    Claim, ClaimKind, Credibility, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision,
+    Reliability, Source, SourceKind, SourceRef, Status,
 };
 use crate::store::{StoreError as Error, StoreResult as Result};
 
@@ -19,7 +19,9 @@ pub(super) fn stored<T>(what: &str, word: &str, parse: impl Fn(&str) -> Option<T
 
 pub(super) fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
     Ok(HistoryEntry {
-        event: row.try_get("event")?,
+        id: row.try_get("id")?,
+        claim_id: row.try_get("claim_id")?,
+        event: stored("event", row.try_get("event")?, EventKind::from_word)?,
         at: date(row.try_get("at")?)?,
         from: row
             .try_get::<Option<&str>, _>("from_status")?
@@ -31,6 +33,13 @@ pub(super) fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
         deadline_id: row.try_get("deadline_id")?,
         old_due: opt_date(row.try_get("old_due")?)?,
         new_due: opt_date(row.try_get("new_due")?)?,
+        recorded_at: row.try_get("recorded_at")?,
+        by: row.try_get("by")?,
+        voided: row.try_get("voided")?,
+        voids: row.try_get("voids")?,
+        field: row.try_get("field")?,
+        old: row.try_get("old_value")?,
+        new: row.try_get("new_value")?,
     })
 }
 
@@ -56,6 +65,16 @@ pub(super) fn source_from_row(row: &SqliteRow) -> Result<Source> {
         affiliation: row.try_get("affiliation")?,
         url: row.try_get("url")?,
         notes: row.try_get("notes")?,
+        reliability: opt_reliability(row.try_get("reliability")?)?,
+    })
+}
+
+/// A source as claims name it, from `id, name, kind, reliability`.
+pub(super) fn source_ref_from_row(row: &SqliteRow) -> Result<SourceRef> {
+    Ok(SourceRef {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: stored("source kind", row.try_get("kind")?, SourceKind::from_word)?,
         reliability: opt_reliability(row.try_get("reliability")?)?,
     })
 }
@@ -91,6 +110,16 @@ pub(super) fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
         }),
         None => None,
     };
+    let source = SourceRef {
+        id: row.try_get("speaker_id")?,
+        name: row.try_get("speaker_name")?,
+        kind: stored(
+            "source kind",
+            row.try_get("speaker_kind")?,
+            SourceKind::from_word,
+        )?,
+        reliability: opt_reliability(row.try_get("speaker_reliability")?)?,
+    };
     Ok(Claim {
         id: row.try_get("id")?,
         uid: row
@@ -100,16 +129,8 @@ pub(super) fn claim_from_row(row: &SqliteRow) -> Result<Claim> {
         text: row.try_get("text")?,
         status: stored("status", row.try_get("status")?, Status::from_word)?,
         kind: stored("claim kind", row.try_get("kind")?, ClaimKind::from_word)?,
-        source: SourceRef {
-            id: row.try_get("speaker_id")?,
-            name: row.try_get("speaker_name")?,
-            kind: stored(
-                "source kind",
-                row.try_get("speaker_kind")?,
-                SourceKind::from_word,
-            )?,
-            reliability: opt_reliability(row.try_get("speaker_reliability")?)?,
-        },
+        speakers: vec![source.clone()],
+        source,
         reported_by,
         quote: row.try_get("quote")?,
         lang: row.try_get("lang")?,

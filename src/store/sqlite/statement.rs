@@ -82,7 +82,6 @@ pub(super) fn with_ids<'q>(
 
 /// A value for a multi-row INSERT.
 pub(super) enum Value<'a> {
-    Null,
     Int(i64),
     OptInt(Option<i64>),
     Text(&'a str),
@@ -128,7 +127,6 @@ pub(super) async fn insert_many(
         let mut query = sqlx::query(&sql);
         for value in chunk {
             query = match value {
-                Value::Null => query.bind(None::<i64>),
                 Value::Int(n) => query.bind(*n),
                 Value::OptInt(n) => query.bind(*n),
                 Value::Text(t) => query.bind(*t),
