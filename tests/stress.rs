@@ -15,6 +15,10 @@ fn claims(db: &Db, args: &[&str]) -> std::process::Output {
     Process::new(assert_cmd::cargo::cargo_bin("claims"))
         .arg("--db")
         .arg(&db.path)
+        // The day the checks below judge on: changes after it would not
+        // have happened yet.
+        .arg("--as-of")
+        .arg(crate::common::AS_OF)
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())

@@ -100,3 +100,19 @@ CREATE TABLE deadline_facts_by_source (
 INSERT INTO deadline_facts_by_source SELECT * FROM deadline_facts;
 DROP TABLE deadline_facts;
 ALTER TABLE deadline_facts_by_source RENAME TO deadline_facts;
+
+-- Claims by status over every claim, each once: with several speakers the
+-- speakers' counts no longer add up to the total. Kept in source_counts as
+-- source 0, role `all`.
+CREATE TABLE source_counts_with_totals (
+    source_id INTEGER NOT NULL,
+    role      TEXT NOT NULL CHECK (role IN ('speaker', 'outlet', 'all')),
+    status    TEXT NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (source_id, role, status)
+);
+INSERT INTO source_counts_with_totals SELECT source_id, role, status, n FROM source_counts;
+INSERT INTO source_counts_with_totals (source_id, role, status, n)
+SELECT 0, 'all', status, COUNT(*) FROM claims GROUP BY status;
+DROP TABLE source_counts;
+ALTER TABLE source_counts_with_totals RENAME TO source_counts;

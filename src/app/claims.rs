@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{change_day, resolve_source, Context, Output};
+use super::{change_day, replay, resolve_source, Context, Output};
 use crate::domain::model::{
     grade_list, Claim, ClaimKind, Credibility, EventKind, HistoryEntry, Reliability, Status,
 };
@@ -200,7 +200,7 @@ pub async fn edit<S: Store>(ctx: &Context<S>, input: &EditClaim) -> Result<Outpu
 /// One claim with its history, by when each event happened, then when it
 /// was written.
 pub async fn claim<S: Store>(ctx: &Context<S>, id: i64) -> Result<Claim> {
-    let mut claim = ctx.store.claim(id, ctx.as_of).await?;
+    let mut claim = replay::claim(ctx, id).await?;
     if let Some(history) = &mut claim.history {
         // The `recorded` event first: it is what every other event changes.
         let key = |e: &HistoryEntry| {
@@ -402,7 +402,7 @@ pub async fn list<S: Store>(ctx: &Context<S>, input: &ListClaims) -> Result<Outp
         filter.source_id = Some(resolve_source(&ctx.store, "source", key).await?.id);
     }
     Ok(Output::Claims {
-        claims: ctx.store.claims(&filter, ctx.as_of).await?,
+        claims: replay::claims(ctx, &filter).await?,
         window: None,
         highlight: Vec::new(),
     })
@@ -411,7 +411,7 @@ pub async fn list<S: Store>(ctx: &Context<S>, input: &ListClaims) -> Result<Outp
 /// `search`: best match first.
 pub async fn search<S: Store>(ctx: &Context<S>, query: &str, limit: u32) -> Result<Output> {
     required_text("query", query)?;
-    let claims = ctx.store.search(query, limit, ctx.as_of).await?;
+    let claims = replay::search(ctx, query, limit).await?;
     let highlight = fold(query)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !matches!(*w, "and" | "or" | "not" | "near"))

@@ -7,6 +7,7 @@
 pub mod claims;
 pub mod deadlines;
 pub mod demo;
+pub mod replay;
 pub mod reports;
 pub mod safety;
 pub mod sources;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::replay::{self, claims_in, upcoming_in, Replay};
 use super::{summaries, Context, Counts, Output, Report};
 use crate::domain::dates;
 use crate::domain::model::Claim;
@@ -49,19 +50,16 @@ pub async fn build<S: Store>(
     limit: u32,
     sources: usize,
 ) -> Result<Report> {
-    let mut overdue = overdue_claims(ctx, Some(limit)).await?;
-    let mut upcoming = upcoming_claims(ctx, upcoming_until, Some(limit)).await?;
-    let mut no_deadline = ctx
-        .store
-        .claims(
-            &ClaimFilter {
-                no_open_deadline: true,
-                limit: Some(i64::from(limit)),
-                ..ClaimFilter::default()
-            },
-            ctx.as_of,
-        )
-        .await?;
+    let replay = Replay::of(ctx).await?;
+    let view = replay.as_ref();
+    let mut overdue = claims_in(ctx, view, &overdue_filter(Some(limit))).await?;
+    let mut upcoming = upcoming_in(ctx, view, upcoming_until, Some(limit)).await?;
+    let no_deadline_filter = ClaimFilter {
+        no_open_deadline: true,
+        limit: Some(i64::from(limit)),
+        ..ClaimFilter::default()
+    };
+    let mut no_deadline = claims_in(ctx, view, &no_deadline_filter).await?;
     // The report shows each claim's evidence and deadline moves.
     let ids: Vec<i64> = [&overdue, &upcoming, &no_deadline]
         .iter()
@@ -73,11 +71,19 @@ pub async fn build<S: Store>(
         .chain(upcoming.iter_mut())
         .chain(no_deadline.iter_mut())
     {
-        claim.history = Some(histories.remove(&claim.id).unwrap_or_default());
+        let stored = histories.remove(&claim.id).unwrap_or_default();
+        claim.history = Some(match view {
+            Some(replay) => replay.history(claim.id, stored),
+            None => stored,
+        });
     }
-    let totals = ctx.store.deadline_counts(ctx.as_of, upcoming_until).await?;
+    let mut totals = ctx.store.deadline_counts(ctx.as_of, upcoming_until).await?;
+    if let Some(replay) = view {
+        totals = replay.deadline_counts(totals, ctx.as_of, upcoming_until);
+    }
+    let adjust = replay.map(|r| r.adjust).unwrap_or_default();
     // Counts for every source are cheap; full records only for the shown ones.
-    let counted = ctx.store.claim_counts().await?;
+    let counted = ctx.store.claim_counts(&adjust).await?;
     let mut all_sources = summaries(ctx.store.sources().await?, &counted);
     // Busiest first; ties by name, as listed.
     all_sources.sort_by_key(|s| std::cmp::Reverse(s.record.claims + s.reported.claims));
@@ -85,21 +91,26 @@ pub async fn build<S: Store>(
         all_sources.truncate(sources);
     }
     let shown: Vec<i64> = all_sources.iter().map(|s| s.source.id).collect();
-    let records = ctx.store.track_records(ctx.as_of, Some(&shown)).await?;
+    let records = ctx
+        .store
+        .track_records(ctx.as_of, Some(&shown), &adjust)
+        .await?;
     let all_sources: Vec<_> = all_sources
         .into_iter()
         .map(|s| summaries(vec![s.source], &records).remove(0))
         .collect();
-    let mut counts = Counts::default();
-    for (record, _) in counted.values() {
-        counts.total += record.claims;
-        counts.pending += record.pending;
-        counts.fulfilled += record.fulfilled;
-        counts.partial += record.partial;
-        counts.failed += record.failed;
-        counts.retracted += record.retracted;
-        counts.unverifiable += record.unverifiable;
-    }
+    // Every claim once, a joint statement too.
+    let all = ctx.store.totals(&adjust).await?;
+    let mut counts = Counts {
+        total: all.claims,
+        pending: all.pending,
+        fulfilled: all.fulfilled,
+        partial: all.partial,
+        failed: all.failed,
+        retracted: all.retracted,
+        unverifiable: all.unverifiable,
+        ..Counts::default()
+    };
     counts.overdue = totals.overdue;
     counts.pending -= counts.overdue;
     let no_deadline_count = counts.pending + counts.overdue - totals.with_open_deadline;
@@ -117,13 +128,16 @@ pub async fn build<S: Store>(
 }
 
 /// Most overdue first: the store orders by the oldest open deadline.
-async fn overdue_claims<S: Store>(ctx: &Context<S>, limit: Option<u32>) -> Result<Vec<Claim>> {
-    let filter = ClaimFilter {
+fn overdue_filter(limit: Option<u32>) -> ClaimFilter {
+    ClaimFilter {
         overdue: true,
         limit: limit.map(i64::from),
         ..ClaimFilter::default()
-    };
-    Ok(ctx.store.claims(&filter, ctx.as_of).await?)
+    }
+}
+
+async fn overdue_claims<S: Store>(ctx: &Context<S>, limit: Option<u32>) -> Result<Vec<Claim>> {
+    replay::claims(ctx, &overdue_filter(limit)).await
 }
 
 /// Soonest first, by the first open deadline inside the window.
@@ -132,7 +146,7 @@ async fn upcoming_claims<S: Store>(
     until: NaiveDate,
     limit: Option<u32>,
 ) -> Result<Vec<Claim>> {
-    Ok(ctx.store.upcoming(ctx.as_of, until, limit).await?)
+    replay::upcoming(ctx, until, limit).await
 }
 
 fn span_end(within: &str, as_of: NaiveDate) -> Result<NaiveDate> {

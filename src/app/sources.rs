@@ -1,6 +1,6 @@
 //! Sources: add, list, show, edit, remove.
 
-use super::{resolve_source, summaries, Context, Output, SourceDetail};
+use super::{replay, resolve_source, summaries, Context, Output, SourceDetail};
 use crate::domain::model::{grade_list, Reliability, Source, SourceKind};
 use crate::domain::validate::{optional_text, optional_url, required_text};
 use crate::error::Result;
@@ -52,14 +52,17 @@ pub async fn list<S: Store>(
     record: bool,
 ) -> Result<Output> {
     let mut sources = ctx.store.sources().await?;
+    let adjust = replay::adjustments(ctx).await?;
     let records = match reliability {
         Some(grades) => {
             let grades = grade_list("reliability", grades, Reliability::parse)?;
             sources.retain(|s| s.reliability.is_some_and(|r| grades.contains(&r)));
             let ids: Vec<i64> = sources.iter().map(|s| s.id).collect();
-            ctx.store.track_records(ctx.as_of, Some(&ids)).await?
+            ctx.store
+                .track_records(ctx.as_of, Some(&ids), &adjust)
+                .await?
         }
-        None => ctx.store.track_records(ctx.as_of, None).await?,
+        None => ctx.store.track_records(ctx.as_of, None, &adjust).await?,
     };
     Ok(Output::Sources {
         sources: summaries(sources, &records),
@@ -124,15 +127,14 @@ async fn detail<S: Store>(ctx: &Context<S>, source: Source) -> Result<Output> {
         source_id: Some(source.id),
         ..ClaimFilter::default()
     };
-    let (claims_made, claims_reported) = ctx
-        .store
-        .claims(&filter, ctx.as_of)
+    let (claims_made, claims_reported) = replay::claims(ctx, &filter)
         .await?
         .into_iter()
-        .partition(|c| c.source.id == source.id);
+        .partition(|c| c.speakers.iter().any(|s| s.id == source.id));
+    let adjust = replay::adjustments(ctx).await?;
     let records = ctx
         .store
-        .track_records(ctx.as_of, Some(&[source.id]))
+        .track_records(ctx.as_of, Some(&[source.id]), &adjust)
         .await?;
     let summary = summaries(vec![source], &records).remove(0);
     Ok(Output::Source(Box::new(SourceDetail {

@@ -7,6 +7,7 @@ pub mod history;
 pub mod keys;
 pub mod model;
 pub mod normalize;
+pub mod replay;
 pub mod rules;
 pub mod validate;
 pub mod words;

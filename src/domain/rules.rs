@@ -223,6 +223,8 @@ pub fn derive(claim: &ClaimState) -> Derived {
 /// adds 1 to the rows `tallies` names.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tally {
+    /// Claims by status, over every claim (a joint statement once).
+    Total { status: Status },
     /// Claims by source, role and status.
     Status {
         source_id: i64,
@@ -254,6 +256,9 @@ pub enum Tally {
 pub fn tallies(claim: &ClaimState, derived: &Derived) -> Vec<Tally> {
     let mut out = Vec::with_capacity(4 + derived.facts.len());
     let roles = claim.roles();
+    out.push(Tally::Total {
+        status: claim.status,
+    });
     for &(role, source_id) in &roles {
         out.push(Tally::Status {
             source_id,

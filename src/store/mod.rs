@@ -39,6 +39,8 @@ use chrono::NaiveDate;
 use crate::domain::model::{
     Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status, TrackRecord,
 };
+use crate::domain::replay::{Snapshot, View};
+use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 
 pub use error::{StoreError, StoreResult};
@@ -106,15 +108,34 @@ pub trait Store {
 
     /// Every source's claims counted by status, as speaker and as outlet;
     /// no overdue or deadline figures. Sources without claims are absent.
-    async fn claim_counts(&self) -> StoreResult<RecordsBySource>;
+    /// `adjust` moves the stored counts (a replay's differences).
+    async fn claim_counts(&self, adjust: &TallyChanges) -> StoreResult<RecordsBySource>;
+
+    /// Every claim counted once, by status, moved by `adjust`.
+    async fn totals(&self, adjust: &TallyChanges) -> StoreResult<TrackRecord>;
 
     /// Full track records as of a day (counts, overdue, deadline figures)
-    /// for the sources given, or all when `None`.
+    /// for the sources given, or all when `None`, moved by `adjust`.
     async fn track_records(
         &self,
         as_of: NaiveDate,
         sources: Option<&[i64]>,
+        adjust: &TallyChanges,
     ) -> StoreResult<RecordsBySource>;
+
+    // ----- replays -----
+
+    /// The claims whose record in `view` may differ from the record as it
+    /// stands (said after its day, changed after it, or written after its
+    /// `known_on`), in id order; `None` when no claim does.
+    async fn changed_claims(&self, view: &View) -> StoreResult<Option<Vec<i64>>>;
+
+    /// These claims as they stand, with all their events in the order
+    /// written; claims that do not exist are left out.
+    async fn snapshots(&self, ids: &[i64]) -> StoreResult<Vec<(Snapshot, Vec<HistoryEntry>)>>;
+
+    /// These claims (without history), judged as of a day, in id order.
+    async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> StoreResult<Vec<Claim>>;
 
     // ----- claims -----
 

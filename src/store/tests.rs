@@ -134,7 +134,10 @@ pub(crate) async fn status_changes_keep_history_and_counts<S: Store>(store: S) {
         .await
         .unwrap();
     let as_of = day("2026-11-30");
-    let before = store.track_records(as_of, None).await.unwrap();
+    let before = store
+        .track_records(as_of, None, &Default::default())
+        .await
+        .unwrap();
     assert_eq!(before[&speaker.id].0.overdue, 1);
     let change = StatusChange {
         to: Status::Fulfilled,
@@ -150,7 +153,10 @@ pub(crate) async fn status_changes_keep_history_and_counts<S: Store>(store: S) {
         store.set_status(id, &change).await,
         Err(StoreError::Conflict(_))
     ));
-    let records = store.track_records(as_of, None).await.unwrap();
+    let records = store
+        .track_records(as_of, None, &Default::default())
+        .await
+        .unwrap();
     let record = &records[&speaker.id].0;
     assert_eq!((record.fulfilled, record.overdue), (1, 0));
     assert_eq!((record.deadlines_due, record.deadlines_met_on_time), (1, 0));

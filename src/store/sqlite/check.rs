@@ -188,6 +188,10 @@ impl SqliteStore {
             let have = stored.0.get(tally).copied().unwrap_or(0);
             if want != have {
                 let (rule, source) = match tally {
+                    Tally::Total { .. } => {
+                        found.add_rule("the totals of claims by status are wrong");
+                        continue;
+                    }
                     Tally::Status { source_id, .. } => {
                         ("sources whose claim counts are wrong", *source_id)
                     }
@@ -236,6 +240,13 @@ impl Found {
         }
     }
 
+    /// A rule broken by the database as a whole, named without ids.
+    fn add_rule(&mut self, rule: &'static str) {
+        if !self.rules.iter().any(|(r, _)| *r == rule) {
+            self.rules.push((rule, BTreeSet::new()));
+        }
+    }
+
     /// One line per rule: "rule: 1, 2, 3", at most 20 ids, then "…".
     fn lines(self) -> Vec<String> {
         self.rules
@@ -243,7 +254,11 @@ impl Found {
             .map(|(rule, ids)| {
                 let shown: Vec<String> = ids.iter().take(20).map(|i| i.to_string()).collect();
                 let more = if ids.len() > 20 { ", …" } else { "" };
-                format!("{rule}: {}{more}", shown.join(", "))
+                if ids.is_empty() {
+                    rule.to_string()
+                } else {
+                    format!("{rule}: {}{more}", shown.join(", "))
+                }
             })
             .collect()
     }
@@ -257,10 +272,14 @@ async fn stored_tallies(conn: &mut SqliteConnection) -> Result<TallyChanges> {
         .fetch_all(&mut *conn)
         .await?
     {
-        let tally = Tally::Status {
-            source_id: row.try_get(0)?,
-            role: role(row.try_get(1)?)?,
-            status: stored("status", row.try_get(2)?, Status::from_word)?,
+        let status = stored("status", row.try_get(2)?, Status::from_word)?;
+        let tally = match row.try_get::<&str, _>(1)? {
+            "all" => Tally::Total { status },
+            name => Tally::Status {
+                source_id: row.try_get(0)?,
+                role: role(name)?,
+                status,
+            },
         };
         *out.0.entry(tally).or_default() += row.try_get::<i64, _>(3)?;
     }

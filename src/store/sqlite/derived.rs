@@ -227,6 +227,12 @@ pub(super) async fn apply_tallies(
     let mut undelivered = Vec::new();
     for (tally, n) in changes.nonzero() {
         match tally {
+            Tally::Total { status: s } => status.extend([
+                Value::Int(0),
+                Value::Text("all"),
+                Value::Text(s.as_str()),
+                Value::Int(n),
+            ]),
             Tally::Status {
                 source_id,
                 role,

@@ -23,6 +23,7 @@ mod import;
 mod open;
 mod queries;
 mod records;
+mod replay;
 mod rows;
 mod search;
 mod sources;
@@ -34,7 +35,11 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use sqlx::sqlite::SqlitePool;
 
-use crate::domain::model::{Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status};
+use crate::domain::model::{
+    Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status, TrackRecord,
+};
+use crate::domain::replay::{Snapshot, View};
+use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 use crate::store::{
     BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, FieldChange, ImportClaim, ImportSummary,
@@ -126,16 +131,33 @@ impl Store for SqliteStore {
         SqliteStore::delete_source(self, id).await
     }
 
-    async fn claim_counts(&self) -> Result<RecordsBySource> {
-        SqliteStore::claim_counts(self).await
+    async fn claim_counts(&self, adjust: &TallyChanges) -> Result<RecordsBySource> {
+        SqliteStore::claim_counts(self, adjust).await
+    }
+
+    async fn totals(&self, adjust: &TallyChanges) -> Result<TrackRecord> {
+        SqliteStore::totals(self, adjust).await
+    }
+
+    async fn changed_claims(&self, view: &View) -> Result<Option<Vec<i64>>> {
+        SqliteStore::changed_claims(self, view).await
+    }
+
+    async fn snapshots(&self, ids: &[i64]) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
+        SqliteStore::snapshots(self, ids).await
+    }
+
+    async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {
+        SqliteStore::claims_by_ids(self, ids, as_of).await
     }
 
     async fn track_records(
         &self,
         as_of: NaiveDate,
         sources: Option<&[i64]>,
+        adjust: &TallyChanges,
     ) -> Result<RecordsBySource> {
-        SqliteStore::track_records(self, as_of, sources).await
+        SqliteStore::track_records(self, as_of, sources, adjust).await
     }
 
     async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> Result<i64> {

@@ -11,7 +11,7 @@ use super::statement::{text, Bind, Statement};
 use super::SqliteStore;
 use crate::domain::dates::{from_iso, iso};
 use crate::domain::model::{Status, TrackRecord};
-use crate::domain::rules::deadline_figures;
+use crate::domain::rules::{deadline_figures, Tally, TallyChanges};
 use crate::store::{RecordsBySource, StoreError as Error, StoreResult as Result};
 
 /// `AND source_id IN (...)`; -1 keeps the list valid when `ids` is empty.
@@ -37,25 +37,52 @@ pub(super) fn record_of<'a>(
     }
 }
 
+/// Whether `adjust` rows of this source count (all when `None`).
+fn wanted(sources: Option<&[i64]>, id: i64) -> bool {
+    sources.is_none_or(|ids| ids.contains(&id))
+}
+
 impl SqliteStore {
-    /// Every source's claims by status and role, from `source_counts`.
-    pub(super) async fn claim_counts(&self) -> Result<RecordsBySource> {
+    /// Every claim counted once by status, moved by `adjust`.
+    pub(super) async fn totals(&self, adjust: &TallyChanges) -> Result<TrackRecord> {
+        let mut totals = TrackRecord::default();
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, n FROM source_counts WHERE role = 'all' AND source_id = 0",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (status, n) in rows {
+            totals.add(stored("status", &status, Status::from_word)?, n, 0);
+        }
+        for (tally, n) in adjust.nonzero() {
+            if let Tally::Total { status } = tally {
+                totals.add(*status, n, 0);
+            }
+        }
+        Ok(totals)
+    }
+
+    /// Every source's claims by status and role, from `source_counts`,
+    /// moved by `adjust`.
+    pub(super) async fn claim_counts(&self, adjust: &TallyChanges) -> Result<RecordsBySource> {
         let mut records = RecordsBySource::new();
-        self.add_claim_counts(None, &mut records).await?;
+        self.add_claim_counts(None, adjust, &mut records).await?;
         Ok(records)
     }
 
-    /// Counts, overdue and deadline figures for `sources` (all when `None`).
+    /// Counts, overdue and deadline figures for `sources` (all when `None`),
+    /// moved by `adjust`.
     pub(super) async fn track_records(
         &self,
         as_of: NaiveDate,
         sources: Option<&[i64]>,
+        adjust: &TallyChanges,
     ) -> Result<RecordsBySource> {
         let mut records = RecordsBySource::new();
         if sources.is_some_and(|ids| ids.is_empty()) {
             return Ok(records);
         }
-        self.add_claim_counts(sources, &mut records).await?;
+        self.add_claim_counts(sources, adjust, &mut records).await?;
         // Overdue claims per source and role, from the next-due counts
         // (migration 8): a range of dates per source.
         let mut s = Statement::new(
@@ -71,17 +98,31 @@ impl SqliteStore {
             record_of(&mut records, row.try_get(0)?, row.try_get(1)?).overdue +=
                 row.try_get::<i64, _>(2)?;
         }
-        self.deadline_figures(as_of, sources, &mut records).await?;
+        for (tally, n) in adjust.nonzero() {
+            if let Tally::NextDue {
+                source: Some((role, id)),
+                next_due,
+            } = tally
+            {
+                if *next_due < as_of && wanted(sources, *id) {
+                    record_of(&mut records, *id, role.as_str()).overdue += n;
+                }
+            }
+        }
+        self.deadline_figures(as_of, sources, adjust, &mut records)
+            .await?;
         Ok(records)
     }
 
     async fn add_claim_counts(
         &self,
         sources: Option<&[i64]>,
+        adjust: &TallyChanges,
         records: &mut RecordsBySource,
     ) -> Result<()> {
-        let mut counts =
-            Statement::new("SELECT source_id, role, status, n FROM source_counts WHERE n <> 0");
+        let mut counts = Statement::new(
+            "SELECT source_id, role, status, n FROM source_counts WHERE n <> 0 AND role <> 'all'",
+        );
         if let Some(ids) = sources {
             push_source_ids(&mut counts, ids);
         }
@@ -92,6 +133,20 @@ impl SqliteStore {
                 0,
             );
         }
+        for (tally, n) in adjust.nonzero() {
+            if let Tally::Status {
+                source_id,
+                role,
+                status,
+            } = tally
+            {
+                if wanted(sources, *source_id) {
+                    record_of(records, *source_id, role.as_str()).add(*status, n, 0);
+                }
+            }
+        }
+        // A source whose claims a replay took away entirely has none.
+        records.retain(|_, (speaker, outlet)| speaker.claims != 0 || outlet.claims != 0);
         Ok(())
     }
 
@@ -103,6 +158,7 @@ impl SqliteStore {
         &self,
         as_of: NaiveDate,
         ids: Option<&[i64]>,
+        adjust: &TallyChanges,
         records: &mut RecordsBySource,
     ) -> Result<()> {
         let only = |s: &mut Statement| {
@@ -126,7 +182,7 @@ impl SqliteStore {
         );
         only(&mut s);
         s.push(" GROUP BY source_id, role", []);
-        type Histograms = (Vec<(i64, i64)>, Vec<(NaiveDate, bool, i64)>);
+        type Histograms = (HashMap<i64, i64>, HashMap<(NaiveDate, bool), i64>);
         let mut histograms: HashMap<(i64, String), Histograms> = HashMap::new();
         for row in s.query().fetch_all(&self.pool).await? {
             let undelivered: bool = row.try_get(2)?;
@@ -142,18 +198,50 @@ impl SqliteStore {
                         return Err(bad());
                     };
                     let due = from_iso(due).ok_or_else(bad)?;
-                    let n = n.parse().map_err(|_| bad())?;
-                    entry.1.push((due, pending == "1", n));
+                    let n: i64 = n.parse().map_err(|_| bad())?;
+                    *entry.1.entry((due, pending == "1")).or_default() += n;
                 } else {
                     let [late, n] = parts[..] else {
                         return Err(bad());
                     };
                     let late = late.parse().map_err(|_| bad())?;
-                    entry.0.push((late, n.parse().map_err(|_| bad())?));
+                    let n: i64 = n.parse().map_err(|_| bad())?;
+                    *entry.0.entry(late).or_default() += n;
                 }
             }
         }
+        for (tally, n) in adjust.nonzero() {
+            match tally {
+                Tally::Delivered {
+                    source_id,
+                    role,
+                    late_days,
+                } if wanted(ids, *source_id) => {
+                    let entry = histograms
+                        .entry((*source_id, role.as_str().to_string()))
+                        .or_default();
+                    *entry.0.entry(*late_days).or_default() += n;
+                }
+                Tally::Undelivered {
+                    source_id,
+                    role,
+                    first_due,
+                    pending,
+                } if wanted(ids, *source_id) && *first_due < as_of => {
+                    let entry = histograms
+                        .entry((*source_id, role.as_str().to_string()))
+                        .or_default();
+                    *entry.1.entry((*first_due, *pending)).or_default() += n;
+                }
+                _ => {}
+            }
+        }
         for ((source, role), (delivered, undelivered)) in histograms {
+            let delivered: Vec<(i64, i64)> = delivered.into_iter().collect();
+            let undelivered: Vec<(NaiveDate, bool, i64)> = undelivered
+                .into_iter()
+                .map(|((due, pending), n)| (due, pending, n))
+                .collect();
             let figures = deadline_figures(&delivered, &undelivered, as_of);
             record_of(records, source, &role).set_deadlines(&figures);
         }
