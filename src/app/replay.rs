@@ -24,6 +24,8 @@ use crate::store::{ClaimFilter, DeadlineCounts, Store};
 struct Changed {
     now: ClaimState,
     then: Option<(Snapshot, Vec<HistoryEntry>)>,
+    /// The state of `then`.
+    then_state: Option<ClaimState>,
 }
 
 /// The view of a command, with what it changes.
@@ -41,24 +43,26 @@ impl Replay {
             as_of: ctx.as_of,
             known_on: ctx.known_on,
         };
-        let Some(ids) = ctx.store.changed_claims(&view).await? else {
+        let Some(set) = ctx.store.replay_set(&view).await? else {
             return Ok(None);
         };
-        let mut changed = HashMap::with_capacity(ids.len());
+        let mut changed = HashMap::with_capacity(set.len());
         let mut adjust = TallyChanges::default();
-        for (now, events) in ctx.store.snapshots(&ids).await? {
+        for (now, events) in set {
             let now_state = now.state(&events);
             adjust.add(tallies(&now_state, &derive(&now_state)), -1);
             let then = replay(&now, &events, &view);
-            if let Some((snapshot, history)) = &then {
+            let then_state = then.as_ref().map(|(snapshot, history)| {
                 let state = snapshot.state(history);
                 adjust.add(tallies(&state, &derive(&state)), 1);
-            }
+                state
+            });
             changed.insert(
                 now.id,
                 Changed {
                     now: now_state,
                     then,
+                    then_state,
                 },
             );
         }
@@ -133,9 +137,9 @@ impl Replay {
             .changed
             .iter()
             .filter_map(|(id, c)| {
-                let (snapshot, history) = c.then.as_ref()?;
-                let state = snapshot.state(history);
-                keep(snapshot, &state).then(|| (order(snapshot, &state), *id))
+                let (snapshot, _) = c.then.as_ref()?;
+                let state = c.then_state.as_ref()?;
+                keep(snapshot, state).then(|| (order(snapshot, state), *id))
             })
             .collect();
         picked.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -178,8 +182,8 @@ impl Replay {
         };
         for c in self.changed.values() {
             count(&c.now, -1);
-            if let Some((snapshot, history)) = &c.then {
-                count(&snapshot.state(history), 1);
+            if let Some(state) = &c.then_state {
+                count(state, 1);
             }
         }
         counts

@@ -30,12 +30,14 @@ impl View {
     /// Whether an event written at `recorded_at` (a UTC timestamp) was
     /// written by the end of the `known_on` day.
     pub fn knows(&self, recorded_at: &str) -> bool {
-        self.known_on.is_none_or(|day| {
-            recorded_at
-                .get(..10)
-                .is_some_and(|d| d <= iso(day).as_str())
-        })
+        self.known_on
+            .is_none_or(|day| written_by(recorded_at, &iso(day)))
     }
+}
+
+/// Whether a timestamp falls on or before an ISO day.
+fn written_by(recorded_at: &str, day: &str) -> bool {
+    recorded_at.get(..10).is_some_and(|d| d <= day)
 }
 
 /// What a replay changes of a claim: everything but its identity. Text
@@ -220,8 +222,14 @@ pub fn replay(
     events: &[HistoryEntry],
     view: &View,
 ) -> Option<(Snapshot, Vec<HistoryEntry>)> {
+    let known_on = view.known_on.map(iso);
+    let knows = |recorded_at: &str| {
+        known_on
+            .as_deref()
+            .is_none_or(|d| written_by(recorded_at, d))
+    };
     let recorded = events.iter().find(|e| e.event == EventKind::Recorded);
-    if recorded.is_some_and(|r| !view.knows(&r.recorded_at)) {
+    if recorded.is_some_and(|r| !knows(&r.recorded_at)) {
         return None;
     }
     // Which events are void: now, and as known in the view.
@@ -231,11 +239,8 @@ pub fn replay(
             voided_by.insert(target, &e.recorded_at);
         }
     }
-    let void_in_view = |e: &HistoryEntry| {
-        voided_by
-            .get(&e.id)
-            .is_some_and(|written| view.knows(written))
-    };
+    let void_in_view =
+        |e: &HistoryEntry| voided_by.get(&e.id).is_some_and(|written| knows(written));
     let mut claim = now.clone();
     for e in events.iter().rev() {
         if e.event.changes_state() && !voided_by.contains_key(&e.id) {
@@ -244,7 +249,7 @@ pub fn replay(
     }
     let mut history = Vec::new();
     for e in events {
-        if !view.knows(&e.recorded_at) {
+        if !knows(&e.recorded_at) {
             continue;
         }
         let happened = e.event == EventKind::Recorded || e.at <= view.as_of;

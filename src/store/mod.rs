@@ -127,12 +127,12 @@ pub trait Store {
 
     /// The claims whose record in `view` may differ from the record as it
     /// stands (said after its day, changed after it, or written after its
-    /// `known_on`), in id order; `None` when no claim does.
-    async fn changed_claims(&self, view: &View) -> StoreResult<Option<Vec<i64>>>;
-
-    /// These claims as they stand, with all their events in the order
-    /// written; claims that do not exist are left out.
-    async fn snapshots(&self, ids: &[i64]) -> StoreResult<Vec<(Snapshot, Vec<HistoryEntry>)>>;
+    /// `known_on`), as they stand, with all their events in the order
+    /// written, in id order; `None` when no claim may differ.
+    async fn replay_set(
+        &self,
+        view: &View,
+    ) -> StoreResult<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>>;
 
     /// These claims (without history), judged as of a day, in id order.
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> StoreResult<Vec<Claim>>;

@@ -139,12 +139,8 @@ impl Store for SqliteStore {
         SqliteStore::totals(self, adjust).await
     }
 
-    async fn changed_claims(&self, view: &View) -> Result<Option<Vec<i64>>> {
-        SqliteStore::changed_claims(self, view).await
-    }
-
-    async fn snapshots(&self, ids: &[i64]) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
-        SqliteStore::snapshots(self, ids).await
+    async fn replay_set(&self, view: &View) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
+        SqliteStore::replay_set(self, view).await
     }
 
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {

@@ -1,109 +1,265 @@
-//! What replays read: which claims differ between now and a view, and
-//! those claims as they stand with all their events.
+//! What replays read: the claims a view can change, as they stand, with all
+//! their events.
+//!
+//! A past view can touch half the claims (a bulk import dates every
+//! resolution on the day of the import), so this is read in pages of
+//! claims, each table's rows of a page packed by SQLite into one JSON row:
+//! a row through sqlx costs far more than its bytes (a wake-up of the
+//! worker thread per row), as the export found.
 
 use std::collections::HashMap;
 
+use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::history::events_of;
-use super::rows::{deadline_from_row, opt_credibility, opt_date, stored};
-use super::statement::{placeholders, with_ids, IDS_PER_QUERY};
+use super::rows::{date, opt_credibility, opt_date, stored};
 use super::SqliteStore;
 use crate::domain::dates::iso;
-use crate::domain::model::{ClaimKind, HistoryEntry, Status};
+use crate::domain::model::{
+    ClaimKind, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision, Status,
+};
 use crate::domain::replay::{Snapshot, View};
-use crate::store::StoreResult as Result;
+use crate::store::{StoreError as Error, StoreResult as Result};
+
+/// Claims read per page.
+const PAGE: i64 = 20_000;
+
+type ClaimRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
+type PairRow<T> = (i64, T);
+type DeadlineRow = (
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+type EventRow = (
+    (i64, i64, String, String, Option<String>, String),
+    (
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    ),
+    (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ),
+    (Option<i64>, i64),
+);
 
 impl SqliteStore {
-    /// The claims a replay of `view` must look at: said after its day, with
-    /// a change that happened after it, or (with `known_on`) with an event
-    /// written after that day. `None` when there are none: the view is the
-    /// record as it stands.
-    pub(super) async fn changed_claims(&self, view: &View) -> Result<Option<Vec<i64>>> {
-        let as_of = iso(view.as_of);
-        let mut sql = String::from(
-            "SELECT id FROM claims WHERE said_on > $1 \
-             UNION SELECT claim_id FROM events WHERE at > $1 \
-             AND event NOT IN ('recorded', 'note', 'correction')",
-        );
-        let after = view.known_on.and_then(|d| d.succ_opt()).map(iso);
-        if after.is_some() {
-            sql.push_str(" UNION SELECT claim_id FROM events WHERE recorded_at >= $2");
-        }
-        let ids: Vec<i64> = sqlx::query_scalar(&format!("{sql} ORDER BY 1"))
-            .bind(&as_of)
-            .bind(after.unwrap_or_default())
-            .fetch_all(&self.pool)
-            .await?;
-        Ok((!ids.is_empty()).then_some(ids))
-    }
-
-    /// These claims as they stand, with every event in the order written.
-    pub(super) async fn snapshots(
+    /// The claims `view` can change, as they stand, with every event in the
+    /// order written; `None` when there are none.
+    pub(super) async fn replay_set(
         &self,
-        ids: &[i64],
-    ) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
+        view: &View,
+    ) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
         let mut conn = self.pool.acquire().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(IDS_PER_QUERY) {
-            let marks = placeholders(chunk.len());
-            let mut snapshots: HashMap<i64, Snapshot> = HashMap::with_capacity(chunk.len());
-            let sql = format!(
-                "SELECT id, status, said_on, kind, credibility, speaker_id, reported_by_id \
-                 FROM claims WHERE id IN ({marks})"
-            );
-            for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
-                let id: i64 = row.try_get(0)?;
-                snapshots.insert(
-                    id,
-                    Snapshot {
-                        id,
-                        status: stored("status", row.try_get(1)?, Status::from_word)?,
-                        said_on: opt_date(row.try_get(2)?)?,
-                        kind: stored("claim kind", row.try_get(3)?, ClaimKind::from_word)?,
-                        credibility: opt_credibility(row.try_get(4)?)?,
-                        speakers: vec![row.try_get(5)?],
-                        outlet: row.try_get(6)?,
-                        tags: Vec::new(),
-                        deadlines: Vec::new(),
-                        texts: HashMap::new(),
-                    },
-                );
-            }
-            let sql = format!(
-                "SELECT claim_id, source_id FROM claim_speakers WHERE claim_id IN ({marks}) \
-                 ORDER BY claim_id, position"
-            );
-            for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
-                if let Some(s) = snapshots.get_mut(&row.try_get::<i64, _>(0)?) {
-                    s.speakers.push(row.try_get(1)?);
-                }
-            }
-            let sql = format!(
-                "SELECT claim_id, tag FROM claim_tags WHERE claim_id IN ({marks}) ORDER BY tag"
-            );
-            for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
-                if let Some(s) = snapshots.get_mut(&row.try_get::<i64, _>(0)?) {
-                    s.tags.push(row.try_get(1)?);
-                }
-            }
-            let sql = format!(
-                "SELECT id, claim_id, due, precision, label, met_on, as_written, number \
-                 FROM deadlines WHERE claim_id IN ({marks}) ORDER BY due, id"
-            );
-            for row in with_ids(&sql, chunk).fetch_all(&mut *conn).await? {
-                let deadline = deadline_from_row(&row)?;
-                if let Some(s) = snapshots.get_mut(&deadline.claim_id) {
-                    s.deadlines.push(deadline);
-                }
-            }
-            let mut events = events_of(&mut conn, chunk).await?;
-            for id in chunk {
-                if let Some(snapshot) = snapshots.remove(id) {
-                    out.push((snapshot, events.remove(id).unwrap_or_default()));
-                }
-            }
+        if !mark_changed(&mut conn, view).await? {
+            return Ok(None);
         }
-        Ok(out)
+        let mut out = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = read_page(&mut conn, after).await?;
+            let Some(last) = page.last().map(|(s, _)| s.id) else {
+                break;
+            };
+            after = last;
+            out.extend(page);
+        }
+        sqlx::query("DELETE FROM temp.replay_ids")
+            .execute(&mut *conn)
+            .await?;
+        Ok(Some(out))
     }
+}
+
+/// Fills `temp.replay_ids` with the claims said after the view's day, with a
+/// change after it, or (with `known_on`) with an event written after that
+/// day. Whether there are any.
+async fn mark_changed(conn: &mut SqliteConnection, view: &View) -> Result<bool> {
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS replay_ids (id INTEGER PRIMARY KEY)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM temp.replay_ids")
+        .execute(&mut *conn)
+        .await?;
+    let as_of = iso(view.as_of);
+    // One statement per index: as a UNION the planner scans both tables.
+    let mut statements = vec![
+        "INSERT OR IGNORE INTO temp.replay_ids SELECT id FROM claims WHERE said_on > $1",
+        "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events WHERE at > $1 \
+         AND event NOT IN ('recorded', 'note', 'correction')",
+    ];
+    let written_after = view.known_on.and_then(|d| d.succ_opt()).map(iso);
+    if written_after.is_some() {
+        statements.push(
+            "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events \
+             WHERE recorded_at >= $2",
+        );
+    }
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(&as_of)
+            .bind(written_after.as_deref().unwrap_or_default())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let any: Option<i64> = sqlx::query_scalar("SELECT id FROM temp.replay_ids LIMIT 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(any.is_some())
+}
+
+/// One JSON array of the rows `select` gives for the page's claims (each a
+/// `json_array` named `j`; joined as text, not re-parsed as JSON).
+async fn packed<T: for<'de> serde::Deserialize<'de>>(
+    conn: &mut SqliteConnection,
+    select: &str,
+    after: i64,
+) -> Result<Vec<T>> {
+    let sql = format!(
+        "WITH page AS (SELECT id FROM temp.replay_ids WHERE id > $1 ORDER BY id LIMIT {PAGE}) \
+         SELECT '[' || COALESCE(group_concat(x.j, ','), '') || ']' FROM ({select}) x"
+    );
+    let json: String = sqlx::query(&sql)
+        .bind(after)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    serde_json::from_str(&json).map_err(|e| Error::Corrupt(format!("replay rows: {e}")))
+}
+
+async fn read_page(
+    conn: &mut SqliteConnection,
+    after: i64,
+) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
+    let claims: Vec<ClaimRow> = packed(
+        conn,
+        "SELECT json_array(c.id, c.status, c.said_on, c.kind, c.credibility, c.speaker_id, \
+         c.reported_by_id) AS j FROM page JOIN claims c ON c.id = page.id ORDER BY c.id",
+        after,
+    )
+    .await?;
+    let mut snapshots: Vec<Snapshot> = Vec::with_capacity(claims.len());
+    let mut index: HashMap<i64, usize> = HashMap::with_capacity(claims.len());
+    for (id, status, said_on, kind, credibility, speaker, outlet) in claims {
+        index.insert(id, snapshots.len());
+        snapshots.push(Snapshot {
+            id,
+            status: stored("status", &status, Status::from_word)?,
+            said_on: opt_date(said_on.as_deref())?,
+            kind: stored("claim kind", &kind, ClaimKind::from_word)?,
+            credibility: opt_credibility(credibility)?,
+            speakers: vec![speaker],
+            outlet,
+            tags: Vec::new(),
+            deadlines: Vec::new(),
+            texts: HashMap::new(),
+        });
+    }
+    if snapshots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let speakers: Vec<PairRow<i64>> = packed(
+        conn,
+        "SELECT json_array(s.claim_id, s.source_id) AS j FROM page \
+         JOIN claim_speakers s ON s.claim_id = page.id ORDER BY s.claim_id, s.position",
+        after,
+    )
+    .await?;
+    for (claim, source) in speakers {
+        snapshots[index[&claim]].speakers.push(source);
+    }
+    let tags: Vec<PairRow<String>> = packed(
+        conn,
+        "SELECT json_array(t.claim_id, t.tag) AS j FROM page \
+         JOIN claim_tags t ON t.claim_id = page.id ORDER BY t.claim_id, t.tag",
+        after,
+    )
+    .await?;
+    for (claim, tag) in tags {
+        snapshots[index[&claim]].tags.push(tag);
+    }
+    let deadlines: Vec<DeadlineRow> = packed(
+        conn,
+        "SELECT json_array(d.id, d.claim_id, d.due, d.precision, d.label, d.met_on, \
+         d.as_written, d.number) AS j FROM page JOIN deadlines d ON d.claim_id = page.id \
+         ORDER BY d.claim_id, d.due, d.id",
+        after,
+    )
+    .await?;
+    for (id, claim, due, precision, label, met_on, as_written, number) in deadlines {
+        snapshots[index[&claim]].deadlines.push(Deadline {
+            id,
+            reference: DeadlineRef {
+                claim_id: claim,
+                number: number
+                    .ok_or_else(|| Error::Corrupt("a deadline has no number".to_string()))?,
+            },
+            claim_id: claim,
+            due: date(&due)?,
+            precision: stored("precision", &precision, Precision::from_word)?,
+            label,
+            met_on: opt_date(met_on.as_deref())?,
+            as_written,
+        });
+    }
+    let events: Vec<EventRow> = packed(
+        conn,
+        "SELECT json_array(json_array(e.id, e.claim_id, e.event, e.at, e.from_status, e.to_status), \
+         json_array(e.note, e.evidence, e.deadline_id, e.old_due, e.new_due), \
+         json_array(e.recorded_at, e.by, e.field, e.old_value, e.new_value), \
+         json_array(e.voids, EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id))) AS j \
+         FROM page JOIN events e ON e.claim_id = page.id ORDER BY e.claim_id, e.id",
+        after,
+    )
+    .await?;
+    let mut histories: Vec<Vec<HistoryEntry>> = vec![Vec::new(); snapshots.len()];
+    for (head, facts, written, (voids, voided)) in events {
+        let (id, claim, event, at, from, to) = head;
+        let (note, evidence, deadline_id, old_due, new_due) = facts;
+        let (recorded_at, by, field, old, new) = written;
+        histories[index[&claim]].push(HistoryEntry {
+            id,
+            claim_id: claim,
+            event: stored("event", &event, EventKind::from_word)?,
+            at: date(&at)?,
+            from: from
+                .as_deref()
+                .map(|s| stored("status", s, Status::from_word))
+                .transpose()?,
+            to: stored("status", &to, Status::from_word)?,
+            note,
+            evidence,
+            deadline_id,
+            old_due: opt_date(old_due.as_deref())?,
+            new_due: opt_date(new_due.as_deref())?,
+            recorded_at,
+            by,
+            voided: voided != 0,
+            voids,
+            field,
+            old,
+            new,
+        });
+    }
+    Ok(snapshots.into_iter().zip(histories).collect())
 }
