@@ -13,8 +13,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::Context;
-use crate::domain::model::{Claim, EventKind, HistoryEntry, SourceRef, Status};
-use crate::domain::replay::{replay, Snapshot, View};
+use crate::domain::model::{Claim, HistoryEntry, SourceRef, Status};
+use crate::domain::replay::{history_in, replay, Snapshot, View};
 use crate::domain::rules::{derive, is_open, judge, tallies, ClaimState, TallyChanges};
 use crate::error::{Error, Result};
 use crate::store::{ClaimFilter, DeadlineCounts, Store};
@@ -37,13 +37,14 @@ pub struct Replay {
 }
 
 impl Replay {
-    /// The command's view; `None` when it is the record as it stands.
-    pub async fn of<S: Store>(ctx: &Context<S>) -> Result<Option<Replay>> {
+    /// The command's view; `None` when it is the record as it stands. With
+    /// `only`, just those claims are looked at (a page already chosen).
+    pub async fn of<S: Store>(ctx: &Context<S>, only: Option<&[i64]>) -> Result<Option<Replay>> {
         let view = View {
             as_of: ctx.as_of,
             known_on: ctx.known_on,
         };
-        let Some(set) = ctx.store.replay_set(&view).await? else {
+        let Some(set) = ctx.store.replay_set(&view, only).await? else {
             return Ok(None);
         };
         let mut changed = HashMap::with_capacity(set.len());
@@ -85,41 +86,22 @@ impl Replay {
             None => Some(self.history_only(claim)),
             Some(Changed { then: None, .. }) => None,
             Some(Changed {
-                then: Some((snapshot, history)),
+                then: Some((snapshot, _)),
                 ..
-            }) => Some(as_in(claim, snapshot, history, sources, self.view.as_of)),
+            }) => Some(as_in(claim, snapshot, &self.view, sources)),
         }
     }
 
     /// A claim's history in the view, from its stored history.
-    pub fn history(&self, id: i64, stored: Vec<HistoryEntry>) -> Vec<HistoryEntry> {
-        match self.changed.get(&id) {
-            Some(Changed {
-                then: Some((_, history)),
-                ..
-            }) => history.clone(),
-            Some(Changed { then: None, .. }) => Vec::new(),
-            None => {
-                let view = self.view;
-                stored
-                    .into_iter()
-                    .filter(|e| {
-                        view.knows(&e.recorded_at)
-                            && (e.event == EventKind::Recorded || e.at <= view.as_of)
-                    })
-                    .collect()
-            }
-        }
+    pub fn history(&self, stored: Vec<HistoryEntry>) -> Vec<HistoryEntry> {
+        history_in(&stored, &self.view)
     }
 
     /// A claim the view does not change: only its history is cut to what
     /// had happened, and been written, by then.
     fn history_only(&self, mut claim: Claim) -> Claim {
-        if let Some(history) = &mut claim.history {
-            let view = self.view;
-            history.retain(|e| {
-                view.knows(&e.recorded_at) && (e.event == EventKind::Recorded || e.at <= view.as_of)
-            });
+        if let Some(history) = &claim.history {
+            claim.history = Some(history_in(history, &self.view));
         }
         claim
     }
@@ -193,7 +175,10 @@ impl Replay {
 /// How the stored counts move in the command's view (none when it is the
 /// record as it stands).
 pub async fn adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
-    Ok(Replay::of(ctx).await?.map(|r| r.adjust).unwrap_or_default())
+    Ok(Replay::of(ctx, None)
+        .await?
+        .map(|r| r.adjust)
+        .unwrap_or_default())
 }
 
 /// Every source by id, as claims name them.
@@ -221,9 +206,8 @@ pub async fn source_refs<S: Store>(ctx: &Context<S>) -> Result<HashMap<i64, Sour
 fn as_in(
     mut claim: Claim,
     snapshot: &Snapshot,
-    history: &[HistoryEntry],
+    view: &View,
     sources: &HashMap<i64, SourceRef>,
-    as_of: NaiveDate,
 ) -> Claim {
     claim.status = snapshot.status;
     claim.said_on = snapshot.said_on;
@@ -254,10 +238,10 @@ fn as_in(
             _ => {}
         }
     }
-    if claim.history.is_some() {
-        claim.history = Some(history.to_vec());
+    if let Some(history) = &claim.history {
+        claim.history = Some(history_in(history, view));
     }
-    judge(&mut claim, as_of);
+    judge(&mut claim, view.as_of);
     claim
 }
 
@@ -305,7 +289,7 @@ fn passes(
 /// `list`, `overdue` and the report's sections in the command's view: the
 /// store's order (next due date, claims without one last, then id).
 pub async fn claims<S: Store>(ctx: &Context<S>, filter: &ClaimFilter) -> Result<Vec<Claim>> {
-    claims_in(ctx, Replay::of(ctx).await?.as_ref(), filter).await
+    claims_in(ctx, Replay::of(ctx, None).await?.as_ref(), filter).await
 }
 
 /// `claims` with the view's replay already made.
@@ -365,7 +349,7 @@ pub async fn upcoming<S: Store>(
     until: NaiveDate,
     limit: Option<u32>,
 ) -> Result<Vec<Claim>> {
-    upcoming_in(ctx, Replay::of(ctx).await?.as_ref(), until, limit).await
+    upcoming_in(ctx, Replay::of(ctx, None).await?.as_ref(), until, limit).await
 }
 
 /// `upcoming` with the view's replay already made.
@@ -463,7 +447,8 @@ fn merge<K: Ord>(
 /// without claims not yet said then, changed ones as they stood.
 pub async fn search<S: Store>(ctx: &Context<S>, query: &str, limit: u32) -> Result<Vec<Claim>> {
     let found = ctx.store.search(query, limit, ctx.as_of).await?;
-    let Some(replay) = Replay::of(ctx).await? else {
+    let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
+    let Some(replay) = Replay::of(ctx, Some(&ids)).await? else {
         return Ok(found);
     };
     let sources = source_refs(ctx).await?;
@@ -476,7 +461,7 @@ pub async fn search<S: Store>(ctx: &Context<S>, query: &str, limit: u32) -> Resu
 /// One claim with its history in the command's view.
 pub async fn claim<S: Store>(ctx: &Context<S>, id: i64) -> Result<Claim> {
     let claim = ctx.store.claim(id, ctx.as_of).await?;
-    let Some(replay) = Replay::of(ctx).await? else {
+    let Some(replay) = Replay::of(ctx, Some(&[id])).await? else {
         return Ok(claim);
     };
     let sources = source_refs(ctx).await?;

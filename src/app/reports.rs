@@ -50,7 +50,7 @@ pub async fn build<S: Store>(
     limit: u32,
     sources: usize,
 ) -> Result<Report> {
-    let replay = Replay::of(ctx).await?;
+    let replay = Replay::of(ctx, None).await?;
     let view = replay.as_ref();
     let mut overdue = claims_in(ctx, view, &overdue_filter(Some(limit))).await?;
     let mut upcoming = upcoming_in(ctx, view, upcoming_until, Some(limit)).await?;
@@ -73,7 +73,7 @@ pub async fn build<S: Store>(
     {
         let stored = histories.remove(&claim.id).unwrap_or_default();
         claim.history = Some(match view {
-            Some(replay) => replay.history(claim.id, stored),
+            Some(replay) => replay.history(stored),
             None => stored,
         });
     }

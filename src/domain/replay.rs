@@ -212,58 +212,71 @@ impl Snapshot {
     }
 }
 
-/// The claim as it stood in `view`, from the claim as it stands now and
-/// all its events in the order written, with its history as known then
-/// (events that happened by then, written by then, void marks as known
-/// then); `None` when the claim was not yet said (or, with `known_on`, not
-/// yet written). A claim without a `said_on` is present on every day.
-pub fn replay(
-    now: &Snapshot,
-    events: &[HistoryEntry],
-    view: &View,
-) -> Option<(Snapshot, Vec<HistoryEntry>)> {
-    let known_on = view.known_on.map(iso);
-    let knows = |recorded_at: &str| {
-        known_on
-            .as_deref()
-            .is_none_or(|d| written_by(recorded_at, d))
-    };
-    let recorded = events.iter().find(|e| e.event == EventKind::Recorded);
-    if recorded.is_some_and(|r| !knows(&r.recorded_at)) {
-        return None;
-    }
-    // Which events are void: now, and as known in the view.
+/// Which events are void in a view: those a correction voids, when that
+/// correction is known in the view.
+fn voided_in<'a>(
+    events: &'a [HistoryEntry],
+    knows: impl Fn(&str) -> bool,
+) -> (HashMap<i64, &'a str>, impl Fn(&HistoryEntry) -> bool + 'a) {
     let mut voided_by: HashMap<i64, &str> = HashMap::new();
     for e in events {
         if let (EventKind::Correction, Some(target)) = (e.event, e.voids) {
             voided_by.insert(target, &e.recorded_at);
         }
     }
-    let void_in_view =
-        |e: &HistoryEntry| voided_by.get(&e.id).is_some_and(|written| knows(written));
+    let known: std::collections::HashSet<i64> = voided_by
+        .iter()
+        .filter(|(_, written)| knows(written))
+        .map(|(id, _)| *id)
+        .collect();
+    (voided_by, move |e: &HistoryEntry| known.contains(&e.id))
+}
+
+/// A claim's history as known in `view`: the events that had happened by
+/// its day and been written by its `known_on`, void as known then.
+pub fn history_in(events: &[HistoryEntry], view: &View) -> Vec<HistoryEntry> {
+    let known_on = view.known_on.map(iso);
+    let knows = |at: &str| known_on.as_deref().is_none_or(|d| written_by(at, d));
+    let (_, void_in_view) = voided_in(events, knows);
+    events
+        .iter()
+        .filter(|e| knows(&e.recorded_at))
+        .filter(|e| e.event == EventKind::Recorded || e.at <= view.as_of)
+        .map(|e| HistoryEntry {
+            voided: void_in_view(e),
+            ..e.clone()
+        })
+        .collect()
+}
+
+/// The claim as it stood in `view`, from the claim as it stands now and
+/// all its events in the order written, with its history as known then
+/// (`history_in`); `None` when the claim was not yet said (or, with
+/// `known_on`, not yet written). A claim without a `said_on` is present on
+/// every day.
+pub fn replay(
+    now: &Snapshot,
+    events: &[HistoryEntry],
+    view: &View,
+) -> Option<(Snapshot, Vec<HistoryEntry>)> {
+    let known_on = view.known_on.map(iso);
+    let knows = |at: &str| known_on.as_deref().is_none_or(|d| written_by(at, d));
+    let recorded = events.iter().find(|e| e.event == EventKind::Recorded);
+    if recorded.is_some_and(|r| !knows(&r.recorded_at)) {
+        return None;
+    }
+    let (voided_by, _) = voided_in(events, knows);
     let mut claim = now.clone();
     for e in events.iter().rev() {
         if e.event.changes_state() && !voided_by.contains_key(&e.id) {
             claim.reverse(e);
         }
     }
-    let mut history = Vec::new();
-    for e in events {
-        if !knows(&e.recorded_at) {
-            continue;
-        }
-        let happened = e.event == EventKind::Recorded || e.at <= view.as_of;
-        if !happened {
-            continue;
-        }
-        let voided = void_in_view(e);
-        if e.event.changes_state() && !voided {
+    let history = history_in(events, view);
+    for e in &history {
+        if e.event.changes_state() && !e.voided {
             claim.apply(e);
         }
-        history.push(HistoryEntry {
-            voided,
-            ..e.clone()
-        });
     }
     if claim.said_on.is_some_and(|said| said > view.as_of) {
         return None;

@@ -139,8 +139,12 @@ impl Store for SqliteStore {
         SqliteStore::totals(self, adjust).await
     }
 
-    async fn replay_set(&self, view: &View) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
-        SqliteStore::replay_set(self, view).await
+    async fn replay_set(
+        &self,
+        view: &View,
+        only: Option<&[i64]>,
+    ) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
+        SqliteStore::replay_set(self, view, only).await
     }
 
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {

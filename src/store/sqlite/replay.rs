@@ -46,20 +46,8 @@ type DeadlineRow = (
 );
 type EventRow = (
     (i64, i64, String, String, Option<String>, String),
-    (
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    ),
-    (
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ),
+    (Option<i64>, Option<String>, Option<String>),
+    (String, Option<String>, Option<String>, Option<String>),
     (Option<i64>, i64),
 );
 
@@ -69,15 +57,16 @@ impl SqliteStore {
     pub(super) async fn replay_set(
         &self,
         view: &View,
+        only: Option<&[i64]>,
     ) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
         let mut conn = self.pool.acquire().await?;
-        if !mark_changed(&mut conn, view).await? {
+        if !mark_changed(&mut conn, view, only).await? {
             return Ok(None);
         }
         let mut out = Vec::new();
         let mut after = 0;
         loop {
-            let page = read_page(&mut conn, after).await?;
+            let page = read_page(&mut conn, after, view.known_on.is_some()).await?;
             let Some(last) = page.last().map(|(s, _)| s.id) else {
                 break;
             };
@@ -94,7 +83,11 @@ impl SqliteStore {
 /// Fills `temp.replay_ids` with the claims said after the view's day, with a
 /// change after it, or (with `known_on`) with an event written after that
 /// day. Whether there are any.
-async fn mark_changed(conn: &mut SqliteConnection, view: &View) -> Result<bool> {
+async fn mark_changed(
+    conn: &mut SqliteConnection,
+    view: &View,
+    only: Option<&[i64]>,
+) -> Result<bool> {
     sqlx::query("CREATE TEMP TABLE IF NOT EXISTS replay_ids (id INTEGER PRIMARY KEY)")
         .execute(&mut *conn)
         .await?;
@@ -115,8 +108,24 @@ async fn mark_changed(conn: &mut SqliteConnection, view: &View) -> Result<bool> 
              WHERE recorded_at >= $2",
         );
     }
+    // A page already chosen: only its claims, looked up by id.
+    let restrict = only.map(|ids| {
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        format!(" AND {{}} IN ({})", list.join(","))
+    });
     for sql in statements {
-        sqlx::query(sql)
+        let sql = match &restrict {
+            Some(only) => {
+                let column = if sql.contains("SELECT id FROM claims") {
+                    "id"
+                } else {
+                    "claim_id"
+                };
+                format!("{sql}{}", only.replace("{}", column))
+            }
+            None => sql.to_string(),
+        };
+        sqlx::query(&sql)
             .bind(&as_of)
             .bind(written_after.as_deref().unwrap_or_default())
             .execute(&mut *conn)
@@ -150,6 +159,7 @@ async fn packed<T: for<'de> serde::Deserialize<'de>>(
 async fn read_page(
     conn: &mut SqliteConnection,
     after: i64,
+    with_written: bool,
 ) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
     let claims: Vec<ClaimRow> = packed(
         conn,
@@ -222,21 +232,28 @@ async fn read_page(
             as_written,
         });
     }
+    // Only what replays read; a value only where it is one (edits, deadlines).
+    let written = if with_written { "e.recorded_at" } else { "''" };
     let events: Vec<EventRow> = packed(
         conn,
-        "SELECT json_array(json_array(e.id, e.claim_id, e.event, e.at, e.from_status, e.to_status), \
-         json_array(e.note, e.evidence, e.deadline_id, e.old_due, e.new_due), \
-         json_array(e.recorded_at, e.by, e.field, e.old_value, e.new_value), \
-         json_array(e.voids, EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id))) AS j \
-         FROM page JOIN events e ON e.claim_id = page.id ORDER BY e.claim_id, e.id",
+        &format!(
+            "SELECT json_array(json_array(e.id, e.claim_id, e.event, e.at, e.from_status, \
+             e.to_status), json_array(e.deadline_id, e.old_due, e.new_due), \
+             json_array({written}, e.field, CASE WHEN e.event IN ('recorded', 'status', \
+             'reopened', 'note', 'correction') THEN NULL ELSE e.old_value END, CASE WHEN e.event \
+             IN ('recorded', 'status', 'reopened', 'note', 'correction') THEN NULL \
+             ELSE e.new_value END), json_array(e.voids, EXISTS \
+             (SELECT 1 FROM events v WHERE v.voids = e.id))) AS j \
+             FROM page JOIN events e ON e.claim_id = page.id ORDER BY e.claim_id, e.id"
+        ),
         after,
     )
     .await?;
     let mut histories: Vec<Vec<HistoryEntry>> = vec![Vec::new(); snapshots.len()];
     for (head, facts, written, (voids, voided)) in events {
         let (id, claim, event, at, from, to) = head;
-        let (note, evidence, deadline_id, old_due, new_due) = facts;
-        let (recorded_at, by, field, old, new) = written;
+        let (deadline_id, old_due, new_due) = facts;
+        let (recorded_at, field, old, new) = written;
         histories[index[&claim]].push(HistoryEntry {
             id,
             claim_id: claim,
@@ -247,13 +264,13 @@ async fn read_page(
                 .map(|s| stored("status", s, Status::from_word))
                 .transpose()?,
             to: stored("status", &to, Status::from_word)?,
-            note,
-            evidence,
+            note: None,
+            evidence: None,
             deadline_id,
             old_due: opt_date(old_due.as_deref())?,
             new_due: opt_date(new_due.as_deref())?,
             recorded_at,
-            by,
+            by: None,
             voided: voided != 0,
             voids,
             field,
