@@ -270,3 +270,100 @@ fn export_and_import_keep_every_event() {
     let claim = other.json(&["undo", "3"]);
     assert_eq!(claim["deadlines"][0]["ref"], "3.1");
 }
+
+#[test]
+fn import_names_what_differs_and_update_applies_it_as_events() {
+    let db = Db::demo();
+    let path = db.dir.path().join("export.jsonl");
+    std::fs::write(&path, db.ok(&["export", "--format", "jsonl"])).unwrap();
+    let file = path.to_str().unwrap();
+    db.ok(&["resolve", "6", "fulfilled"]);
+    db.ok(&["edit", "3", "--quote", "اقتباس معدل"]);
+    db.ok(&["edit", "1", "--text", "A convoy left Ain al-Asad"]);
+    // A dry run names the fields; nothing is duplicated, nothing written.
+    let before = db.bytes();
+    let dry = db.json(&["import", file, "--dry-run"]);
+    assert_eq!(dry["new"], 0);
+    assert_eq!(dry["unchanged"], 5);
+    assert_eq!(dry["differing"], 3);
+    let fields: Vec<(i64, Value)> = dry["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["claim_id"].as_i64().unwrap(), d["fields"].clone()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (1, serde_json::json!(["text"])),
+            (3, serde_json::json!(["quote"])),
+            (6, serde_json::json!(["status"])),
+        ]
+    );
+    let table = db.ok(&["import", file, "--dry-run", "--format", "table"]);
+    assert!(table.contains("claim 6 differs in status"), "{table}");
+    assert_eq!(db.bytes(), before);
+    // Without --update the stored claims are kept.
+    db.ok(&["import", file]);
+    assert_eq!(db.json(&["show", "6"])["status"], "fulfilled");
+    // With it, each difference becomes an event.
+    let updated = db.json(&["import", file, "--update"]);
+    assert_eq!(updated["updated"], 3);
+    let six = db.json(&["show", "6"]);
+    assert_eq!(six["status"], "pending");
+    let last = six["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "reopened");
+    assert_eq!(last["note"], "import --update");
+    let one = db.json(&["show", "1"]);
+    assert_ne!(one["text"], "A convoy left Ain al-Asad");
+    assert!(db.ok(&["check"]).starts_with("ok:"));
+    assert_eq!(db.json(&["import", file])["unchanged"], 8);
+}
+
+#[test]
+fn update_adds_the_events_another_database_has() {
+    let desk = Db::demo();
+    let path = desk.dir.path().join("desk.jsonl");
+    std::fs::write(&path, desk.ok(&["export", "--format", "jsonl"])).unwrap();
+    let field = Db::new();
+    field.ok(&["import", path.to_str().unwrap()]);
+    field.ok(&[
+        "--by",
+        "omar",
+        "resolve",
+        "7",
+        "partial",
+        "--on",
+        "2026-10-05",
+        "--note",
+        "half the troops left",
+    ]);
+    field.ok(&["note", "5", "confirmed by a second source"]);
+    let back = field.dir.path().join("field.jsonl");
+    std::fs::write(&back, field.ok(&["export", "--format", "jsonl"])).unwrap();
+    let summary = desk.json(&["--by", "rana", "import", back.to_str().unwrap(), "--update"]);
+    assert_eq!(summary["updated"], 2);
+    let seven = desk.json(&["show", "7"]);
+    assert_eq!(seven["status"], "partial");
+    let resolved = seven["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["event"] == "status")
+        .unwrap()
+        .clone();
+    // Dated as it happened; written here, now, by whoever imported it.
+    assert_eq!(resolved["at"], "2026-10-05");
+    assert_eq!(resolved["note"], "half the troops left");
+    assert_eq!(resolved["by"], "rana");
+    let five = desk.json(&["show", "5"]);
+    assert!(five["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["note"] == "confirmed by a second source"));
+    assert!(desk.ok(&["check"]).starts_with("ok:"));
+    // As of before the field's news, the desk's record is as it was.
+    let then = desk.json(&["--as-of", "2026-10-01", "show", "7"]);
+    assert_eq!(then["status"], "pending");
+}

@@ -223,7 +223,8 @@ fn importing_twice_adds_nothing() {
     let second = import_file(&db, "a.jsonl", &data);
     assert_eq!(
         second,
-        json!({"new": 0, "unchanged": 40, "differing": 0, "duplicates": 0, "sources_created": 0, "dry_run": false})
+        json!({"new": 0, "unchanged": 40, "differing": 0, "duplicates": 0, "sources_created": 0,
+            "updated": 0, "differences": [], "dry_run": false})
     );
     // The same claim twice in one file, and a known external id with other text.
     let doubled = format!(

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::interchange::read::ReadRecord;
 use crate::interchange::record::Record;
 use crate::interchange::validate::validate;
-use crate::store::{ClaimFilter, ImportClaim, Store};
+use crate::store::{ClaimFilter, ImportClaim, ImportMode, Store};
 
 /// Claims read per page when exporting.
 const PAGE: i64 = 1000;
@@ -22,7 +22,7 @@ const PAGE: i64 = 1000;
 pub async fn import<S: Store>(
     ctx: &Context<S>,
     read: Vec<ReadRecord>,
-    dry_run: bool,
+    mode: ImportMode,
     progress: &dyn Fn(usize),
 ) -> Result<Output> {
     let mut problems = Vec::new();
@@ -43,7 +43,7 @@ pub async fn import<S: Store>(
     }
     let summary = ctx
         .store
-        .import(&records, ctx.as_of, dry_run, progress)
+        .import(&records, ctx.as_of, mode, progress)
         .await?;
     Ok(Output::Import(summary))
 }

@@ -253,9 +253,12 @@ pub enum Command {
         /// Input format [default: from the file extension, or sniffed on stdin]
         #[arg(long, value_enum)]
         from: Option<InputFormat>,
-        /// Check everything and report every problem without writing
+        /// Check everything and report every problem (and what differs from the stored claims) without writing
         #[arg(long)]
         dry_run: bool,
+        /// Bring stored claims that a record differs from to what it says, each difference an event
+        #[arg(long)]
+        update: bool,
         /// Refuse inputs larger than this (bytes, or with k, m, g)
         #[arg(long, default_value = "2g", value_name = "SIZE")]
         max_size: String,

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::render::export::ExportWriter;
 use crate::render::{self, Format, Style};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{OpenMode, Store};
+use crate::store::{ImportMode, OpenMode, Store};
 pub use args::Cli;
 use args::{ColorChoice, Command, DeadlineCommand, SourceCommand, SourceFields};
 
@@ -426,11 +426,16 @@ async fn dispatch<S: Store>(
             files,
             from,
             dry_run,
+            update,
             max_size,
         } => {
             let read = files::read_inputs(files, *from, max_size)?;
             let bar = files::progress_bar(read.len());
-            let imported = transfer::import(ctx, read, *dry_run, &|done| {
+            let mode = ImportMode {
+                dry_run: *dry_run,
+                update: *update,
+            };
+            let imported = transfer::import(ctx, read, mode, &|done| {
                 bar.set_position(done as u64)
             })
             .await;

@@ -90,8 +90,13 @@ fn import_text(s: &ImportSummary) -> String {
     } else {
         "imported"
     };
+    let differing = match (s.updated, s.dry_run) {
+        (0, _) => "differing from the stored claim (kept)",
+        (_, true) => "differing from the stored claim (to update)",
+        (_, false) => "differing from the stored claim (updated)",
+    };
     let mut out = format!(
-        "{verb} {} new claim{}; {} unchanged, {} differing from the stored claim (kept), {} duplicate{} in the input skipped",
+        "{verb} {} new claim{}; {} unchanged, {} {differing}, {} duplicate{} in the input skipped",
         s.new,
         plural(s.new),
         s.unchanged,
@@ -105,6 +110,24 @@ fn import_text(s: &ImportSummary) -> String {
         plural(s.sources_created),
         if s.dry_run { "to create" } else { "created" }
     ));
+    // Every differing claim on a dry run; a few otherwise.
+    let shown = if s.dry_run { s.differences.len() } else { 10 };
+    for d in s.differences.iter().take(shown) {
+        out.push_str(&format!(
+            "  claim {} differs in {}\n",
+            d.claim_id,
+            d.fields.join(", ")
+        ));
+    }
+    if s.differences.len() > shown {
+        out.push_str(&format!(
+            "  … and {} more (--dry-run lists them all)\n",
+            s.differences.len() - shown
+        ));
+    }
+    if s.differing > 0 && s.updated == 0 && !s.dry_run {
+        out.push_str("  add --update to bring them to what the records say\n");
+    }
     if s.dry_run {
         out.push_str("dry run: nothing was written\n");
     }

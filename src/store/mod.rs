@@ -25,6 +25,7 @@
 //! never move a store across threads, so the futures need not be `Send`.
 #![allow(async_fn_in_trait)]
 
+pub mod differences;
 pub mod error;
 pub mod sqlite;
 #[cfg(test)]
@@ -159,14 +160,16 @@ pub trait Store {
     ) -> StoreResult<usize>;
 
     /// Imports validated records: sources found by name key or created; a
-    /// record whose key (external id, else fingerprint) is stored, or that
-    /// repeats an earlier record, is counted and skipped. A dry run writes
+    /// record whose key (uid, external id, else fingerprint) is stored is
+    /// compared with the stored claim (unchanged or differing, and in what;
+    /// with `mode.update` the differences are applied as events); one that
+    /// repeats an earlier record is counted and skipped. A dry run writes
     /// nothing. `progress` is told how many records are done.
     async fn import(
         &self,
         records: &[ImportClaim],
         recorded_on: NaiveDate,
-        dry_run: bool,
+        mode: ImportMode,
         progress: &dyn Fn(usize),
     ) -> StoreResult<ImportSummary>;
 

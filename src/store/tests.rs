@@ -242,18 +242,36 @@ pub(crate) async fn imports_are_all_or_nothing_and_export_back<S: Store>(store: 
         .collect();
     let recorded = day("2026-11-30");
     let dry = store
-        .import(&records, recorded, true, &|_| {})
+        .import(
+            &records,
+            recorded,
+            crate::store::ImportMode {
+                dry_run: true,
+                update: false,
+            },
+            &|_| {},
+        )
         .await
         .unwrap();
     assert_eq!((dry.new, dry.sources_created), (3, 2));
     assert_eq!(store.claim_count().await.unwrap(), 0);
     let done = store
-        .import(&records, recorded, false, &|_| {})
+        .import(
+            &records,
+            recorded,
+            crate::store::ImportMode::default(),
+            &|_| {},
+        )
         .await
         .unwrap();
     assert_eq!(done.new, 3);
     let again = store
-        .import(&records, recorded, false, &|_| {})
+        .import(
+            &records,
+            recorded,
+            crate::store::ImportMode::default(),
+            &|_| {},
+        )
         .await
         .unwrap();
     assert_eq!((again.new, again.unchanged), (0, 3));

@@ -98,13 +98,25 @@ pub struct ImportSummary {
     pub new: usize,
     /// Claims already in the database with the same content.
     pub unchanged: usize,
-    /// Claims whose key (external id, or speaker + text + date said) is in the
-    /// database with other content; the stored claim is kept.
+    /// Claims whose key (uid, external id, or speaker + text + date said) is
+    /// in the database with other content; kept as stored unless `--update`.
     pub differing: usize,
     /// Records repeating an earlier record of the same import.
     pub duplicates: usize,
     pub sources_created: usize,
+    /// Differing claims brought to the record (`--update`).
+    pub updated: usize,
+    /// What differs, claim by claim.
+    pub differences: Vec<ImportDifference>,
     pub dry_run: bool,
+}
+
+/// A stored claim that an import record differs from, and in what.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportDifference {
+    pub claim_id: i64,
+    /// Field names as edits name them, then `status`, `deadlines`, `history`.
+    pub fields: Vec<String>,
 }
 
 /// A new claim, validated, with its sources resolved to ids.
@@ -286,4 +298,13 @@ pub struct LogFilter {
     pub since: Option<NaiveDate>,
     pub by: Option<String>,
     pub limit: Option<i64>,
+}
+
+/// How an import writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportMode {
+    /// Check and count everything, write nothing.
+    pub dry_run: bool,
+    /// Bring differing stored claims to what the records say.
+    pub update: bool,
 }

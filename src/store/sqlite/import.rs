@@ -11,6 +11,7 @@ use super::rows::now;
 use super::search::search_body;
 use super::sources::insert_source_in;
 use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
+use super::update::{stored_claim, update_claim_from};
 use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::history::DeadlineValue;
@@ -19,7 +20,11 @@ use crate::domain::model::{EventKind, Status};
 use crate::domain::rules::{
     derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
 };
-use crate::store::{ImportClaim, ImportSummary, NewSource, StoreResult as Result};
+use crate::store::differences::differing_fields;
+use crate::store::{
+    ClaimFields, ImportClaim, ImportDifference, ImportMode, ImportSummary, NewSource,
+    StoreResult as Result,
+};
 
 /// The id of the source named like `source`, creating it when missing.
 pub(super) async fn import_source(
@@ -59,12 +64,36 @@ pub(super) struct Keyed<'a> {
     print: String,
 }
 
-/// Which records are already stored, by index: `true` when the stored claim
-/// has the same content (fingerprint), `false` when it differs.
+impl Keyed<'_> {
+    /// The record's fields as a stored claim's would be.
+    fn fields(&self) -> ClaimFields {
+        let c = &self.record.claim;
+        let mut tags = c.tags.clone();
+        tags.sort();
+        tags.dedup();
+        ClaimFields {
+            text: c.text.clone(),
+            speaker_id: self.speaker,
+            other_speakers: self.others.clone(),
+            reported_by_id: self.outlet,
+            quote: c.quote.clone(),
+            lang: c.lang.clone(),
+            url: c.url.clone(),
+            said_on: c.said_on,
+            kind: c.kind,
+            credibility: c.credibility,
+            tags,
+        }
+    }
+}
+
+/// Which records are already stored, by index: the id of the stored claim
+/// their key names (uid first, then external id, then speaker, text and
+/// date said).
 pub(super) async fn stored_keys(
     tx: &mut SqliteConnection,
     keyed: &[Keyed<'_>],
-) -> Result<HashMap<usize, bool>> {
+) -> Result<HashMap<usize, i64>> {
     let mut stored = HashMap::new();
     let any: Option<i64> = sqlx::query_scalar("SELECT id FROM claims LIMIT 1")
         .fetch_optional(&mut *tx)
@@ -81,18 +110,17 @@ pub(super) async fn stored_keys(
         .collect();
     for chunk in with_uid.chunks(IDS_PER_QUERY) {
         let sql = format!(
-            "SELECT uid, fingerprint FROM claims WHERE uid IN ({})",
+            "SELECT uid, id FROM claims WHERE uid IN ({})",
             placeholders(chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (String, Option<String>)>(&sql);
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
         for (_, k) in chunk {
             query = query.bind(k.record.uid.as_deref());
         }
-        let found: HashMap<String, Option<String>> =
-            query.fetch_all(&mut *tx).await?.into_iter().collect();
+        let found: HashMap<String, i64> = query.fetch_all(&mut *tx).await?.into_iter().collect();
         for (i, k) in chunk {
-            if let Some(print) = k.record.uid.as_ref().and_then(|u| found.get(u)) {
-                stored.insert(*i, print.as_deref() == Some(k.print.as_str()));
+            if let Some(id) = k.record.uid.as_ref().and_then(|u| found.get(u)) {
+                stored.insert(*i, *id);
             }
         }
     }
@@ -103,36 +131,39 @@ pub(super) async fn stored_keys(
         .partition(|(_, k)| k.record.external_id.is_some());
     for chunk in with_id.chunks(IDS_PER_QUERY) {
         let sql = format!(
-            "SELECT external_id, fingerprint FROM claims WHERE external_id IN ({})",
+            "SELECT external_id, id FROM claims WHERE external_id IN ({})",
             placeholders(chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (String, Option<String>)>(&sql);
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
         for (_, k) in chunk {
             query = query.bind(k.record.external_id.as_deref());
         }
-        let found: HashMap<String, Option<String>> =
-            query.fetch_all(&mut *tx).await?.into_iter().collect();
+        let found: HashMap<String, i64> = query.fetch_all(&mut *tx).await?.into_iter().collect();
         for (i, k) in chunk {
-            if let Some(print) = k.record.external_id.as_ref().and_then(|x| found.get(x)) {
-                stored.insert(*i, print.as_deref() == Some(k.print.as_str()));
+            if let Some(id) = k.record.external_id.as_ref().and_then(|x| found.get(x)) {
+                stored.insert(*i, *id);
             }
         }
     }
     for chunk in without.chunks(IDS_PER_QUERY) {
         let sql = format!(
-            "SELECT speaker_id, text, said_on FROM claims WHERE fingerprint IN ({})",
+            "SELECT speaker_id, text, said_on, id FROM claims WHERE fingerprint IN ({})",
             placeholders(chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (i64, String, Option<String>)>(&sql);
+        let mut query = sqlx::query_as::<_, (i64, String, Option<String>, i64)>(&sql);
         for (_, k) in chunk {
             query = query.bind(&k.print);
         }
-        let found: std::collections::HashSet<(i64, String, Option<String>)> =
-            query.fetch_all(&mut *tx).await?.into_iter().collect();
+        let found: HashMap<(i64, String, Option<String>), i64> = query
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|(speaker, text, said, id)| ((speaker, text, said), id))
+            .collect();
         for (i, k) in chunk {
             let c = &k.record.claim;
-            if found.contains(&(k.speaker, c.text.clone(), c.said_on.map(iso))) {
-                stored.insert(*i, true);
+            if let Some(id) = found.get(&(k.speaker, c.text.clone(), c.said_on.map(iso))) {
+                stored.insert(*i, *id);
             }
         }
     }
@@ -287,9 +318,10 @@ impl SqliteStore {
         &self,
         records: &[ImportClaim],
         today: NaiveDate,
-        dry_run: bool,
+        mode: ImportMode,
         progress: &dyn Fn(usize),
     ) -> Result<ImportSummary> {
+        let dry_run = mode.dry_run;
         let mut summary = ImportSummary {
             dry_run,
             ..ImportSummary::default()
@@ -340,10 +372,25 @@ impl SqliteStore {
         let stored = stored_keys(&mut tx, &keyed).await?;
         let mut fresh = Vec::with_capacity(keyed.len());
         for (i, k) in keyed.into_iter().enumerate() {
-            match stored.get(&i) {
-                Some(true) => summary.unchanged += 1,
-                Some(false) => summary.differing += 1,
-                None => fresh.push(k),
+            let Some(&id) = stored.get(&i) else {
+                fresh.push(k);
+                continue;
+            };
+            let existing = stored_claim(&mut tx, id).await?;
+            let fields = k.fields();
+            let differing = differing_fields(&existing, &fields, k.record);
+            if differing.is_empty() {
+                summary.unchanged += 1;
+                continue;
+            }
+            summary.differing += 1;
+            summary.differences.push(ImportDifference {
+                claim_id: id,
+                fields: differing,
+            });
+            if mode.update {
+                update_claim_from(&mut tx, self.by(), &existing, &fields, k.record, today).await?;
+                summary.updated += 1;
             }
         }
         // Ids from the counters, taken in one step for the whole import.

@@ -28,6 +28,7 @@ mod rows;
 mod search;
 mod sources;
 mod statement;
+mod update;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,9 +43,9 @@ use crate::domain::replay::{Snapshot, View};
 use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 use crate::store::{
-    BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, FieldChange, ImportClaim, ImportSummary,
-    LogFilter, MigrationState, NewClaim, NewDeadline, NewSource, RecordsBySource, StatusChange,
-    Store, StoreResult as Result,
+    BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, FieldChange, ImportClaim, ImportMode,
+    ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline, NewSource, RecordsBySource,
+    StatusChange, Store, StoreResult as Result,
 };
 
 pub use open::create_private;
@@ -177,10 +178,10 @@ impl Store for SqliteStore {
         &self,
         records: &[ImportClaim],
         recorded_on: NaiveDate,
-        dry_run: bool,
+        mode: ImportMode,
         progress: &dyn Fn(usize),
     ) -> Result<ImportSummary> {
-        SqliteStore::import(self, records, recorded_on, dry_run, progress).await
+        SqliteStore::import(self, records, recorded_on, mode, progress).await
     }
 
     async fn export_page(
@@ -352,7 +353,10 @@ mod tests {
         let today = from_iso("2026-11-30").unwrap();
         let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
         let few: Vec<ImportClaim> = (0..5).map(import_claim).collect();
-        store.import(&few, today, false, &|_| {}).await.unwrap();
+        store
+            .import(&few, today, crate::store::ImportMode::default(), &|_| {})
+            .await
+            .unwrap();
         let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
             .fetch_one(&store.pool)
             .await
@@ -363,7 +367,7 @@ mod tests {
             .unwrap();
         let many: Vec<ImportClaim> = (5..3000).map(import_claim).collect();
         let err = store
-            .import(&many, today, false, &|_| {})
+            .import(&many, today, crate::store::ImportMode::default(), &|_| {})
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::DiskFull), "{err}");
@@ -376,7 +380,12 @@ mod tests {
         let store = SqliteStore::open(&path, OpenMode::Migrate).await.unwrap();
         assert!(store.check().await.unwrap().is_empty());
         store
-            .import(&many[..10], today, false, &|_| {})
+            .import(
+                &many[..10],
+                today,
+                crate::store::ImportMode::default(),
+                &|_| {},
+            )
             .await
             .unwrap();
         assert_eq!(store.claim_count().await.unwrap(), 15);
