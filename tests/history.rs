@@ -367,3 +367,44 @@ fn update_adds_the_events_another_database_has() {
     let then = desk.json(&["--as-of", "2026-10-01", "show", "7"]);
     assert_eq!(then["status"], "pending");
 }
+
+#[test]
+fn csv_carries_speakers_and_the_phrase_as_written() {
+    let db = Db::demo();
+    let claim = db.json(&[
+        "add",
+        "Joint statement on the timetable",
+        "--source",
+        "مصدر حكومي عراقي",
+        "--source",
+        "متحدث باسم السفارة الأمريكية في بغداد",
+        "--said-on",
+        "2025-08-18",
+        "--due",
+        "أيلول المقبل",
+    ]);
+    assert_eq!(claim["deadlines"][0]["due"], "2025-09-30");
+    let csv = db.ok(&["export", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",speakers"), "{header}");
+    let row = csv.lines().find(|l| l.contains("Joint statement")).unwrap();
+    assert!(row.contains("2025-09|||أيلول المقبل"), "{row}");
+    assert!(
+        row.contains("مصدر حكومي عراقي; متحدث باسم السفارة الأمريكية في بغداد"),
+        "{row}"
+    );
+    let other = Db::new();
+    let path = other.dir.path().join("all.csv");
+    std::fs::write(&path, &csv).unwrap();
+    other.ok(&["import", path.to_str().unwrap()]);
+    let copy = other
+        .json(&["list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["text"] == "Joint statement on the timetable")
+        .unwrap()
+        .clone();
+    assert_eq!(copy["speakers"].as_array().unwrap().len(), 2);
+    assert_eq!(copy["deadlines"][0]["as_written"], "أيلول المقبل");
+}

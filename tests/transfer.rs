@@ -367,7 +367,7 @@ fn untrusted_input_is_refused_clearly() {
         (vec!["import", &nested], format!("error: {nested}: not a JSON array of claims (as `claims export --format json` writes): nested too deeply; nothing was imported")),
         (vec!["import", &nested_object], format!("error: {nested_object}: line 1: unknown field `a`, expected one of `id`, `uid`, `database`, `external_id`, `text`, `status`, `kind`, `source`, `speakers`, `reported_by`, `quote`, `lang`, `url`, `said_on`, `credibility`, `tags`, `deadlines`, `history`, `next_due`, `overdue`, `days_overdue` at column 4; nothing was imported")),
         (vec!["import", &not_array], format!("error: {not_array}: not a JSON array of claims (as `claims export --format json` writes): invalid type: map, expected a sequence at line 1 column 0; nothing was imported")),
-        (vec!["import", &unknown_column], format!("error: {unknown_column}: line 1: invalid column `colour`: unknown column (known: id, external_id, text, source, source_kind, reported_by, quote, lang, url, said_on, kind, status, deadlines, tags, credibility, source_reliability); nothing was imported")),
+        (vec!["import", &unknown_column], format!("error: {unknown_column}: line 1: invalid column `colour`: unknown column (known: id, external_id, text, source, source_kind, reported_by, quote, lang, url, said_on, kind, status, deadlines, tags, credibility, source_reliability, speakers); nothing was imported")),
         (vec!["import", &short_row], format!("error: {short_row}: line 2: has 2 cells; the header has 3; nothing was imported")),
     ];
     for (args, expected) in cases {

@@ -20,7 +20,7 @@ pub fn period_form(due: NaiveDate, precision: Precision) -> String {
 }
 
 /// The CSV columns, in order. `id` is written for reference and ignored on import.
-pub const CSV_COLUMNS: [&str; 16] = [
+pub const CSV_COLUMNS: [&str; 17] = [
     "id",
     "external_id",
     "text",
@@ -37,6 +37,7 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "tags",
     "credibility",
     "source_reliability",
+    "speakers",
 ];
 
 /// A record as a CSV row (cells not yet neutralised).
@@ -54,12 +55,17 @@ pub fn csv_row(record: &Record) -> Vec<String> {
                 (Some(due), Some(precision)) => period_form(due, precision),
                 _ => d.due.clone(),
             };
-            let mut parts = vec![escape_cell_part(&due)];
-            if d.label.is_some() || d.met_on.is_some() {
-                parts.push(escape_cell_part(d.label.as_deref().unwrap_or_default()));
-            }
-            if let Some(met) = &d.met_on {
-                parts.push(escape_cell_part(met));
+            // DUE|LABEL|MET_ON|AS_WRITTEN, trailing empty parts left out;
+            // the phrase only when it says more than the date.
+            let written = d.as_written.as_deref().filter(|w| *w != due);
+            let mut parts = vec![
+                escape_cell_part(&due),
+                escape_cell_part(d.label.as_deref().unwrap_or_default()),
+                escape_cell_part(d.met_on.as_deref().unwrap_or_default()),
+                escape_cell_part(written.unwrap_or_default()),
+            ];
+            while parts.len() > 1 && parts.last().is_some_and(String::is_empty) {
+                parts.pop();
             }
             parts.join("|")
         })
@@ -96,6 +102,12 @@ pub fn csv_row(record: &Record) -> Vec<String> {
             .map(|c| c.to_string())
             .unwrap_or_default(),
         opt(&record.source.reliability),
+        record
+            .speakers
+            .iter()
+            .map(|s| escape_cell_part(&s.name))
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 
@@ -127,17 +139,18 @@ pub fn csv_record(header: &[String], cells: &[String]) -> Result<Record, Problem
                     let fields = split_cell(&part, '|');
                     let field =
                         |i: usize| fields.get(i).map(|f| unescape(f)).filter(|f| !f.is_empty());
-                    if fields.len() > 3 {
+                    if fields.len() > 4 {
                         return Err(problem(
                             "deadlines",
                             cell,
-                            "each deadline is DUE|LABEL|MET_ON at most",
+                            "each deadline is DUE|LABEL|MET_ON|AS_WRITTEN at most",
                         ));
                     }
                     record.deadlines.push(RecordDeadline {
                         due: field(0).unwrap_or_default(),
                         label: field(1),
                         met_on: field(2),
+                        as_written: field(3),
                         ..RecordDeadline::default()
                     });
                 }
@@ -154,6 +167,15 @@ pub fn csv_record(header: &[String], cells: &[String]) -> Result<Record, Problem
                 }
             }
             "source_reliability" => record.source.reliability = value(),
+            "speakers" => {
+                record.speakers = split_cell(cell, ';')
+                    .iter()
+                    .map(|name| RecordSource {
+                        name: unescape(name),
+                        ..RecordSource::default()
+                    })
+                    .collect()
+            }
             other => {
                 return Err(problem(
                     "column",
