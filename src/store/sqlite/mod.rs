@@ -28,6 +28,7 @@ mod rows;
 mod search;
 mod sources;
 mod statement;
+mod undo;
 mod update;
 
 use std::collections::HashMap;

@@ -66,7 +66,7 @@ impl SqliteStore {
         let mut out = Vec::new();
         let mut after = 0;
         loop {
-            let page = read_page(&mut conn, after, view.known_on.is_some()).await?;
+            let page = read_page(&mut conn, after, view).await?;
             let Some(last) = page.last().map(|(s, _)| s.id) else {
                 break;
             };
@@ -159,7 +159,7 @@ async fn packed<T: for<'de> serde::Deserialize<'de>>(
 async fn read_page(
     conn: &mut SqliteConnection,
     after: i64,
-    with_written: bool,
+    view: &View,
 ) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
     let claims: Vec<ClaimRow> = packed(
         conn,
@@ -233,7 +233,22 @@ async fn read_page(
         });
     }
     // Only what replays read; a value only where it is one (edits, deadlines).
-    let written = if with_written { "e.recorded_at" } else { "''" };
+    // Without `known_on`, the events in force after the day are enough to
+    // undo (they are the latest of each thing they change), with the moves
+    // and fulfilments the track records read: undoing and redoing the
+    // others changes nothing.
+    let (written, only) = match view.known_on {
+        Some(_) => ("e.recorded_at", String::new()),
+        None => (
+            "''",
+            format!(
+                " AND (e.at > '{}' AND e.event NOT IN ('recorded', 'note', 'correction') \
+                 OR e.event = 'deadline_moved' OR (e.event = 'status' AND e.to_status = 'fulfilled')) \
+                 AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id)",
+                iso(view.as_of)
+            ),
+        ),
+    };
     let events: Vec<EventRow> = packed(
         conn,
         &format!(
@@ -244,7 +259,8 @@ async fn read_page(
              IN ('recorded', 'status', 'reopened', 'note', 'correction') THEN NULL \
              ELSE e.new_value END), json_array(e.voids, EXISTS \
              (SELECT 1 FROM events v WHERE v.voids = e.id))) AS j \
-             FROM page JOIN events e ON e.claim_id = page.id ORDER BY e.claim_id, e.id"
+             FROM page JOIN events e ON e.claim_id = page.id WHERE 1 = 1{only} \
+             ORDER BY e.claim_id, e.id"
         ),
         after,
     )
