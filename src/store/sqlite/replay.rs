@@ -88,20 +88,34 @@ async fn mark_changed(
     view: &View,
     only: Option<&[i64]>,
 ) -> Result<bool> {
+    let as_of = iso(view.as_of);
+    let written_after = view.known_on.and_then(|d| d.succ_opt()).map(iso);
+    // Most views are the record as it stands: one look at each index says so.
+    let any: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM claims WHERE said_on > $1) \
+         OR EXISTS (SELECT 1 FROM events WHERE at > $1 \
+             AND event NOT IN ('recorded', 'note', 'correction')) \
+         OR ($2 <> '' AND EXISTS (SELECT 1 FROM events WHERE recorded_at >= $2))",
+    )
+    .bind(&as_of)
+    .bind(written_after.as_deref().unwrap_or_default())
+    .fetch_one(&mut *conn)
+    .await?;
+    if !any {
+        return Ok(false);
+    }
     sqlx::query("CREATE TEMP TABLE IF NOT EXISTS replay_ids (id INTEGER PRIMARY KEY)")
         .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM temp.replay_ids")
         .execute(&mut *conn)
         .await?;
-    let as_of = iso(view.as_of);
     // One statement per index: as a UNION the planner scans both tables.
     let mut statements = vec![
         "INSERT OR IGNORE INTO temp.replay_ids SELECT id FROM claims WHERE said_on > $1",
         "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events WHERE at > $1 \
          AND event NOT IN ('recorded', 'note', 'correction')",
     ];
-    let written_after = view.known_on.and_then(|d| d.succ_opt()).map(iso);
     if written_after.is_some() {
         statements.push(
             "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events \
