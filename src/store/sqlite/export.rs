@@ -34,10 +34,11 @@ impl SqliteStore {
                  'precision', d.precision, 'label', d.label, 'met_on', d.met_on, \
                  'as_written', d.as_written)) \
                  FROM (SELECT * FROM deadlines WHERE claim_id = c.id ORDER BY due, id) d), \
-             'speakers', (SELECT CASE WHEN COUNT(*) = 0 THEN json('[]') ELSE json_group_array(json(x.source)) END \
+             'speakers', CASE WHEN NOT EXISTS (SELECT 1 FROM claim_speakers WHERE claim_id = c.id) \
+                 THEN json('[]') ELSE (SELECT json_group_array(json(x.source)) \
                  FROM (SELECT {speaker} AS source, 0 AS position FROM sources s WHERE s.id = c.speaker_id \
                  UNION ALL SELECT {other}, cs.position FROM claim_speakers cs JOIN sources o ON o.id = cs.source_id \
-                 WHERE cs.claim_id = c.id ORDER BY 2) x WHERE EXISTS (SELECT 1 FROM claim_speakers WHERE claim_id = c.id)), \
+                 WHERE cs.claim_id = c.id ORDER BY 2) x) END, \
              'history', (SELECT json_group_array(json_object('id', h.id, 'event', h.event, \
                  'at', h.at, 'from', h.from_status, 'to', h.to_status, 'note', h.note, \
                  'evidence', h.evidence, 'deadline_id', h.deadline_id, \

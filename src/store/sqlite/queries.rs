@@ -270,23 +270,21 @@ impl SqliteStore {
                 let deadline = deadline_from_row(&row)?;
                 claims[index[&deadline.claim_id]].deadlines.push(deadline);
             }
+            // Tags and the other speakers in one query: each costs a trip.
             let sql = format!(
-                "SELECT claim_id, tag FROM claim_tags WHERE claim_id IN ({placeholders}) ORDER BY tag"
+                "SELECT claim_id, 0 AS part, tag AS tag, NULL AS id, NULL AS name, NULL AS kind, \
+                 NULL AS reliability, 0 AS position FROM claim_tags WHERE claim_id IN ({placeholders}) \
+                 UNION ALL SELECT cs.claim_id, 1, NULL, s.id, s.name, s.kind, s.reliability, \
+                 cs.position FROM claim_speakers cs JOIN sources s ON s.id = cs.source_id \
+                 WHERE cs.claim_id IN ({placeholders}) ORDER BY 1, 2, 3, 8"
             );
             for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
-                let claim_id: i64 = row.try_get("claim_id")?;
-                claims[index[&claim_id]].tags.push(row.try_get("tag")?);
-            }
-            let sql = format!(
-                "SELECT cs.claim_id, s.id, s.name, s.kind, s.reliability FROM claim_speakers cs \
-                 JOIN sources s ON s.id = cs.source_id WHERE cs.claim_id IN ({placeholders}) \
-                 ORDER BY cs.claim_id, cs.position"
-            );
-            for row in with_ids(&sql, chunk).fetch_all(&self.pool).await? {
-                let claim_id: i64 = row.try_get("claim_id")?;
-                claims[index[&claim_id]]
-                    .speakers
-                    .push(source_ref_from_row(&row)?);
+                let claim = &mut claims[index[&row.try_get::<i64, _>("claim_id")?]];
+                if row.try_get::<i64, _>("part")? == 0 {
+                    claim.tags.push(row.try_get("tag")?);
+                } else {
+                    claim.speakers.push(source_ref_from_row(&row)?);
+                }
             }
         }
         for claim in &mut claims {
