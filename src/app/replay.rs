@@ -23,7 +23,7 @@ use crate::store::{ClaimFilter, DeadlineCounts, Store};
 /// (`None`: not yet said, or not yet written).
 struct Changed {
     now: ClaimState,
-    then: Option<(Snapshot, Vec<HistoryEntry>)>,
+    then: Option<Snapshot>,
     /// The state of `then`.
     then_state: Option<ClaimState>,
 }
@@ -44,28 +44,30 @@ impl Replay {
             as_of: ctx.as_of,
             known_on: ctx.known_on,
         };
-        let Some(set) = ctx.store.replay_set(&view, only).await? else {
-            return Ok(None);
-        };
-        let mut changed = HashMap::with_capacity(set.len());
+        let mut changed = HashMap::new();
         let mut adjust = TallyChanges::default();
-        for (now, events) in set {
-            let now_state = now.state(&events);
-            adjust.add(tallies(&now_state, &derive(&now_state)), -1);
-            let then = replay(&now, &events, &view);
-            let then_state = then.as_ref().map(|(snapshot, history)| {
-                let state = snapshot.state(history);
-                adjust.add(tallies(&state, &derive(&state)), 1);
-                state
-            });
-            changed.insert(
-                now.id,
-                Changed {
-                    now: now_state,
-                    then,
-                    then_state,
-                },
-            );
+        let mut each = |page: Vec<(Snapshot, Vec<HistoryEntry>)>| {
+            for (now, events) in page {
+                let now_state = now.state(&events);
+                adjust.add(tallies(&now_state, &derive(&now_state)), -1);
+                let replayed = replay(&now, &events, &view);
+                let then_state = replayed.as_ref().map(|(snapshot, history)| {
+                    let state = snapshot.state(history);
+                    adjust.add(tallies(&state, &derive(&state)), 1);
+                    state
+                });
+                changed.insert(
+                    now.id,
+                    Changed {
+                        now: now_state,
+                        then: replayed.map(|(snapshot, _)| snapshot),
+                        then_state,
+                    },
+                );
+            }
+        };
+        if !ctx.store.replay_set(&view, only, &mut each).await? {
+            return Ok(None);
         }
         Ok(Some(Replay {
             view,
@@ -86,7 +88,7 @@ impl Replay {
             None => Some(self.history_only(claim)),
             Some(Changed { then: None, .. }) => None,
             Some(Changed {
-                then: Some((snapshot, _)),
+                then: Some(snapshot),
                 ..
             }) => Some(as_in(claim, snapshot, &self.view, sources)),
         }
@@ -119,7 +121,7 @@ impl Replay {
             .changed
             .iter()
             .filter_map(|(id, c)| {
-                let (snapshot, _) = c.then.as_ref()?;
+                let snapshot = c.then.as_ref()?;
                 let state = c.then_state.as_ref()?;
                 keep(snapshot, state).then(|| (order(snapshot, state), *id))
             })

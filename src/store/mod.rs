@@ -128,16 +128,17 @@ pub trait Store {
 
     /// The claims whose record in `view` may differ from the record as it
     /// stands (said after its day, changed after it, or written after its
-    /// `known_on`), as they stand, with all their events in the order
-    /// written, in id order; `None` when no claim may differ. With `only`,
-    /// just those of these claims. The events carry what replays read:
-    /// notes, evidence and writers are left out, and `recorded_at` unless
-    /// the view has a `known_on`.
+    /// `known_on`), as they stand, with their events in the order written,
+    /// in id order, given to `each` a page at a time; false when no claim
+    /// may differ. With `only`, just those of these claims. The events carry
+    /// what replays read: notes, evidence and writers are left out, and
+    /// `recorded_at` unless the view has a `known_on`.
     async fn replay_set(
         &self,
         view: &View,
         only: Option<&[i64]>,
-    ) -> StoreResult<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>>;
+        each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
+    ) -> StoreResult<bool>;
 
     /// These claims (without history), judged as of a day, in id order.
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> StoreResult<Vec<Claim>>;

@@ -145,8 +145,9 @@ impl Store for SqliteStore {
         &self,
         view: &View,
         only: Option<&[i64]>,
-    ) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
-        SqliteStore::replay_set(self, view, only).await
+        each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
+    ) -> Result<bool> {
+        SqliteStore::replay_set(self, view, only, each).await
     }
 
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {

@@ -52,18 +52,18 @@ type EventRow = (
 );
 
 impl SqliteStore {
-    /// The claims `view` can change, as they stand, with every event in the
-    /// order written; `None` when there are none.
+    /// The claims `view` can change, as they stand, with their events in the
+    /// order written, a page at a time; false when there are none.
     pub(super) async fn replay_set(
         &self,
         view: &View,
         only: Option<&[i64]>,
-    ) -> Result<Option<Vec<(Snapshot, Vec<HistoryEntry>)>>> {
+        each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
+    ) -> Result<bool> {
         let mut conn = self.pool.acquire().await?;
         if !mark_changed(&mut conn, view, only).await? {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut out = Vec::new();
         let mut after = 0;
         loop {
             let page = read_page(&mut conn, after, view).await?;
@@ -71,12 +71,12 @@ impl SqliteStore {
                 break;
             };
             after = last;
-            out.extend(page);
+            each(page);
         }
         sqlx::query("DELETE FROM temp.replay_ids")
             .execute(&mut *conn)
             .await?;
-        Ok(Some(out))
+        Ok(true)
     }
 }
 
