@@ -307,6 +307,15 @@ impl TallyChanges {
         }
     }
 
+    /// The rows that move, in any order, without the ones that cancel out
+    /// (for readers: no sort).
+    pub fn moving(&self) -> impl Iterator<Item = (&Tally, i64)> {
+        self.0
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|(t, n)| (t, *n))
+    }
+
     /// The rows that move, in a stable order (so writers lock rows in the
     /// same order), without the ones that cancel out.
     pub fn nonzero(&self) -> Vec<(&Tally, i64)> {

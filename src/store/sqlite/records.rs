@@ -54,7 +54,7 @@ impl SqliteStore {
         for (status, n) in rows {
             totals.add(stored("status", &status, Status::from_word)?, n, 0);
         }
-        for (tally, n) in adjust.nonzero() {
+        for (tally, n) in adjust.moving() {
             if let Tally::Total { status } = tally {
                 totals.add(*status, n, 0);
             }
@@ -98,7 +98,7 @@ impl SqliteStore {
             record_of(&mut records, row.try_get(0)?, row.try_get(1)?).overdue +=
                 row.try_get::<i64, _>(2)?;
         }
-        for (tally, n) in adjust.nonzero() {
+        for (tally, n) in adjust.moving() {
             if let Tally::NextDue {
                 source: Some((role, id)),
                 next_due,
@@ -133,7 +133,7 @@ impl SqliteStore {
                 0,
             );
         }
-        for (tally, n) in adjust.nonzero() {
+        for (tally, n) in adjust.moving() {
             if let Tally::Status {
                 source_id,
                 role,
@@ -210,7 +210,7 @@ impl SqliteStore {
                 }
             }
         }
-        for (tally, n) in adjust.nonzero() {
+        for (tally, n) in adjust.moving() {
             match tally {
                 Tally::Delivered {
                     source_id,
