@@ -195,6 +195,8 @@ fn a_joint_statement_has_several_speakers() {
     // Filters by source match any speaker; each speaker's record counts it.
     let by_second = db.json(&["list", "--source", "متحدث باسم السفارة الأمريكية في بغداد"]);
     assert!(ids(&by_second).contains(&id));
+    // Every speaker's name is searchable.
+    assert!(ids(&db.json(&["search", "السفارة"])).contains(&id));
     let record = db.json(&["source", "show", "متحدث باسم السفارة الأمريكية في بغداد"]);
     assert_eq!(record["claims"], 3, "{record}");
     // The same speaker twice is refused.

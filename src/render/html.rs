@@ -345,7 +345,7 @@ fn claim_article(out: &mut String, claim: &Claim, as_of: NaiveDate, class: &str)
         who.push(link(url, "original"));
     }
     for entry in claim.history.iter().flatten() {
-        if let Some(evidence) = &entry.evidence {
+        if let Some(evidence) = entry.evidence.as_ref().filter(|_| !entry.voided) {
             who.push(format!(
                 "evidence ({}): {}",
                 iso(entry.at),

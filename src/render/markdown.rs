@@ -69,7 +69,7 @@ pub fn claims_markdown(claims: &[Claim], as_of: NaiveDate) -> String {
         .map(|c| {
             let mut links: Vec<String> = c.url.iter().map(|u| md_link(u, "original")).collect();
             for entry in c.history.iter().flatten() {
-                if let Some(evidence) = &entry.evidence {
+                if let Some(evidence) = entry.evidence.as_ref().filter(|_| !entry.voided) {
                     links.push(md_link(evidence, "evidence"));
                 }
             }

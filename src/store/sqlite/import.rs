@@ -537,12 +537,17 @@ impl SqliteStore {
                 }
                 search.extend([
                     Value::Int(claim_id),
-                    Value::Owned(search_body(&[
-                        Some(&c.text),
-                        c.quote.as_deref(),
-                        Some(&r.speaker.name),
-                        r.reported_by.as_ref().map(|o| o.name.as_str()),
-                    ])),
+                    Value::Owned(search_body(
+                        &[
+                            Some(c.text.as_str()),
+                            c.quote.as_deref(),
+                            Some(r.speaker.name.as_str()),
+                            r.reported_by.as_ref().map(|o| o.name.as_str()),
+                        ]
+                        .into_iter()
+                        .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
+                        .collect::<Vec<_>>(),
+                    )),
                 ]);
                 let first_event = event_id;
                 for e in events {

@@ -43,8 +43,17 @@ pub(super) fn search_body(parts: &[Option<&str>]) -> String {
 
 /// Rewrites one claim's search row from what is stored.
 pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
-    let row: Option<(String, Option<String>, String, Option<String>)> = sqlx::query_as(
-        "SELECT c.text, c.quote, s.name, r.name FROM claims c JOIN sources s ON s.id = c.speaker_id \
+    // The other speakers of a joint statement are searchable too.
+    let row: Option<(
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT c.text, c.quote, s.name, r.name, (SELECT group_concat(o.name, char(10)) \
+         FROM claim_speakers cs JOIN sources o ON o.id = cs.source_id WHERE cs.claim_id = c.id) \
+         FROM claims c JOIN sources s ON s.id = c.speaker_id \
          LEFT JOIN sources r ON r.id = c.reported_by_id WHERE c.id = $1",
     )
     .bind(claim_id)
@@ -54,12 +63,13 @@ pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Res
         .bind(claim_id)
         .execute(&mut *tx)
         .await?;
-    if let Some((text, quote, speaker, outlet)) = row {
+    if let Some((text, quote, speaker, outlet, others)) = row {
         let body = search_body(&[
             Some(&text),
             quote.as_deref(),
             Some(&speaker),
             outlet.as_deref(),
+            others.as_deref(),
         ]);
         sqlx::query("INSERT INTO claim_search (rowid, body) VALUES ($1, $2)")
             .bind(claim_id)

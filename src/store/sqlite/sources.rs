@@ -111,7 +111,8 @@ impl SqliteStore {
         }
         // Source names are searchable: their claims' rows change with them.
         let claims: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1",
+            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
+             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1",
         )
         .bind(id)
         .fetch_all(&mut *tx)
