@@ -44,13 +44,14 @@ pub(super) fn search_body(parts: &[Option<&str>]) -> String {
 /// Rewrites one claim's search row from what is stored.
 pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
     // The other speakers of a joint statement are searchable too.
-    let row: Option<(
+    type Searchable = (
         String,
         Option<String>,
         String,
         Option<String>,
         Option<String>,
-    )> = sqlx::query_as(
+    );
+    let row: Option<Searchable> = sqlx::query_as(
         "SELECT c.text, c.quote, s.name, r.name, (SELECT group_concat(o.name, char(10)) \
          FROM claim_speakers cs JOIN sources o ON o.id = cs.source_id WHERE cs.claim_id = c.id) \
          FROM claims c JOIN sources s ON s.id = c.speaker_id \
