@@ -40,6 +40,22 @@ impl Replay {
     /// The command's view; `None` when it is the record as it stands. With
     /// `only`, just those claims are looked at (a page already chosen).
     pub async fn of<S: Store>(ctx: &Context<S>, only: Option<&[i64]>) -> Result<Option<Replay>> {
+        Self::make(ctx, only, true).await
+    }
+
+    /// The view for lists alone: the counts' adjustments are not made.
+    pub async fn for_lists<S: Store>(
+        ctx: &Context<S>,
+        only: Option<&[i64]>,
+    ) -> Result<Option<Replay>> {
+        Self::make(ctx, only, false).await
+    }
+
+    async fn make<S: Store>(
+        ctx: &Context<S>,
+        only: Option<&[i64]>,
+        counts: bool,
+    ) -> Result<Option<Replay>> {
         let view = View {
             as_of: ctx.as_of,
             known_on: ctx.known_on,
@@ -49,11 +65,15 @@ impl Replay {
         let mut each = |page: Vec<(Snapshot, Vec<HistoryEntry>)>| {
             for (now, events) in page {
                 let now_state = now.state(&events);
-                adjust.add(tallies(&now_state, &derive(&now_state)), -1);
+                if counts {
+                    adjust.add(tallies(&now_state, &derive(&now_state)), -1);
+                }
                 let replayed = replay(&now, &events, &view);
                 let then_state = replayed.as_ref().map(|(snapshot, history)| {
                     let state = snapshot.state(history);
-                    adjust.add(tallies(&state, &derive(&state)), 1);
+                    if counts {
+                        adjust.add(tallies(&state, &derive(&state)), 1);
+                    }
                     state
                 });
                 changed.insert(
@@ -291,7 +311,7 @@ fn passes(
 /// `list`, `overdue` and the report's sections in the command's view: the
 /// store's order (next due date, claims without one last, then id).
 pub async fn claims<S: Store>(ctx: &Context<S>, filter: &ClaimFilter) -> Result<Vec<Claim>> {
-    claims_in(ctx, Replay::of(ctx, None).await?.as_ref(), filter).await
+    claims_in(ctx, Replay::for_lists(ctx, None).await?.as_ref(), filter).await
 }
 
 /// `claims` with the view's replay already made.
@@ -351,7 +371,13 @@ pub async fn upcoming<S: Store>(
     until: NaiveDate,
     limit: Option<u32>,
 ) -> Result<Vec<Claim>> {
-    upcoming_in(ctx, Replay::of(ctx, None).await?.as_ref(), until, limit).await
+    upcoming_in(
+        ctx,
+        Replay::for_lists(ctx, None).await?.as_ref(),
+        until,
+        limit,
+    )
+    .await
 }
 
 /// `upcoming` with the view's replay already made.
@@ -450,7 +476,7 @@ fn merge<K: Ord>(
 pub async fn search<S: Store>(ctx: &Context<S>, query: &str, limit: u32) -> Result<Vec<Claim>> {
     let found = ctx.store.search(query, limit, ctx.as_of).await?;
     let ids: Vec<i64> = found.iter().map(|c| c.id).collect();
-    let Some(replay) = Replay::of(ctx, Some(&ids)).await? else {
+    let Some(replay) = Replay::for_lists(ctx, Some(&ids)).await? else {
         return Ok(found);
     };
     let sources = source_refs(ctx).await?;
@@ -463,7 +489,7 @@ pub async fn search<S: Store>(ctx: &Context<S>, query: &str, limit: u32) -> Resu
 /// One claim with its history in the command's view.
 pub async fn claim<S: Store>(ctx: &Context<S>, id: i64) -> Result<Claim> {
     let claim = ctx.store.claim(id, ctx.as_of).await?;
-    let Some(replay) = Replay::of(ctx, Some(&[id])).await? else {
+    let Some(replay) = Replay::for_lists(ctx, Some(&[id])).await? else {
         return Ok(claim);
     };
     let sources = source_refs(ctx).await?;
