@@ -456,5 +456,25 @@ fn every_released_schema_opens_and_upgrades_with_every_row() {
             .unwrap()
             .iter()
             .all(|m| m["applied"] == true));
+        // The upgraded history replays: a claim resolved on 2026-02-01 was
+        // pending the day before, and the report of that day counts it so.
+        let claim_one = expected
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == 1)
+            .unwrap();
+        if claim_one["status"] == "fulfilled" {
+            let before = db.json(&["--as-of", "2026-01-31", "show", "1"]);
+            assert_eq!(before["status"], "pending", "{}", fixture.display());
+            let report = db.json(&["--as-of", "2026-01-31", "report"]);
+            let after = db.json(&["report"]);
+            assert_eq!(
+                report["counts"]["fulfilled"].as_i64().unwrap() + 1,
+                after["counts"]["fulfilled"].as_i64().unwrap(),
+                "{}",
+                fixture.display()
+            );
+        }
     }
 }
