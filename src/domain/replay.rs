@@ -17,7 +17,9 @@ use chrono::NaiveDate;
 use crate::domain::dates::iso;
 use crate::domain::history::{decode_day, decode_list, DeadlineValue};
 use crate::domain::model::{ClaimKind, Credibility, Deadline, EventKind, HistoryEntry, Status};
-use crate::domain::rules::{history_facts, ClaimState, DeadlineState, HistoryEvent};
+use crate::domain::rules::{
+    derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
+};
 
 /// Which record to see: as of a day, and as known on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,6 +287,51 @@ pub fn replay(
     Some((claim, history))
 }
 
+/// A claim's tallies by day (the first step of `docs/replay-speed.md`):
+/// at each day one of its changes happened, the difference between its
+/// tallies after that day and before it. Summed up to a day D, a claim's
+/// journal gives the tallies of the claim as it stood on D (nothing before
+/// it was said; a claim without `said_on` from the first day there is).
+pub fn journal(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, TallyChanges)> {
+    let mut days: Vec<NaiveDate> = events
+        .iter()
+        .filter(|e| e.event.changes_state())
+        .map(|e| e.at)
+        .collect();
+    // The first day there is (a claim without `said_on` is there), and the
+    // day it was said.
+    days.push(NaiveDate::MIN);
+    days.extend(now.said_on);
+    days.sort_unstable();
+    days.dedup();
+    let mut out = Vec::new();
+    let mut before = TallyChanges::default();
+    for day in days {
+        let mut after = TallyChanges::default();
+        if let Some((snapshot, history)) = replay(
+            now,
+            events,
+            &View {
+                as_of: day,
+                known_on: None,
+            },
+        ) {
+            let state = snapshot.state(&history);
+            after.add(tallies(&state, &derive(&state)), 1);
+        }
+        let mut change = after.clone();
+        for (tally, n) in &before.0 {
+            *change.0.entry(tally.clone()).or_default() -= n;
+        }
+        change.0.retain(|_, n| *n != 0);
+        if !change.0.is_empty() {
+            out.push((day, change));
+        }
+        before = after;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,5 +468,137 @@ mod tests {
         let state = claim.state(&history);
         assert_eq!(state.deadlines[0].first_due, Some(day("2025-09-30")));
         assert_eq!(state.speaker_id, 4);
+    }
+
+    /// A small random generator, so the test needs no crate and repeats.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    /// Random histories of one claim, changes to its status, deadline and
+    /// speakers in order of day per thing but interleaved across things (as
+    /// the application allows), the latest sometimes undone: the journal
+    /// summed up to any day gives the tallies of the claim replayed then.
+    #[test]
+    fn a_journal_summed_to_a_day_is_the_replay_of_that_day() {
+        let start = day("2025-01-01");
+        for seed in 0..120 {
+            let mut rng = Lcg(seed);
+            let said_on = (rng.below(3) > 0).then(|| start + chrono::Days::new(rng.below(30)));
+            let mut now = Snapshot {
+                id: 6,
+                status: Status::Pending,
+                said_on,
+                kind: ClaimKind::Promise,
+                credibility: None,
+                speakers: vec![4],
+                outlet: Some(1),
+                tags: vec![],
+                deadlines: vec![deadline("2025-06-30")],
+                texts: HashMap::new(),
+            };
+            let mut events = vec![event(1, EventKind::Recorded, "2025-01-01", "2025-01-01")];
+            let floor = said_on.unwrap_or(start);
+            let (mut status_day, mut deadline_day, mut speaker_day) = (floor, floor, floor);
+            for id in 2..(2 + rng.below(8) as i64) {
+                let step = chrono::Days::new(rng.below(60));
+                let mut e = event(id, EventKind::Note, "2025-01-01", "2025-01-01");
+                match rng.below(4) {
+                    0 => {
+                        status_day = status_day + step;
+                        let to = [Status::Fulfilled, Status::Failed, Status::Pending]
+                            [rng.below(3) as usize];
+                        if to == now.status {
+                            continue;
+                        }
+                        e.event = if to == Status::Pending {
+                            EventKind::Reopened
+                        } else {
+                            EventKind::Status
+                        };
+                        e.at = status_day;
+                        e.from = Some(now.status);
+                        e.to = to;
+                        now.status = to;
+                    }
+                    1 if now.deadlines[0].met_on.is_none() => {
+                        deadline_day = deadline_day + step;
+                        let old = now.deadlines[0].clone();
+                        let mut moved = old.clone();
+                        moved.due = old.due + chrono::Days::new(30 + rng.below(90));
+                        e.event = EventKind::DeadlineMoved;
+                        e.at = deadline_day;
+                        e.deadline_id = Some(1);
+                        e.old_due = Some(old.due);
+                        e.new_due = Some(moved.due);
+                        e.old = Some(DeadlineValue::of(&old).encode());
+                        e.new = Some(DeadlineValue::of(&moved).encode());
+                        now.deadlines[0] = moved;
+                    }
+                    2 if now.deadlines[0].met_on.is_none() => {
+                        deadline_day = deadline_day + step;
+                        e.event = EventKind::DeadlineMet;
+                        e.at = deadline_day;
+                        e.deadline_id = Some(1);
+                        now.deadlines[0].met_on = Some(deadline_day);
+                    }
+                    _ => {
+                        speaker_day = speaker_day + step;
+                        let old = now.speakers.clone();
+                        let new = if old.len() == 1 { vec![4, 9] } else { vec![7] };
+                        e.event = EventKind::Edited;
+                        e.at = speaker_day;
+                        e.field = Some("speakers".into());
+                        e.old = Some(crate::domain::history::encode_list(&old));
+                        e.new = Some(crate::domain::history::encode_list(&new));
+                        now.speakers = new;
+                    }
+                }
+                e.to = now.status;
+                events.push(e);
+            }
+            // Sometimes the latest change is undone, as `claims undo` does.
+            let last = events.len() - 1;
+            if rng.below(3) == 0 && events[last].event.changes_state() {
+                now.reverse(&events[last]);
+                events[last].voided = true;
+                let mut correction = event(99, EventKind::Correction, "2026-12-01", "2026-12-01");
+                correction.voids = Some(events[last].id);
+                correction.to = now.status;
+                events.push(correction);
+            }
+            let journal = journal(&now, &events);
+            for offset in (0..500).step_by(3) {
+                let on = start + chrono::Days::new(offset);
+                let mut summed = TallyChanges::default();
+                for (_, change) in journal.iter().filter(|(d, _)| *d <= on) {
+                    for (tally, n) in &change.0 {
+                        *summed.0.entry(tally.clone()).or_default() += n;
+                    }
+                }
+                summed.0.retain(|_, n| *n != 0);
+                let mut expected = TallyChanges::default();
+                if let Some((snapshot, history)) = replay(
+                    &now,
+                    &events,
+                    &View {
+                        as_of: on,
+                        known_on: None,
+                    },
+                ) {
+                    let state = snapshot.state(&history);
+                    expected.add(tallies(&state, &derive(&state)), 1);
+                }
+                assert_eq!(summed, expected, "seed {seed}, day {on}");
+            }
+        }
     }
 }
