@@ -68,6 +68,20 @@ fn the_writer_comes_from_by_then_claims_user() {
     assert_eq!(notes.len(), 2);
     assert_eq!(notes[0].1, "analyst");
     assert_eq!(notes[1].1, "omar");
+    // Without a name in the environment, the account's own name.
+    let out = db
+        .cmd(&["--format", "json", "note", "1", "from the account"])
+        .env_remove("CLAIMS_USER")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("USERNAME")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let claim: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = claim["history"].as_array().unwrap().last().unwrap().clone();
+    let by = last["by"].as_str().unwrap();
+    assert!(!by.is_empty() && by != "analyst", "{by}");
 }
 
 #[test]

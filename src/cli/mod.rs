@@ -137,6 +137,8 @@ fn actor(by: Option<&str>) -> String {
         .or_else(|| named(std::env::var("USER").ok()))
         .or_else(|| named(std::env::var("LOGNAME").ok()))
         .or_else(|| named(std::env::var("USERNAME").ok()))
+        // Without a login environment (cron, services): the account itself.
+        .or_else(|| named(whoami::fallible::username().ok()))
         .unwrap_or_else(|| "unknown".to_string())
 }
 
