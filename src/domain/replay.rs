@@ -332,6 +332,44 @@ pub fn journal(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, Tally
     out
 }
 
+/// What the lists of a day read of a claim: its status and next due date.
+pub type DayState = (Status, Option<NaiveDate>);
+
+/// A claim's states by day (the second step of `docs/replay-speed.md`):
+/// from each day one of its changes happened, its status and next due date
+/// until the next such day; `None` while it is not yet said. The lists of a
+/// past day can then walk an index instead of replaying every claim.
+pub fn timeline(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, Option<DayState>)> {
+    let mut days: Vec<NaiveDate> = events
+        .iter()
+        .filter(|e| e.event.changes_state())
+        .map(|e| e.at)
+        .collect();
+    days.push(NaiveDate::MIN);
+    days.extend(now.said_on);
+    days.sort_unstable();
+    days.dedup();
+    let mut out: Vec<(NaiveDate, Option<DayState>)> = Vec::new();
+    for day in days {
+        let state = replay(
+            now,
+            events,
+            &View {
+                as_of: day,
+                known_on: None,
+            },
+        )
+        .map(|(s, h)| {
+            let state = s.state(&h);
+            (state.status, derive(&state).next_due)
+        });
+        if out.last().is_none_or(|(_, last)| *last != state) {
+            out.push((day, state));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,9 +524,10 @@ mod tests {
     /// Random histories of one claim, changes to its status, deadline and
     /// speakers in order of day per thing but interleaved across things (as
     /// the application allows), the latest sometimes undone: the journal
-    /// summed up to any day gives the tallies of the claim replayed then.
+    /// summed up to any day gives the tallies of the claim replayed then,
+    /// and the timeline its status and next due date.
     #[test]
-    fn a_journal_summed_to_a_day_is_the_replay_of_that_day() {
+    fn journal_and_timeline_agree_with_the_replay_of_every_day() {
         let start = day("2025-01-01");
         for seed in 0..120 {
             let mut rng = Lcg(seed);
@@ -576,6 +615,7 @@ mod tests {
                 events.push(correction);
             }
             let journal = journal(&now, &events);
+            let timeline = timeline(&now, &events);
             for offset in (0..500).step_by(3) {
                 let on = start + chrono::Days::new(offset);
                 let mut summed = TallyChanges::default();
@@ -598,6 +638,25 @@ mod tests {
                     expected.add(tallies(&state, &derive(&state)), 1);
                 }
                 assert_eq!(summed, expected, "seed {seed}, day {on}");
+                // The timeline's interval holding the day says the same.
+                let held = timeline
+                    .iter()
+                    .rev()
+                    .find(|(from, _)| *from <= on)
+                    .and_then(|(_, state)| *state);
+                let replayed = replay(
+                    &now,
+                    &events,
+                    &View {
+                        as_of: on,
+                        known_on: None,
+                    },
+                )
+                .map(|(snapshot, history)| {
+                    let state = snapshot.state(&history);
+                    (state.status, derive(&state).next_due)
+                });
+                assert_eq!(held, replayed, "timeline, seed {seed}, day {on}");
             }
         }
     }
