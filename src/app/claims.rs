@@ -144,7 +144,8 @@ pub struct EditClaim {
 }
 
 pub async fn edit<S: Store>(ctx: &Context<S>, input: &EditClaim) -> Result<Output> {
-    let mut fields = ctx.store.claim_fields(input.id).await?;
+    let stored = ctx.store.claim_fields(input.id).await?;
+    let mut fields = stored.clone();
     if let Some(text) = &input.text {
         fields.text = required_text("text", text)?;
     }
@@ -183,7 +184,6 @@ pub async fn edit<S: Store>(ctx: &Context<S>, input: &EditClaim) -> Result<Outpu
     fields.tags.extend(tags(&input.add_tags)?);
     fields.tags.sort();
     fields.tags.dedup();
-    let stored = ctx.store.claim_fields(input.id).await?;
     let changed: Vec<&str> = fields
         .changes_from(&stored)
         .iter()

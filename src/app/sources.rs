@@ -1,6 +1,7 @@
 //! Sources: add, list, show, edit, remove.
 
-use super::{replay, resolve_source, summaries, Context, Output, SourceDetail};
+use super::replay::{self, Replay};
+use super::{resolve_source, summaries, Context, Output, SourceDetail};
 use crate::domain::model::{grade_list, Reliability, Source, SourceKind};
 use crate::domain::validate::{optional_text, optional_url, required_text};
 use crate::error::Result;
@@ -127,11 +128,13 @@ async fn detail<S: Store>(ctx: &Context<S>, source: Source) -> Result<Output> {
         source_id: Some(source.id),
         ..ClaimFilter::default()
     };
-    let (claims_made, claims_reported) = replay::claims(ctx, &filter)
+    // One replay serves the claims and the record.
+    let view = Replay::of(ctx, None).await?;
+    let (claims_made, claims_reported) = replay::claims_in(ctx, view.as_ref(), &filter)
         .await?
         .into_iter()
         .partition(|c| c.speakers.iter().any(|s| s.id == source.id));
-    let adjust = replay::adjustments(ctx).await?;
+    let adjust = view.map(|r| r.adjust).unwrap_or_default();
     let records = ctx
         .store
         .track_records(ctx.as_of, Some(&[source.id]), &adjust)

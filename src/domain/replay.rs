@@ -287,36 +287,42 @@ pub fn replay(
     Some((claim, history))
 }
 
+/// The days a claim's state can change: the first day there is (a claim
+/// without `said_on` is there), the day it was said, and each day one of
+/// its changes happened; in order, each once.
+fn change_days(now: &Snapshot, events: &[HistoryEntry]) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = events
+        .iter()
+        .filter(|e| e.event.changes_state())
+        .map(|e| e.at)
+        .collect();
+    days.push(NaiveDate::MIN);
+    days.extend(now.said_on);
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// The claim's state as it stood at the end of `day`; `None` before it was said.
+fn state_on(now: &Snapshot, events: &[HistoryEntry], day: NaiveDate) -> Option<ClaimState> {
+    let view = View {
+        as_of: day,
+        known_on: None,
+    };
+    replay(now, events, &view).map(|(snapshot, history)| snapshot.state(&history))
+}
+
 /// A claim's tallies by day (the first step of `docs/replay-speed.md`):
 /// at each day one of its changes happened, the difference between its
 /// tallies after that day and before it. Summed up to a day D, a claim's
 /// journal gives the tallies of the claim as it stood on D (nothing before
 /// it was said; a claim without `said_on` from the first day there is).
 pub fn journal(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, TallyChanges)> {
-    let mut days: Vec<NaiveDate> = events
-        .iter()
-        .filter(|e| e.event.changes_state())
-        .map(|e| e.at)
-        .collect();
-    // The first day there is (a claim without `said_on` is there), and the
-    // day it was said.
-    days.push(NaiveDate::MIN);
-    days.extend(now.said_on);
-    days.sort_unstable();
-    days.dedup();
     let mut out = Vec::new();
     let mut before = TallyChanges::default();
-    for day in days {
+    for day in change_days(now, events) {
         let mut after = TallyChanges::default();
-        if let Some((snapshot, history)) = replay(
-            now,
-            events,
-            &View {
-                as_of: day,
-                known_on: None,
-            },
-        ) {
-            let state = snapshot.state(&history);
+        if let Some(state) = state_on(now, events, day) {
             after.add(tallies(&state, &derive(&state)), 1);
         }
         let mut change = after.clone();
@@ -340,29 +346,9 @@ pub type DayState = (Status, Option<NaiveDate>);
 /// until the next such day; `None` while it is not yet said. The lists of a
 /// past day can then walk an index instead of replaying every claim.
 pub fn timeline(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, Option<DayState>)> {
-    let mut days: Vec<NaiveDate> = events
-        .iter()
-        .filter(|e| e.event.changes_state())
-        .map(|e| e.at)
-        .collect();
-    days.push(NaiveDate::MIN);
-    days.extend(now.said_on);
-    days.sort_unstable();
-    days.dedup();
     let mut out: Vec<(NaiveDate, Option<DayState>)> = Vec::new();
-    for day in days {
-        let state = replay(
-            now,
-            events,
-            &View {
-                as_of: day,
-                known_on: None,
-            },
-        )
-        .map(|(s, h)| {
-            let state = s.state(&h);
-            (state.status, derive(&state).next_due)
-        });
+    for day in change_days(now, events) {
+        let state = state_on(now, events, day).map(|s| (s.status, derive(&s).next_due));
         if out.last().is_none_or(|(_, last)| *last != state) {
             out.push((day, state));
         }
