@@ -3,6 +3,7 @@
 //! depends on this; it depends on nothing but `error`.
 
 pub mod dates;
+pub mod days;
 pub mod history;
 pub mod keys;
 pub mod model;

@@ -17,9 +17,7 @@ use chrono::NaiveDate;
 use crate::domain::dates::iso;
 use crate::domain::history::{decode_day, decode_list, DeadlineValue};
 use crate::domain::model::{ClaimKind, Credibility, Deadline, EventKind, HistoryEntry, Status};
-use crate::domain::rules::{
-    derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
-};
+use crate::domain::rules::{history_facts, ClaimState, DeadlineState, HistoryEvent};
 
 /// Which record to see: as of a day, and as known on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,80 +285,12 @@ pub fn replay(
     Some((claim, history))
 }
 
-/// The days a claim's state can change: the first day there is (a claim
-/// without `said_on` is there), the day it was said, and each day one of
-/// its changes happened; in order, each once.
-fn change_days(now: &Snapshot, events: &[HistoryEntry]) -> Vec<NaiveDate> {
-    let mut days: Vec<NaiveDate> = events
-        .iter()
-        .filter(|e| e.event.changes_state())
-        .map(|e| e.at)
-        .collect();
-    days.push(NaiveDate::MIN);
-    days.extend(now.said_on);
-    days.sort_unstable();
-    days.dedup();
-    days
-}
-
-/// The claim's state as it stood at the end of `day`; `None` before it was said.
-fn state_on(now: &Snapshot, events: &[HistoryEntry], day: NaiveDate) -> Option<ClaimState> {
-    let view = View {
-        as_of: day,
-        known_on: None,
-    };
-    replay(now, events, &view).map(|(snapshot, history)| snapshot.state(&history))
-}
-
-/// A claim's tallies by day (the first step of `docs/replay-speed.md`):
-/// at each day one of its changes happened, the difference between its
-/// tallies after that day and before it. Summed up to a day D, a claim's
-/// journal gives the tallies of the claim as it stood on D (nothing before
-/// it was said; a claim without `said_on` from the first day there is).
-pub fn journal(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, TallyChanges)> {
-    let mut out = Vec::new();
-    let mut before = TallyChanges::default();
-    for day in change_days(now, events) {
-        let mut after = TallyChanges::default();
-        if let Some(state) = state_on(now, events, day) {
-            after.add(tallies(&state, &derive(&state)), 1);
-        }
-        let mut change = after.clone();
-        for (tally, n) in &before.0 {
-            *change.0.entry(tally.clone()).or_default() -= n;
-        }
-        change.0.retain(|_, n| *n != 0);
-        if !change.0.is_empty() {
-            out.push((day, change));
-        }
-        before = after;
-    }
-    out
-}
-
-/// What the lists of a day read of a claim: its status and next due date.
-pub type DayState = (Status, Option<NaiveDate>);
-
-/// A claim's states by day (the second step of `docs/replay-speed.md`):
-/// from each day one of its changes happened, its status and next due date
-/// until the next such day; `None` while it is not yet said. The lists of a
-/// past day can then walk an index instead of replaying every claim.
-pub fn timeline(now: &Snapshot, events: &[HistoryEntry]) -> Vec<(NaiveDate, Option<DayState>)> {
-    let mut out: Vec<(NaiveDate, Option<DayState>)> = Vec::new();
-    for day in change_days(now, events) {
-        let state = state_on(now, events, day).map(|s| (s.status, derive(&s).next_due));
-        if out.last().is_none_or(|(_, last)| *last != state) {
-            out.push((day, state));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::dates::from_iso;
     use crate::domain::model::{DeadlineRef, Precision};
+    use crate::domain::rules::{derive, tallies, TallyChanges};
 
     fn day(text: &str) -> NaiveDate {
         from_iso(text).unwrap()
@@ -511,9 +441,10 @@ mod tests {
     /// speakers in order of day per thing but interleaved across things (as
     /// the application allows), the latest sometimes undone: the journal
     /// summed up to any day gives the tallies of the claim replayed then,
-    /// and the timeline its status and next due date.
+    /// its spans its status and next due date, its due spans its open
+    /// deadlines.
     #[test]
-    fn journal_and_timeline_agree_with_the_replay_of_every_day() {
+    fn the_day_tables_of_a_claim_agree_with_its_replay_of_every_day() {
         let start = day("2025-01-01");
         for seed in 0..120 {
             let mut rng = Lcg(seed);
@@ -530,6 +461,12 @@ mod tests {
                 deadlines: vec![deadline("2025-06-30")],
                 texts: HashMap::new(),
             };
+            // Sometimes a second deadline, open as long as the claim is pending.
+            if rng.below(2) == 0 {
+                let mut second = deadline("2025-04-30");
+                second.id = 2;
+                now.deadlines.push(second);
+            }
             let mut events = vec![event(1, EventKind::Recorded, "2025-01-01", "2025-01-01")];
             let floor = said_on.unwrap_or(start);
             let (mut status_day, mut deadline_day, mut speaker_day) = (floor, floor, floor);
@@ -600,36 +537,16 @@ mod tests {
                 correction.to = now.status;
                 events.push(correction);
             }
-            let journal = journal(&now, &events);
-            let timeline = timeline(&now, &events);
+            let days = crate::domain::days::claim_days(&now, &events);
             for offset in (0..500).step_by(3) {
                 let on = start + chrono::Days::new(offset);
                 let mut summed = TallyChanges::default();
-                for (_, change) in journal.iter().filter(|(d, _)| *d <= on) {
+                for (_, change) in days.journal.iter().filter(|(d, _)| *d <= on) {
                     for (tally, n) in &change.0 {
                         *summed.0.entry(tally.clone()).or_default() += n;
                     }
                 }
                 summed.0.retain(|_, n| *n != 0);
-                let mut expected = TallyChanges::default();
-                if let Some((snapshot, history)) = replay(
-                    &now,
-                    &events,
-                    &View {
-                        as_of: on,
-                        known_on: None,
-                    },
-                ) {
-                    let state = snapshot.state(&history);
-                    expected.add(tallies(&state, &derive(&state)), 1);
-                }
-                assert_eq!(summed, expected, "seed {seed}, day {on}");
-                // The timeline's interval holding the day says the same.
-                let held = timeline
-                    .iter()
-                    .rev()
-                    .find(|(from, _)| *from <= on)
-                    .and_then(|(_, state)| *state);
                 let replayed = replay(
                     &now,
                     &events,
@@ -638,11 +555,44 @@ mod tests {
                         known_on: None,
                     },
                 )
-                .map(|(snapshot, history)| {
-                    let state = snapshot.state(&history);
-                    (state.status, derive(&state).next_due)
-                });
-                assert_eq!(held, replayed, "timeline, seed {seed}, day {on}");
+                .map(|(snapshot, history)| snapshot.state(&history));
+                let mut expected = TallyChanges::default();
+                if let Some(state) = &replayed {
+                    expected.add(tallies(state, &derive(state)), 1);
+                }
+                assert_eq!(summed, expected, "seed {seed}, day {on}");
+                // The span holding the day says the same, and so do the
+                // deadlines' open periods.
+                let held: Vec<_> = days
+                    .spans
+                    .iter()
+                    .filter(|s| s.holds(on))
+                    .map(|s| (s.status, s.next_due))
+                    .collect();
+                let expected_span: Vec<_> = replayed
+                    .iter()
+                    .map(|state| (state.status, derive(state).next_due))
+                    .collect();
+                assert_eq!(held, expected_span, "spans, seed {seed}, day {on}");
+                let mut open: Vec<_> = days
+                    .due_spans
+                    .iter()
+                    .filter(|s| s.holds(on))
+                    .map(|s| (s.deadline_id, s.due))
+                    .collect();
+                let mut expected_open: Vec<_> = replayed
+                    .iter()
+                    .flat_map(|state| {
+                        state
+                            .deadlines
+                            .iter()
+                            .filter(|d| crate::domain::rules::is_open(state.status, d.met_on))
+                            .map(|d| (d.id, d.due))
+                    })
+                    .collect();
+                open.sort_unstable();
+                expected_open.sort_unstable();
+                assert_eq!(open, expected_open, "due spans, seed {seed}, day {on}");
             }
         }
     }
