@@ -242,3 +242,63 @@ fn a_claim_said_after_the_day_is_absent() {
         "{err}"
     );
 }
+
+/// The record of a past day is read from the day tables when the view has
+/// no `known_on`, and replayed claim by claim when it has: the two must
+/// agree on every day, for every list and count.
+#[test]
+fn the_day_tables_agree_with_the_replay_of_every_day() {
+    let db = a_year_of_changes();
+    let mut days: Vec<String> = Vec::new();
+    for year in [2025, 2026] {
+        for month in 1..=12 {
+            for day in [1, 15, 28] {
+                days.push(format!("{year}-{month:02}-{day:02}"));
+            }
+        }
+    }
+    // The days things happened, and the days before them.
+    days.extend(
+        [
+            "2025-08-17",
+            "2025-08-18",
+            "2025-09-09",
+            "2025-09-10",
+            "2025-09-19",
+            "2025-09-20",
+            "2025-10-14",
+            "2025-10-15",
+            "2026-01-24",
+            "2026-01-25",
+            "2026-02-28",
+            "2026-03-01",
+            "2026-03-02",
+            "2026-04-30",
+            "2026-05-01",
+            "2026-10-04",
+            "2026-10-05",
+        ]
+        .map(String::from),
+    );
+    for day in &days {
+        for command in [
+            &["report", "--within", "120d"][..],
+            &["overdue"],
+            &["upcoming", "--within", "120d"],
+            &["sources"],
+            &["list"],
+        ] {
+            let by_day = db.json(&[&["--as-of", day.as_str()][..], command].concat());
+            let replayed = db.json(
+                &[
+                    &["--as-of", day.as_str(), "--known-on", "2026-12-31"][..],
+                    command,
+                ]
+                .concat(),
+            );
+            assert_eq!(by_day, replayed, "{command:?} as of {day}");
+        }
+    }
+    // And `check` recomputes them to the same rows.
+    db.ok(&["check"]);
+}

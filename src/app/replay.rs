@@ -15,9 +15,9 @@ use chrono::NaiveDate;
 use super::Context;
 use crate::domain::model::{Claim, HistoryEntry, SourceRef, Status};
 use crate::domain::replay::{history_in, replay, Snapshot, View};
-use crate::domain::rules::{derive, is_open, judge, tallies, ClaimState, TallyChanges};
+use crate::domain::rules::{derive, is_open, judge, tallies, ClaimState, Tally, TallyChanges};
 use crate::error::{Error, Result};
-use crate::store::{ClaimFilter, DeadlineCounts, Store};
+use crate::store::{ClaimFilter, DayList, DeadlineCounts, Store};
 
 /// A claim a view can change: as it stands, and as it stood in the view
 /// (`None`: not yet said, or not yet written).
@@ -197,10 +197,100 @@ impl Replay {
 /// How the stored counts move in the command's view (none when it is the
 /// record as it stands).
 pub async fn adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
+    if ctx.known_on.is_none() {
+        return day_adjustments(ctx).await;
+    }
     Ok(Replay::of(ctx, None)
         .await?
         .map(|r| r.adjust)
         .unwrap_or_default())
+}
+
+// ----- past days from the day tables -----
+//
+// A view with no `known_on` is the record as of a day as known today: the
+// day tables (migration 15) hold its counts and its lists, so only the
+// claims listed are replayed, for display (`docs/replay-speed.md`).
+
+/// Whether the command's view is a past day the day tables answer: no
+/// `known_on`, and something was said or happened after the day.
+pub async fn by_day<S: Store>(ctx: &Context<S>) -> Result<bool> {
+    Ok(ctx.known_on.is_none() && ctx.store.changed_after(ctx.as_of).await?)
+}
+
+/// How the stored counts move as of the command's day: back by what the
+/// journal holds after it.
+async fn day_adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
+    let mut after = ctx.store.tallies_after(ctx.as_of).await?;
+    for n in after.0.values_mut() {
+        *n = -*n;
+    }
+    Ok(after)
+}
+
+/// The counts and lists of a past day.
+pub struct DayView {
+    pub adjust: TallyChanges,
+}
+
+impl DayView {
+    pub async fn of<S: Store>(ctx: &Context<S>) -> Result<DayView> {
+        Ok(DayView {
+            adjust: day_adjustments(ctx).await?,
+        })
+    }
+
+    /// The first `limit` claims of a list of the day, as they stood then.
+    pub async fn list<S: Store>(
+        &self,
+        ctx: &Context<S>,
+        list: DayList,
+        limit: Option<u32>,
+    ) -> Result<Vec<Claim>> {
+        let ids = ctx.store.day_list(ctx.as_of, list, limit).await?;
+        claims_as_they_stood(ctx, &ids).await
+    }
+
+    /// The report's deadline counts of the day: upcoming from the open
+    /// periods of deadlines, the others from the next-due counts moved.
+    pub async fn deadline_counts<S: Store>(
+        &self,
+        ctx: &Context<S>,
+        until: NaiveDate,
+    ) -> Result<DeadlineCounts> {
+        let mut counts = ctx.store.deadline_counts(ctx.as_of, until).await?;
+        counts.upcoming = ctx.store.upcoming_count_on(ctx.as_of, until).await?;
+        for (tally, n) in self.adjust.moving() {
+            if let Tally::NextDue {
+                source: None,
+                next_due,
+            } = tally
+            {
+                counts.with_open_deadline += n;
+                if *next_due < ctx.as_of {
+                    counts.overdue += n;
+                }
+            }
+        }
+        Ok(counts)
+    }
+}
+
+/// These claims as they stood in the command's view, in this order.
+async fn claims_as_they_stood<S: Store>(ctx: &Context<S>, ids: &[i64]) -> Result<Vec<Claim>> {
+    let mut found: HashMap<i64, Claim> = ctx
+        .store
+        .claims_by_ids(ids, ctx.as_of)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let in_order = ids.iter().filter_map(|id| found.remove(id));
+    let Some(replay) = Replay::for_lists(ctx, Some(ids)).await? else {
+        return Ok(in_order.collect());
+    };
+    let sources = source_refs(ctx).await?;
+    Ok(in_order.filter_map(|c| replay.claim(c, &sources)).collect())
 }
 
 /// Every source by id, as claims name them.

@@ -2,12 +2,14 @@
 
 use chrono::NaiveDate;
 
-use super::replay::{self, claims_in, upcoming_in, Replay};
+use super::replay::{self, claims_in, upcoming_in, DayView, Replay};
 use super::{summaries, Context, Counts, Output, Report};
 use crate::domain::dates;
 use crate::domain::model::Claim;
+use crate::domain::replay::{history_in, View};
+use crate::domain::rules::TallyChanges;
 use crate::error::{Error, Result};
-use crate::store::{ClaimFilter, Store};
+use crate::store::{ClaimFilter, DayList, DeadlineCounts, Store};
 
 pub async fn upcoming<S: Store>(
     ctx: &Context<S>,
@@ -50,38 +52,36 @@ pub async fn build<S: Store>(
     limit: u32,
     sources: usize,
 ) -> Result<Report> {
-    let replay = Replay::of(ctx, None).await?;
-    let view = replay.as_ref();
-    let mut overdue = claims_in(ctx, view, &overdue_filter(Some(limit))).await?;
-    let mut upcoming = upcoming_in(ctx, view, upcoming_until, Some(limit)).await?;
-    let no_deadline_filter = ClaimFilter {
-        no_open_deadline: true,
-        limit: Some(i64::from(limit)),
-        ..ClaimFilter::default()
+    let sections = if replay::by_day(ctx).await? {
+        day_sections(ctx, upcoming_until, limit).await?
+    } else {
+        replayed_sections(ctx, upcoming_until, limit).await?
     };
-    let mut no_deadline = claims_in(ctx, view, &no_deadline_filter).await?;
+    let Sections {
+        mut overdue,
+        mut upcoming,
+        mut no_deadline,
+        totals,
+        adjust,
+    } = sections;
     // The report shows each claim's evidence and deadline moves.
     let ids: Vec<i64> = [&overdue, &upcoming, &no_deadline]
         .iter()
         .flat_map(|claims| claims.iter().map(|c| c.id))
         .collect();
     let mut histories = ctx.store.histories(&ids).await?;
+    let view = View {
+        as_of: ctx.as_of,
+        known_on: ctx.known_on,
+    };
     for claim in overdue
         .iter_mut()
         .chain(upcoming.iter_mut())
         .chain(no_deadline.iter_mut())
     {
         let stored = histories.remove(&claim.id).unwrap_or_default();
-        claim.history = Some(match view {
-            Some(replay) => replay.history(stored),
-            None => stored,
-        });
+        claim.history = Some(history_in(&stored, &view));
     }
-    let mut totals = ctx.store.deadline_counts(ctx.as_of, upcoming_until).await?;
-    if let Some(replay) = view {
-        totals = replay.deadline_counts(totals, ctx.as_of, upcoming_until);
-    }
-    let adjust = replay.map(|r| r.adjust).unwrap_or_default();
     // Counts for every source are cheap; full records only for the shown ones.
     let counted = ctx.store.claim_counts(&adjust).await?;
     let mut all_sources = summaries(ctx.store.sources().await?, &counted);
@@ -127,6 +127,62 @@ pub async fn build<S: Store>(
     })
 }
 
+/// The report's three lists with the counts behind them.
+struct Sections {
+    overdue: Vec<Claim>,
+    upcoming: Vec<Claim>,
+    no_deadline: Vec<Claim>,
+    totals: DeadlineCounts,
+    /// How the stored counts move in the view.
+    adjust: TallyChanges,
+}
+
+/// The sections of a past day, from the day tables.
+async fn day_sections<S: Store>(
+    ctx: &Context<S>,
+    until: NaiveDate,
+    limit: u32,
+) -> Result<Sections> {
+    let day = DayView::of(ctx).await?;
+    let limit = Some(limit);
+    Ok(Sections {
+        overdue: day.list(ctx, DayList::Overdue, limit).await?,
+        upcoming: day.list(ctx, DayList::Upcoming { until }, limit).await?,
+        no_deadline: day.list(ctx, DayList::NoOpenDeadline, limit).await?,
+        totals: day.deadline_counts(ctx, until).await?,
+        adjust: day.adjust,
+    })
+}
+
+/// The sections as the record stands, or as known on a day (replayed).
+async fn replayed_sections<S: Store>(
+    ctx: &Context<S>,
+    until: NaiveDate,
+    limit: u32,
+) -> Result<Sections> {
+    let replay = Replay::of(ctx, None).await?;
+    let view = replay.as_ref();
+    let overdue = claims_in(ctx, view, &overdue_filter(Some(limit))).await?;
+    let upcoming = upcoming_in(ctx, view, until, Some(limit)).await?;
+    let no_deadline_filter = ClaimFilter {
+        no_open_deadline: true,
+        limit: Some(i64::from(limit)),
+        ..ClaimFilter::default()
+    };
+    let no_deadline = claims_in(ctx, view, &no_deadline_filter).await?;
+    let mut totals = ctx.store.deadline_counts(ctx.as_of, until).await?;
+    if let Some(replay) = view {
+        totals = replay.deadline_counts(totals, ctx.as_of, until);
+    }
+    Ok(Sections {
+        overdue,
+        upcoming,
+        no_deadline,
+        totals,
+        adjust: replay.map(|r| r.adjust).unwrap_or_default(),
+    })
+}
+
 /// Most overdue first: the store orders by the oldest open deadline.
 fn overdue_filter(limit: Option<u32>) -> ClaimFilter {
     ClaimFilter {
@@ -137,6 +193,12 @@ fn overdue_filter(limit: Option<u32>) -> ClaimFilter {
 }
 
 async fn overdue_claims<S: Store>(ctx: &Context<S>, limit: Option<u32>) -> Result<Vec<Claim>> {
+    if replay::by_day(ctx).await? {
+        return DayView::of(ctx)
+            .await?
+            .list(ctx, DayList::Overdue, limit)
+            .await;
+    }
     replay::claims(ctx, &overdue_filter(limit)).await
 }
 
@@ -146,6 +208,12 @@ async fn upcoming_claims<S: Store>(
     until: NaiveDate,
     limit: Option<u32>,
 ) -> Result<Vec<Claim>> {
+    if replay::by_day(ctx).await? {
+        return DayView::of(ctx)
+            .await?
+            .list(ctx, DayList::Upcoming { until }, limit)
+            .await;
+    }
     replay::upcoming(ctx, until, limit).await
 }
 

@@ -140,6 +140,26 @@ pub trait Store {
         each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
     ) -> StoreResult<bool>;
 
+    /// Whether the record as of `day` differs from the record as it stands
+    /// (a claim said, or a change that happened, after it).
+    async fn changed_after(&self, day: NaiveDate) -> StoreResult<bool>;
+
+    /// How the counts moved after `day` (the journal of migration 15): the
+    /// stored counts moved by the negation of this are the counts as of it.
+    async fn tallies_after(&self, day: NaiveDate) -> StoreResult<TallyChanges>;
+
+    /// The ids of the first `limit` claims of a list as it stood on `day`
+    /// (the record as of that day, as known today), in the list's order.
+    async fn day_list(
+        &self,
+        day: NaiveDate,
+        list: DayList,
+        limit: Option<u32>,
+    ) -> StoreResult<Vec<i64>>;
+
+    /// Claims with an open deadline due in [from, until], as they stood on `from`.
+    async fn upcoming_count_on(&self, from: NaiveDate, until: NaiveDate) -> StoreResult<i64>;
+
     /// These claims (without history), judged as of a day, in id order.
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> StoreResult<Vec<Claim>>;
 

@@ -280,6 +280,18 @@ pub struct DeadlineCounts {
     pub overdue: i64,
 }
 
+/// A list of a past day that the day tables answer (migration 15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayList {
+    /// Pending claims whose next due date had passed; by next due date, then id.
+    Overdue,
+    /// Pending claims without an open deadline; by id.
+    NoOpenDeadline,
+    /// Claims with an open deadline due from the day to `until`; by the
+    /// first such deadline, then id.
+    Upcoming { until: NaiveDate },
+}
+
 /// A status change, as `set_status` records it.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusChange<'a> {

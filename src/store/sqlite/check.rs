@@ -7,6 +7,7 @@ use std::path::Path;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
+use super::days::wrong_days;
 use super::derived::{claim_states, stored_derived};
 use super::open::create_private;
 use super::rows::{date, stored};
@@ -213,6 +214,12 @@ impl SqliteStore {
         }
         for (rule, sources) in wrong {
             found.add(rule, sources);
+        }
+        // The record of past days, against every claim's events.
+        let (spans, journal) = wrong_days(&mut conn).await?;
+        found.add("claims whose periods in the day tables are wrong", spans);
+        if journal {
+            found.add_rule("the journal of past days' counts is wrong");
         }
         problems.extend(found.lines());
         Ok(problems)

@@ -12,9 +12,12 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
+use super::days::write_days;
+use super::replay::replayable;
 use super::rows::{date, opt_date, stored};
 use super::statement::{insert_many, placeholders, with_ids, Value, IDS_PER_QUERY};
 use crate::domain::dates::iso;
+use crate::domain::days::{claim_days, ClaimDays};
 use crate::domain::model::{EventKind, Status};
 use crate::domain::rules::{
     derive, history_facts, tallies, ClaimState, DeadlineFact, DeadlineState, HistoryEvent, Role,
@@ -112,20 +115,36 @@ pub(super) async fn claim_states(
     Ok(states)
 }
 
-/// What the rules need of one claim, or `None` when there is no such claim.
+/// A claim as its derived data are computed from it: what the rules need,
+/// and what it adds to the day tables.
+pub(super) struct Derivable {
+    state: ClaimState,
+    days: ClaimDays,
+}
+
+/// One claim as its derived data are computed from it, or `None` when there
+/// is no such claim.
 pub(super) async fn claim_state(
     conn: &mut SqliteConnection,
     claim_id: i64,
-) -> Result<Option<ClaimState>> {
-    Ok(claim_states(conn, &[claim_id]).await?.remove(&claim_id))
+) -> Result<Option<Derivable>> {
+    let Some(state) = claim_states(conn, &[claim_id]).await?.remove(&claim_id) else {
+        return Ok(None);
+    };
+    let days = replayable(conn, &[claim_id])
+        .await?
+        .remove(&claim_id)
+        .map(|(now, events)| claim_days(&now, &events))
+        .unwrap_or_default();
+    Ok(Some(Derivable { state, days }))
 }
 
-/// Rewrites a claim's derived data after a change, given its state from
+/// Rewrites a claim's derived data after a change, given the claim from
 /// before the change (`None` for a claim just added).
 pub(super) async fn refresh_derived(
     conn: &mut SqliteConnection,
     claim_id: i64,
-    before: Option<ClaimState>,
+    before: Option<Derivable>,
 ) -> Result<()> {
     let after = claim_state(conn, claim_id).await?;
     rewrite_derived(conn, claim_id, before.as_ref(), after.as_ref()).await
@@ -136,9 +155,18 @@ pub(super) async fn refresh_derived(
 pub(super) async fn rewrite_derived(
     conn: &mut SqliteConnection,
     claim_id: i64,
-    before: Option<&ClaimState>,
-    after: Option<&ClaimState>,
+    before: Option<&Derivable>,
+    after: Option<&Derivable>,
 ) -> Result<()> {
+    write_days(
+        conn,
+        claim_id,
+        before.map(|b| &b.days),
+        after.map(|a| &a.days),
+    )
+    .await?;
+    let before = before.map(|b| &b.state);
+    let after = after.map(|a| &a.state);
     let old = before.map(derive);
     let new = after.map(derive);
     if let Some(new) = &new {

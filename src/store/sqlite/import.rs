@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
+use super::days::{fill_marked, mark_from};
 use super::derived::{apply_tallies, insert_facts};
 use super::ids::{take_ids, Ids};
 use super::rows::now;
@@ -401,6 +402,7 @@ impl SqliteStore {
             .fetch_one(&mut *tx)
             .await?;
         let stamp = now();
+        let first_fresh = claim_id;
         let mut counts = TallyChanges::default();
         for (batch, chunk) in fresh.chunks(IMPORT_BATCH).enumerate() {
             progress(batch * IMPORT_BATCH);
@@ -629,6 +631,11 @@ impl SqliteStore {
             summary.new += chunk.len();
         }
         apply_tallies(&mut tx, &counts).await?;
+        // The day tables, computed from the claims as written.
+        if !fresh.is_empty() {
+            mark_from(&mut tx, first_fresh).await?;
+            fill_marked(&mut tx).await?;
+        }
         progress(records.len());
         if dry_run {
             tx.rollback().await?;

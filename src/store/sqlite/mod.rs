@@ -13,6 +13,7 @@
 
 mod check;
 mod claims;
+mod days;
 mod deadlines;
 mod derived;
 mod error;
@@ -44,9 +45,9 @@ use crate::domain::replay::{Snapshot, View};
 use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 use crate::store::{
-    BundleClaim, ClaimFields, ClaimFilter, DeadlineCounts, FieldChange, ImportClaim, ImportMode,
-    ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline, NewSource, RecordsBySource,
-    StatusChange, Store, StoreResult as Result,
+    BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange, ImportClaim,
+    ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline, NewSource,
+    RecordsBySource, StatusChange, Store, StoreResult as Result,
 };
 
 pub use open::create_private;
@@ -148,6 +149,27 @@ impl Store for SqliteStore {
         each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
     ) -> Result<bool> {
         SqliteStore::replay_set(self, view, only, each).await
+    }
+
+    async fn changed_after(&self, day: NaiveDate) -> Result<bool> {
+        SqliteStore::changed_after(self, day).await
+    }
+
+    async fn tallies_after(&self, day: NaiveDate) -> Result<TallyChanges> {
+        SqliteStore::tallies_after(self, day).await
+    }
+
+    async fn day_list(
+        &self,
+        day: NaiveDate,
+        list: DayList,
+        limit: Option<u32>,
+    ) -> Result<Vec<i64>> {
+        SqliteStore::day_list(self, day, list, limit).await
+    }
+
+    async fn upcoming_count_on(&self, from: NaiveDate, until: NaiveDate) -> Result<i64> {
+        SqliteStore::upcoming_count_on(self, from, until).await
     }
 
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {

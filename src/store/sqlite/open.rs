@@ -164,10 +164,11 @@ impl SqliteStore {
             }
             // Also when current: a process killed between the last migration
             // and these backfills leaves them to the next open (one cheap check).
-            let (fingerprints, search, uids): (bool, bool, bool) = sqlx::query_as(
+            let (fingerprints, search, uids, days): (bool, bool, bool, bool) = sqlx::query_as(
                 "SELECT EXISTS (SELECT 1 FROM claims WHERE fingerprint IS NULL), \
                  EXISTS (SELECT 1 FROM search_backfill), \
-                 EXISTS (SELECT 1 FROM claims WHERE uid IS NULL)",
+                 EXISTS (SELECT 1 FROM claims WHERE uid IS NULL), \
+                 EXISTS (SELECT 1 FROM days_backfill)",
             )
             .fetch_one(&store.pool)
             .await?;
@@ -179,6 +180,9 @@ impl SqliteStore {
             }
             if search {
                 store.fill_search().await?;
+            }
+            if days {
+                store.fill_days().await?;
             }
         }
         drop(lock);

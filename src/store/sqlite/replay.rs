@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
@@ -64,20 +65,83 @@ impl SqliteStore {
         if !mark_changed(&mut conn, view, only).await? {
             return Ok(false);
         }
-        let mut after = 0;
-        loop {
-            let page = read_page(&mut conn, after, view).await?;
-            let Some(last) = page.last().map(|(s, _)| s.id) else {
-                break;
-            };
-            after = last;
-            each(page);
-        }
-        sqlx::query("DELETE FROM temp.replay_ids")
-            .execute(&mut *conn)
-            .await?;
+        let events = match view.known_on {
+            Some(_) => Events::All,
+            None => Events::Undoing(view.as_of),
+        };
+        each_marked(&mut conn, events, each).await?;
         Ok(true)
     }
+}
+
+/// Which events a page reads of its claims.
+#[derive(Clone, Copy)]
+pub(super) enum Events {
+    /// All, as written.
+    All,
+    /// Without `known_on`, the events in force after the day are enough to
+    /// undo (they are the latest of each thing they change), with the moves
+    /// and fulfilments the track records read: undoing and redoing the
+    /// others changes nothing.
+    Undoing(NaiveDate),
+}
+
+/// Reads the claims marked in `temp.replay_ids` a page at a time, then
+/// clears the marks.
+pub(super) async fn each_marked(
+    conn: &mut SqliteConnection,
+    events: Events,
+    each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
+) -> Result<()> {
+    let mut after = 0;
+    loop {
+        let page = marked_page(conn, after, events).await?;
+        let Some(last) = page.last().map(|(s, _)| s.id) else {
+            break;
+        };
+        after = last;
+        each(page);
+    }
+    clear_marks(conn).await
+}
+
+/// The next page of the claims marked in `temp.replay_ids`, after the id
+/// `after`; empty at the end.
+pub(super) async fn marked_page(
+    conn: &mut SqliteConnection,
+    after: i64,
+    events: Events,
+) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
+    let page =
+        format!("SELECT id FROM temp.replay_ids WHERE id > {after} ORDER BY id LIMIT {PAGE}");
+    read_page(conn, &page, events).await
+}
+
+/// These claims as they stand, with all their events, by id.
+pub(super) async fn replayable(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, (Snapshot, Vec<HistoryEntry>)>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(PAGE as usize) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let page = format!("SELECT id FROM claims WHERE id IN ({})", list.join(","));
+        for (snapshot, events) in read_page(conn, &page, Events::All).await? {
+            out.insert(snapshot.id, (snapshot, events));
+        }
+    }
+    Ok(out)
+}
+
+/// Creates `temp.replay_ids` if needed, empty.
+pub(super) async fn clear_marks(conn: &mut SqliteConnection) -> Result<()> {
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS replay_ids (id INTEGER PRIMARY KEY)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM temp.replay_ids")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Fills `temp.replay_ids` with the claims said after the view's day, with a
@@ -104,12 +168,7 @@ async fn mark_changed(
     if !any {
         return Ok(false);
     }
-    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS replay_ids (id INTEGER PRIMARY KEY)")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM temp.replay_ids")
-        .execute(&mut *conn)
-        .await?;
+    clear_marks(conn).await?;
     // One statement per index: as a UNION the planner scans both tables. For
     // a page already chosen, its claims are looked up by id instead (`+`
     // keeps the planner off the date indexes).
@@ -172,30 +231,26 @@ async fn mark_changed(
 async fn packed<T: for<'de> serde::Deserialize<'de>>(
     conn: &mut SqliteConnection,
     select: &str,
-    after: i64,
+    page: &str,
 ) -> Result<Vec<T>> {
     let sql = format!(
-        "WITH page AS (SELECT id FROM temp.replay_ids WHERE id > $1 ORDER BY id LIMIT {PAGE}) \
+        "WITH page AS ({page}) \
          SELECT '[' || COALESCE(group_concat(x.j, ','), '') || ']' FROM ({select}) x"
     );
-    let json: String = sqlx::query(&sql)
-        .bind(after)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+    let json: String = sqlx::query(&sql).fetch_one(&mut *conn).await?.try_get(0)?;
     serde_json::from_str(&json).map_err(|e| Error::Corrupt(format!("replay rows: {e}")))
 }
 
 async fn read_page(
     conn: &mut SqliteConnection,
-    after: i64,
-    view: &View,
+    page: &str,
+    events: Events,
 ) -> Result<Vec<(Snapshot, Vec<HistoryEntry>)>> {
     let claims: Vec<ClaimRow> = packed(
         conn,
         "SELECT json_array(c.id, c.status, c.said_on, c.kind, c.credibility, c.speaker_id, \
          c.reported_by_id) AS j FROM page JOIN claims c ON c.id = page.id",
-        after,
+        page,
     )
     .await?;
     let mut snapshots: Vec<Snapshot> = Vec::with_capacity(claims.len());
@@ -222,7 +277,7 @@ async fn read_page(
         conn,
         "SELECT json_array(s.claim_id, s.source_id) AS j FROM page \
          JOIN claim_speakers s ON s.claim_id = page.id ORDER BY s.claim_id, s.position",
-        after,
+        page,
     )
     .await?;
     for (claim, source) in speakers {
@@ -232,7 +287,7 @@ async fn read_page(
         conn,
         "SELECT json_array(t.claim_id, t.tag) AS j FROM page \
          JOIN claim_tags t ON t.claim_id = page.id",
-        after,
+        page,
     )
     .await?;
     for (claim, tag) in tags {
@@ -243,7 +298,7 @@ async fn read_page(
         "SELECT json_array(d.id, d.claim_id, d.due, d.precision, d.label, d.met_on, \
          d.as_written, d.number) AS j FROM page JOIN deadlines d ON d.claim_id = page.id \
          ",
-        after,
+        page,
     )
     .await?;
     for (id, claim, due, precision, label, met_on, as_written, number) in deadlines {
@@ -263,19 +318,15 @@ async fn read_page(
         });
     }
     // Only what replays read; a value only where it is one (edits, deadlines).
-    // Without `known_on`, the events in force after the day are enough to
-    // undo (they are the latest of each thing they change), with the moves
-    // and fulfilments the track records read: undoing and redoing the
-    // others changes nothing.
-    let (written, only) = match view.known_on {
-        Some(_) => ("e.recorded_at", String::new()),
-        None => (
+    let (written, only) = match events {
+        Events::All => ("e.recorded_at", String::new()),
+        Events::Undoing(as_of) => (
             "''",
             format!(
                 " AND (e.at > '{}' AND e.event NOT IN ('recorded', 'note', 'correction') \
                  OR e.event = 'deadline_moved' OR (e.event = 'status' AND e.to_status = 'fulfilled')) \
                  AND NOT EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id)",
-                iso(view.as_of)
+                iso(as_of)
             ),
         ),
     };
@@ -292,7 +343,7 @@ async fn read_page(
              FROM page JOIN events e ON e.claim_id = page.id WHERE 1 = 1{only} \
              ORDER BY e.claim_id, e.id"
         ),
-        after,
+        page,
     )
     .await?;
     let mut histories: Vec<Vec<HistoryEntry>> = vec![Vec::new(); snapshots.len()];
