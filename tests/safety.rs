@@ -75,7 +75,7 @@ fn check_passes_on_a_sound_database_and_names_what_is_wrong() {
     .unwrap();
     let (code, err) = db.fails(&["check"]);
     assert_eq!(code, 1);
-    assert!(err.starts_with("error: 4 problems found in"), "{err}");
+    assert!(err.starts_with("error: 6 problems found in"), "{err}");
     assert!(
         err.contains("  the totals of claims by status are wrong\n"),
         "{err}"
@@ -92,6 +92,29 @@ fn check_passes_on_a_sound_database_and_names_what_is_wrong() {
     // triggers): a status changed behind claims' back leaves them wrong.
     assert!(
         err.contains("  sources whose claim counts are wrong: 1, 2"),
+        "{err}"
+    );
+    // So does the record of past days (migration 15): claim 2's periods
+    // and journal rows, recomputed, differ from those stored.
+    assert!(
+        err.contains("  claims whose periods in the day tables are wrong: 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  the journal of past days' counts is wrong"),
+        "{err}"
+    );
+    // A journal row moved behind claims' back is named too.
+    let db = Db::demo();
+    sql(
+        &db.path,
+        "UPDATE source_count_days SET n = n + 1 WHERE source_id = 1",
+    )
+    .unwrap();
+    let (code, err) = db.fails(&["check"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("  the journal of past days' counts is wrong"),
         "{err}"
     );
     // A next due date that disagrees with the deadlines is named too.

@@ -8,14 +8,42 @@
 
 -- The journal: at each day, how much each count row moved (a claim's
 -- tallies after that day minus before it, summed over claims). The counts
--- as of D are today's counts minus the rows after D. `tally` names the row
--- of `source_counts`, `claim_due_counts`, `record_delivered` or
--- `record_undelivered` it moves (`domain::days::tally_key`).
-CREATE TABLE tally_days (
-    day   TEXT NOT NULL,
-    tally TEXT NOT NULL,
-    n     INTEGER NOT NULL,
-    PRIMARY KEY (day, tally)
+-- as of D are today's counts minus the rows after D. One table per count
+-- table, with its key and the day; keyed so that a past report reads the
+-- rows after D of every source's claim counts, and of the sources it shows
+-- for the rest.
+CREATE TABLE source_count_days (
+    day       TEXT NOT NULL,
+    source_id INTEGER NOT NULL,
+    role      TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (day, source_id, role, status)
+) WITHOUT ROWID;
+CREATE TABLE claim_due_count_days (
+    role      TEXT NOT NULL,
+    source_id INTEGER NOT NULL,
+    day       TEXT NOT NULL,
+    next_due  TEXT NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (role, source_id, day, next_due)
+) WITHOUT ROWID;
+CREATE TABLE record_delivered_days (
+    source_id INTEGER NOT NULL,
+    role      TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    late_days INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (source_id, role, day, late_days)
+) WITHOUT ROWID;
+CREATE TABLE record_undelivered_days (
+    source_id INTEGER NOT NULL,
+    role      TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    first_due TEXT NOT NULL,
+    pending   INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    PRIMARY KEY (source_id, role, day, first_due, pending)
 ) WITHOUT ROWID;
 
 -- Each claim's status and next due date, by period: from `from_day` up to

@@ -17,7 +17,7 @@ use crate::domain::model::{Claim, HistoryEntry, SourceRef, Status};
 use crate::domain::replay::{history_in, replay, Snapshot, View};
 use crate::domain::rules::{derive, is_open, judge, tallies, ClaimState, Tally, TallyChanges};
 use crate::error::{Error, Result};
-use crate::store::{ClaimFilter, DayList, DeadlineCounts, Store};
+use crate::store::{ClaimFilter, DayList, DeadlineCounts, Store, TallyScope};
 
 /// A claim a view can change: as it stands, and as it stood in the view
 /// (`None`: not yet said, or not yet written).
@@ -198,7 +198,7 @@ impl Replay {
 /// record as it stands).
 pub async fn adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
     if ctx.known_on.is_none() {
-        return day_adjustments(ctx).await;
+        return day_adjustments(ctx, TallyScope::All).await;
     }
     Ok(Replay::of(ctx, None)
         .await?
@@ -218,10 +218,13 @@ pub async fn by_day<S: Store>(ctx: &Context<S>) -> Result<bool> {
     Ok(ctx.known_on.is_none() && ctx.store.changed_after(ctx.as_of).await?)
 }
 
-/// How the stored counts move as of the command's day: back by what the
-/// journal holds after it.
-async fn day_adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
-    let mut after = ctx.store.tallies_after(ctx.as_of).await?;
+/// How the stored counts in `scope` move as of the command's day: back by
+/// what the journal holds after it.
+async fn day_adjustments<S: Store>(
+    ctx: &Context<S>,
+    scope: TallyScope<'_>,
+) -> Result<TallyChanges> {
+    let mut after = ctx.store.tallies_after(ctx.as_of, scope).await?;
     for n in after.0.values_mut() {
         *n = -*n;
     }
@@ -230,14 +233,29 @@ async fn day_adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
 
 /// The counts and lists of a past day.
 pub struct DayView {
+    /// How the claim counts and totals move (`TallyScope::Counts`).
     pub adjust: TallyChanges,
 }
 
 impl DayView {
     pub async fn of<S: Store>(ctx: &Context<S>) -> Result<DayView> {
         Ok(DayView {
-            adjust: day_adjustments(ctx).await?,
+            adjust: day_adjustments(ctx, TallyScope::Counts).await?,
         })
+    }
+
+    /// How the counts move for the track records of these sources: the
+    /// claim counts' moves with their deadline counts' added.
+    pub async fn records_adjust<S: Store>(
+        &self,
+        ctx: &Context<S>,
+        sources: &[i64],
+    ) -> Result<TallyChanges> {
+        let mut adjust = day_adjustments(ctx, TallyScope::Records(sources)).await?;
+        for (tally, n) in self.adjust.moving() {
+            *adjust.0.entry(tally.clone()).or_default() += n;
+        }
+        Ok(adjust)
     }
 
     /// The first `limit` claims of a list of the day, as they stood then.

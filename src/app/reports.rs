@@ -52,10 +52,14 @@ pub async fn build<S: Store>(
     limit: u32,
     sources: usize,
 ) -> Result<Report> {
-    let sections = if replay::by_day(ctx).await? {
-        day_sections(ctx, upcoming_until, limit).await?
+    let day = if replay::by_day(ctx).await? {
+        Some(DayView::of(ctx).await?)
     } else {
-        replayed_sections(ctx, upcoming_until, limit).await?
+        None
+    };
+    let sections = match &day {
+        Some(day) => day_sections(ctx, day, upcoming_until, limit).await?,
+        None => replayed_sections(ctx, upcoming_until, limit).await?,
     };
     let Sections {
         mut overdue,
@@ -91,9 +95,13 @@ pub async fn build<S: Store>(
         all_sources.truncate(sources);
     }
     let shown: Vec<i64> = all_sources.iter().map(|s| s.source.id).collect();
+    let records_adjust = match &day {
+        Some(day) => day.records_adjust(ctx, &shown).await?,
+        None => adjust.clone(),
+    };
     let records = ctx
         .store
-        .track_records(ctx.as_of, Some(&shown), &adjust)
+        .track_records(ctx.as_of, Some(&shown), &records_adjust)
         .await?;
     let all_sources: Vec<_> = all_sources
         .into_iter()
@@ -140,17 +148,17 @@ struct Sections {
 /// The sections of a past day, from the day tables.
 async fn day_sections<S: Store>(
     ctx: &Context<S>,
+    day: &DayView,
     until: NaiveDate,
     limit: u32,
 ) -> Result<Sections> {
-    let day = DayView::of(ctx).await?;
     let limit = Some(limit);
     Ok(Sections {
         overdue: day.list(ctx, DayList::Overdue, limit).await?,
         upcoming: day.list(ctx, DayList::Upcoming { until }, limit).await?,
         no_deadline: day.list(ctx, DayList::NoOpenDeadline, limit).await?,
         totals: day.deadline_counts(ctx, until).await?,
-        adjust: day.adjust,
+        adjust: day.adjust.clone(),
     })
 }
 

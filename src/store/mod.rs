@@ -144,9 +144,14 @@ pub trait Store {
     /// (a claim said, or a change that happened, after it).
     async fn changed_after(&self, day: NaiveDate) -> StoreResult<bool>;
 
-    /// How the counts moved after `day` (the journal of migration 15): the
-    /// stored counts moved by the negation of this are the counts as of it.
-    async fn tallies_after(&self, day: NaiveDate) -> StoreResult<TallyChanges>;
+    /// How the counts in `scope` moved after `day` (the journal of migration
+    /// 15): the stored counts moved by the negation of this are the counts
+    /// as of it.
+    async fn tallies_after(
+        &self,
+        day: NaiveDate,
+        scope: TallyScope<'_>,
+    ) -> StoreResult<TallyChanges>;
 
     /// The ids of the first `limit` claims of a list as it stood on `day`
     /// (the record as of that day, as known today), in the list's order.

@@ -292,6 +292,19 @@ pub enum DayList {
     Upcoming { until: NaiveDate },
 }
 
+/// Which counts a journal read sums (`Store::tallies_after`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TallyScope<'a> {
+    /// Claims by status (in all, and per source and role) and the next-due
+    /// counts over every claim: what totals and claim counts read.
+    Counts,
+    /// Per source and role, the next-due and deadline counts of these
+    /// sources: what their track records read beyond the claim counts.
+    Records(&'a [i64]),
+    /// Everything.
+    All,
+}
+
 /// A status change, as `set_status` records it.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusChange<'a> {

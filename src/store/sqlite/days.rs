@@ -3,21 +3,52 @@
 //! after the migration and for the claims of an import, read by the
 //! reports of past days.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
+use super::derived::upsert_counts;
 use super::replay::{clear_marks, marked_page, Events};
 use super::statement::{insert_many, Value};
 use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::days::{
-    claim_days, day_key, journal_change, parse_tally_key, tally_key, until_key, ClaimDays,
+    claim_days, day_key, journal_change, parse_tally_key, until_key, ClaimDays,
 };
 use crate::domain::rules::{Tally, TallyChanges};
-use crate::store::{DayList, StoreError as Error, StoreResult as Result};
+use crate::store::{DayList, StoreError as Error, StoreResult as Result, TallyScope};
+
+/// The journal's tables, one per table of counts.
+const JOURNAL_TABLES: [&str; 4] = [
+    "source_count_days",
+    "claim_due_count_days",
+    "record_delivered_days",
+    "record_undelivered_days",
+];
+
+// Each journal row's count as `domain::days::tally_key` names it.
+const STATUS_KEY: &str = "CASE WHEN role = 'all' THEN 't ' || status \
+     ELSE 's ' || source_id || ' ' || role || ' ' || status END";
+const DUE_KEY: &str = "CASE WHEN role = 'all' THEN 'd ' || next_due \
+     ELSE 'd ' || next_due || ' ' || role || ' ' || source_id END";
+const DELIVERED_KEY: &str = "'m ' || source_id || ' ' || role || ' ' || late_days";
+const UNDELIVERED_KEY: &str =
+    "'u ' || source_id || ' ' || role || ' ' || first_due || ' ' || pending";
+
+/// Lines `KEY=N` into counts.
+fn parse_packed(packed: &str) -> Result<Vec<(Tally, i64)>> {
+    packed
+        .lines()
+        .map(|line| {
+            let bad = || Error::Corrupt(format!("unexpected journal row `{line}`"));
+            let (key, n) = line.rsplit_once('=').ok_or_else(bad)?;
+            let tally = parse_tally_key(key).ok_or_else(bad)?;
+            Ok((tally, n.parse().map_err(|_| bad())?))
+        })
+        .collect()
+}
 
 /// Writes what a change of one claim adds to the day tables, from what it
 /// added before (`None`: it did not exist) and after (`None`: removed).
@@ -32,15 +63,8 @@ pub(super) async fn write_days(
         before.map_or(&none, |d| &d.journal),
         after.map_or(&none, |d| &d.journal),
     );
+    // Rows that come to 0 stay (readers skip them): a change and its undo.
     add_to_journal(conn, &change).await?;
-    // Rows that cancel out go: the journal stays as small as the changes.
-    let days: HashSet<NaiveDate> = change.iter().map(|(day, _, _)| *day).collect();
-    for day in days {
-        sqlx::query("DELETE FROM tally_days WHERE day = $1 AND n = 0")
-            .bind(day_key(day))
-            .execute(&mut *conn)
-            .await?;
-    }
     if before.is_some() {
         sqlx::query("DELETE FROM claim_days WHERE claim_id = $1")
             .bind(claim_id)
@@ -62,22 +86,11 @@ async fn add_to_journal(
     conn: &mut SqliteConnection,
     rows: &[(NaiveDate, Tally, i64)],
 ) -> Result<()> {
-    let mut values = Vec::with_capacity(rows.len() * 3);
-    for (day, tally, n) in rows {
-        values.extend([
-            Value::Owned(day_key(*day)),
-            Value::Owned(tally_key(tally)),
-            Value::Int(*n),
-        ]);
-    }
-    insert_many(
-        conn,
-        "INSERT INTO tally_days (day, tally, n)",
-        3,
-        &values,
-        " ON CONFLICT (day, tally) DO UPDATE SET n = n + excluded.n",
-    )
-    .await
+    let rows: Vec<(Option<String>, &Tally, i64)> = rows
+        .iter()
+        .map(|(day, tally, n)| (Some(day_key(*day)), tally, *n))
+        .collect();
+    upsert_counts(conn, &rows).await
 }
 
 /// Inserts the spans of claims that have none stored.
@@ -177,7 +190,7 @@ impl SqliteStore {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        for table in ["tally_days", "claim_days", "due_days"] {
+        for table in JOURNAL_TABLES.into_iter().chain(["claim_days", "due_days"]) {
             sqlx::query(&format!("DELETE FROM {table}"))
                 .execute(&mut *tx)
                 .await?;
@@ -203,25 +216,70 @@ impl SqliteStore {
         .await?)
     }
 
-    /// How the counts moved after `day`: the journal's rows after it, summed.
-    /// Today's counts minus these are the counts as of `day`.
-    pub(super) async fn tallies_after(&self, day: NaiveDate) -> Result<TallyChanges> {
+    /// How the counts in `scope` moved after `day`: the journal's rows after
+    /// it, summed.
+    pub(super) async fn tallies_after(
+        &self,
+        day: NaiveDate,
+        scope: TallyScope<'_>,
+    ) -> Result<TallyChanges> {
+        let sources = |ids: Option<&[i64]>| match ids {
+            None => String::new(),
+            Some(ids) => {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!(
+                    " AND source_id IN (-1{}{})",
+                    if list.is_empty() { "" } else { ", " },
+                    list.join(", ")
+                )
+            }
+        };
+        let mut selects = Vec::new();
+        if matches!(scope, TallyScope::Counts | TallyScope::All) {
+            selects.push(format!(
+                "SELECT {STATUS_KEY} AS k, SUM(n) AS n FROM source_count_days WHERE day > $1 \
+                 GROUP BY source_id, role, status"
+            ));
+            selects.push(format!(
+                "SELECT {DUE_KEY} AS k, SUM(n) AS n FROM claim_due_count_days \
+                 WHERE role = 'all' AND source_id = 0 AND day > $1 GROUP BY next_due"
+            ));
+        }
+        let ids = match scope {
+            TallyScope::Counts => None,
+            TallyScope::Records(ids) => Some(Some(ids)),
+            TallyScope::All => Some(None),
+        };
+        if let Some(ids) = ids {
+            let only = sources(ids);
+            selects.push(format!(
+                "SELECT {DUE_KEY} AS k, SUM(n) AS n FROM claim_due_count_days \
+                 WHERE role IN ('speaker', 'outlet'){only} AND day > $1 \
+                 GROUP BY role, source_id, next_due"
+            ));
+            selects.push(format!(
+                "SELECT {DELIVERED_KEY} AS k, SUM(n) AS n FROM record_delivered_days \
+                 WHERE role IN ('speaker', 'outlet'){only} AND day > $1 \
+                 GROUP BY source_id, role, late_days"
+            ));
+            selects.push(format!(
+                "SELECT {UNDELIVERED_KEY} AS k, SUM(n) AS n FROM record_undelivered_days \
+                 WHERE role IN ('speaker', 'outlet'){only} AND day > $1 \
+                 GROUP BY source_id, role, first_due, pending"
+            ));
+        }
         // One packed row: a row through sqlx costs more than its bytes.
-        let packed: Option<String> = sqlx::query_scalar(
-            "SELECT group_concat(tally || '=' || n, char(10)) FROM \
-             (SELECT tally, SUM(n) AS n FROM tally_days WHERE day > $1 GROUP BY tally) \
-             WHERE n <> 0",
-        )
-        .bind(iso(day))
-        .fetch_one(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT group_concat(k || '=' || n, char(10)) FROM ({}) WHERE n <> 0",
+            selects.join(" UNION ALL ")
+        );
+        let packed: Option<String> = sqlx::query_scalar(&sql)
+            .bind(iso(day))
+            .fetch_one(&self.pool)
+            .await?;
         let mut out = TallyChanges::default();
-        for line in packed.as_deref().unwrap_or_default().lines() {
-            let bad = || Error::Corrupt(format!("unexpected journal row `{line}`"));
-            let (key, n) = line.rsplit_once('=').ok_or_else(bad)?;
-            let tally = parse_tally_key(key).ok_or_else(bad)?;
-            let n: i64 = n.parse().map_err(|_| bad())?;
-            out.0.insert(tally, n);
+        for (tally, n) in parse_packed(packed.as_deref().unwrap_or_default())? {
+            *out.0.entry(tally).or_default() += n;
         }
         Ok(out)
     }
@@ -280,7 +338,7 @@ impl SqliteStore {
 pub(super) async fn wrong_days(conn: &mut SqliteConnection) -> Result<(BTreeSet<i64>, bool)> {
     type Rows = BTreeSet<(i64, String, String, String, Option<String>)>;
     let mut wrong = BTreeSet::new();
-    let mut journal: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut journal: BTreeMap<(String, Tally), i64> = BTreeMap::new();
     mark_from(conn, i64::MIN).await?;
     let mut after = 0;
     loop {
@@ -297,9 +355,7 @@ pub(super) async fn wrong_days(conn: &mut SqliteConnection) -> Result<(BTreeSet<
             let days = claim_days(now, events);
             for (day, change) in &days.journal {
                 for (tally, n) in &change.0 {
-                    *journal
-                        .entry((day_key(*day), tally_key(tally)))
-                        .or_default() += n;
+                    *journal.entry((day_key(*day), tally.clone())).or_default() += n;
                 }
             }
             for s in days.spans {
@@ -337,13 +393,24 @@ pub(super) async fn wrong_days(conn: &mut SqliteConnection) -> Result<(BTreeSet<
     }
     clear_marks(conn).await?;
     journal.retain(|_, n| *n != 0);
-    let stored: BTreeMap<(String, String), i64> = sqlx::query_as::<_, (String, String, i64)>(
-        "SELECT day, tally, n FROM tally_days WHERE n <> 0",
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|(day, tally, n)| ((day, tally), n))
-    .collect();
+    let mut stored: BTreeMap<(String, Tally), i64> = BTreeMap::new();
+    for (table, key) in
+        JOURNAL_TABLES
+            .iter()
+            .zip([STATUS_KEY, DUE_KEY, DELIVERED_KEY, UNDELIVERED_KEY])
+    {
+        // A day at a time would be kinder to memory; a journal is one row
+        // per day and count that moved, which fits.
+        let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT day, {key} || '=' || n FROM {table} WHERE n <> 0"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for (day, line) in rows {
+            for (tally, n) in parse_packed(&line)? {
+                *stored.entry((day.clone(), tally)).or_default() += n;
+            }
+        }
+    }
     Ok((wrong, journal != stored))
 }

@@ -249,100 +249,152 @@ pub(super) async fn apply_tallies(
     conn: &mut SqliteConnection,
     changes: &TallyChanges,
 ) -> Result<()> {
-    let mut status = Vec::new();
-    let mut next_due = Vec::new();
-    let mut delivered = Vec::new();
-    let mut undelivered = Vec::new();
-    for (tally, n) in changes.nonzero() {
-        match tally {
-            Tally::Total { status: s } => status.extend([
+    let rows: Vec<(Option<String>, &Tally, i64)> = changes
+        .nonzero()
+        .into_iter()
+        .map(|(tally, n)| (None, tally, n))
+        .collect();
+    upsert_counts(conn, &rows).await
+}
+
+/// A table of counts: its name, its key columns, and where the journal's
+/// copy of it (`NAME_days`, migration 15) puts the day among them.
+struct CountTable {
+    table: &'static str,
+    journal: &'static str,
+    key: &'static [&'static str],
+    day_at: usize,
+}
+
+const COUNT_TABLES: [CountTable; 4] = [
+    CountTable {
+        table: "source_counts",
+        journal: "source_count_days",
+        key: &["source_id", "role", "status"],
+        day_at: 0,
+    },
+    CountTable {
+        table: "claim_due_counts",
+        journal: "claim_due_count_days",
+        key: &["role", "source_id", "next_due"],
+        day_at: 2,
+    },
+    CountTable {
+        table: "record_delivered",
+        journal: "record_delivered_days",
+        key: &["source_id", "role", "late_days"],
+        day_at: 2,
+    },
+    CountTable {
+        table: "record_undelivered",
+        journal: "record_undelivered_days",
+        key: &["source_id", "role", "first_due", "pending"],
+        day_at: 2,
+    },
+];
+
+/// The count table a tally moves (an index into `COUNT_TABLES`) and its key.
+fn count_row(tally: &Tally) -> (usize, Vec<Value<'static>>) {
+    match tally {
+        Tally::Total { status } => (
+            0,
+            vec![
                 Value::Int(0),
                 Value::Text("all"),
-                Value::Text(s.as_str()),
-                Value::Int(n),
-            ]),
-            Tally::Status {
-                source_id,
-                role,
-                status: s,
-            } => status.extend([
+                Value::Text(status.as_str()),
+            ],
+        ),
+        Tally::Status {
+            source_id,
+            role,
+            status,
+        } => (
+            0,
+            vec![
                 Value::Int(*source_id),
                 Value::Text(role.as_str()),
-                Value::Text(s.as_str()),
-                Value::Int(n),
-            ]),
-            Tally::NextDue {
-                source,
-                next_due: due,
-            } => {
-                let (role, id) = match source {
-                    Some((role, id)) => (role.as_str(), *id),
-                    None => ("all", 0),
-                };
-                next_due.extend([
+                Value::Text(status.as_str()),
+            ],
+        ),
+        Tally::NextDue { source, next_due } => {
+            let (role, id) = match source {
+                Some((role, id)) => (role.as_str(), *id),
+                None => ("all", 0),
+            };
+            (
+                1,
+                vec![
                     Value::Text(role),
                     Value::Int(id),
-                    Value::Owned(iso(*due)),
-                    Value::Int(n),
-                ]);
-            }
-            Tally::Delivered {
-                source_id,
-                role,
-                late_days,
-            } => delivered.extend([
+                    Value::Owned(iso(*next_due)),
+                ],
+            )
+        }
+        Tally::Delivered {
+            source_id,
+            role,
+            late_days,
+        } => (
+            2,
+            vec![
                 Value::Int(*source_id),
                 Value::Text(role.as_str()),
                 Value::Int(*late_days),
-                Value::Int(n),
-            ]),
-            Tally::Undelivered {
-                source_id,
-                role,
-                first_due,
-                pending,
-            } => undelivered.extend([
+            ],
+        ),
+        Tally::Undelivered {
+            source_id,
+            role,
+            first_due,
+            pending,
+        } => (
+            3,
+            vec![
                 Value::Int(*source_id),
                 Value::Text(role.as_str()),
                 Value::Owned(iso(*first_due)),
                 Value::Int(i64::from(*pending)),
-                Value::Int(n),
-            ]),
-        }
+            ],
+        ),
     }
-    const ADD: &str = " DO UPDATE SET n = n + excluded.n";
-    insert_many(
-        conn,
-        "INSERT INTO source_counts (source_id, role, status, n)",
-        4,
-        &status,
-        &format!(" ON CONFLICT (source_id, role, status){ADD}"),
-    )
-    .await?;
-    insert_many(
-        conn,
-        "INSERT INTO claim_due_counts (role, source_id, next_due, n)",
-        4,
-        &next_due,
-        &format!(" ON CONFLICT (role, source_id, next_due){ADD}"),
-    )
-    .await?;
-    insert_many(
-        conn,
-        "INSERT INTO record_delivered (source_id, role, late_days, n)",
-        4,
-        &delivered,
-        &format!(" ON CONFLICT (source_id, role, late_days){ADD}"),
-    )
-    .await?;
-    insert_many(
-        conn,
-        "INSERT INTO record_undelivered (source_id, role, first_due, pending, n)",
-        5,
-        &undelivered,
-        &format!(" ON CONFLICT (source_id, role, first_due, pending){ADD}"),
-    )
-    .await
+}
+
+/// Moves count rows, one multi-row upsert per table: today's counts for
+/// rows without a day, the journal's (migration 15) for rows with one. A
+/// call writes one or the other.
+pub(super) async fn upsert_counts(
+    conn: &mut SqliteConnection,
+    rows: &[(Option<String>, &Tally, i64)],
+) -> Result<()> {
+    let journal = rows.first().is_some_and(|(day, _, _)| day.is_some());
+    let mut values: [Vec<Value>; 4] = Default::default();
+    for (day, tally, n) in rows {
+        let (table, mut key) = count_row(tally);
+        if let Some(day) = day {
+            key.insert(COUNT_TABLES[table].day_at, Value::Owned(day.clone()));
+        }
+        values[table].extend(key);
+        values[table].push(Value::Int(*n));
+    }
+    for (table, values) in COUNT_TABLES.iter().zip(values) {
+        let mut key: Vec<&str> = table.key.to_vec();
+        let name = if journal {
+            key.insert(table.day_at, "day");
+            table.journal
+        } else {
+            table.table
+        };
+        let key = key.join(", ");
+        insert_many(
+            conn,
+            &format!("INSERT INTO {name} ({key}, n)"),
+            table.key.len() + 1 + usize::from(journal),
+            &values,
+            &format!(" ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n"),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The derived data of a claim as stored, for `check` to compare.

@@ -47,7 +47,7 @@ use crate::interchange::record::Record;
 use crate::store::{
     BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange, ImportClaim,
     ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline, NewSource,
-    RecordsBySource, StatusChange, Store, StoreResult as Result,
+    RecordsBySource, StatusChange, Store, StoreResult as Result, TallyScope,
 };
 
 pub use open::create_private;
@@ -155,8 +155,8 @@ impl Store for SqliteStore {
         SqliteStore::changed_after(self, day).await
     }
 
-    async fn tallies_after(&self, day: NaiveDate) -> Result<TallyChanges> {
-        SqliteStore::tallies_after(self, day).await
+    async fn tallies_after(&self, day: NaiveDate, scope: TallyScope<'_>) -> Result<TallyChanges> {
+        SqliteStore::tallies_after(self, day, scope).await
     }
 
     async fn day_list(
