@@ -353,6 +353,72 @@ pub(crate) async fn search_folds_and_refuses_bad_syntax<S: Store>(store: S) {
     store.close().await;
 }
 
+/// The record of past days: lists and counts as claims stood on a day.
+pub(crate) async fn past_days_read_as_they_stood<S: Store>(store: S) {
+    use crate::domain::rules::Tally;
+    let speaker = store.insert_source(&new_source("Minister")).await.unwrap();
+    let due = store
+        .insert_claim(
+            &new_claim("due in September", speaker.id, None, &["2025-09-30"]),
+            day("2025-08-18"),
+        )
+        .await
+        .unwrap();
+    let undated = store
+        .insert_claim(
+            &new_claim("no deadline", speaker.id, None, &[]),
+            day("2025-08-18"),
+        )
+        .await
+        .unwrap();
+    let change = StatusChange {
+        to: Status::Failed,
+        on: day("2025-10-15"),
+        note: None,
+        evidence: None,
+    };
+    store.set_status(due, &change).await.unwrap();
+    assert!(store.changed_after(day("2025-10-01")).await.unwrap());
+    assert!(!store.changed_after(day("2025-10-15")).await.unwrap());
+    let list = |on: &str, list: DayList| {
+        let store = &store;
+        let on = day(on);
+        async move { store.day_list(on, list, Some(10)).await.unwrap() }
+    };
+    // Not yet said; due; overdue; resolved.
+    assert!(list("2025-08-17", DayList::NoOpenDeadline).await.is_empty());
+    let window = DayList::Upcoming {
+        until: day("2025-09-30"),
+    };
+    assert_eq!(list("2025-09-01", window).await, [due]);
+    assert_eq!(
+        store
+            .upcoming_count_on(day("2025-09-01"), day("2025-09-30"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(list("2025-10-01", DayList::Overdue).await, [due]);
+    assert!(list("2025-10-15", DayList::Overdue).await.is_empty());
+    assert_eq!(list("2025-10-01", DayList::NoOpenDeadline).await, [undated]);
+    // The counts moved after 2025-10-01: one claim from pending to failed.
+    let moved = store
+        .tallies_after(day("2025-10-01"), TallyScope::Counts)
+        .await
+        .unwrap();
+    let total = |status| moved.0.get(&Tally::Total { status }).copied().unwrap_or(0);
+    assert_eq!((total(Status::Pending), total(Status::Failed)), (-1, 1));
+    assert!(store
+        .tallies_after(day("2025-10-15"), TallyScope::All)
+        .await
+        .unwrap()
+        .moving()
+        .next()
+        .is_none());
+    assert!(store.check().await.unwrap().is_empty());
+    store.close().await;
+}
+
 /// Instantiates every contract test for one backend: `$open` is an async
 /// expression giving a fresh, empty store and what keeps it alive (a
 /// temporary directory, a scratch schema), dropped after the test.
@@ -387,6 +453,11 @@ macro_rules! store_tests {
         async fn ids_are_never_reused() {
             let (_keep, store) = $open;
             $crate::store::tests::ids_are_never_reused(store).await
+        }
+        #[tokio::test]
+        async fn past_days_read_as_they_stood() {
+            let (_keep, store) = $open;
+            $crate::store::tests::past_days_read_as_they_stood(store).await
         }
         #[tokio::test]
         async fn search_folds_and_refuses_bad_syntax() {
