@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::derived::upsert_counts;
+use super::derived::{flush_journal, stage_journal, upsert_counts, CountsIn};
 use super::replay::{clear_marks, marked_page, Events};
 use super::statement::{insert_many, Value};
 use super::SqliteStore;
@@ -64,7 +64,7 @@ pub(super) async fn write_days(
         after.map_or(&none, |d| &d.journal),
     );
     // Rows that come to 0 stay (readers skip them): a change and its undo.
-    add_to_journal(conn, &change).await?;
+    add_to_journal(conn, &change, CountsIn::Tables).await?;
     if before.is_some() {
         sqlx::query("DELETE FROM claim_days WHERE claim_id = $1")
             .bind(claim_id)
@@ -81,16 +81,17 @@ pub(super) async fn write_days(
     Ok(())
 }
 
-/// Adds rows to the journal.
+/// Adds rows to the journal, or to its stage.
 async fn add_to_journal(
     conn: &mut SqliteConnection,
     rows: &[(NaiveDate, Tally, i64)],
+    target: CountsIn,
 ) -> Result<()> {
     let rows: Vec<(Option<String>, &Tally, i64)> = rows
         .iter()
         .map(|(day, tally, n)| (Some(day_key(*day)), tally, *n))
         .collect();
-    upsert_counts(conn, &rows).await
+    upsert_counts(conn, &rows, target).await
 }
 
 /// Inserts the spans of claims that have none stored.
@@ -138,6 +139,7 @@ async fn insert_spans(conn: &mut SqliteConnection, claims: &[(i64, &ClaimDays)])
 /// Writes the day tables of the claims marked in `temp.replay_ids`, which
 /// have none yet, a page at a time; clears the marks.
 pub(super) async fn fill_marked(conn: &mut SqliteConnection) -> Result<()> {
+    stage_journal(conn).await?;
     let mut after = 0;
     loop {
         let page = marked_page(conn, after, Events::All).await?;
@@ -162,10 +164,11 @@ pub(super) async fn fill_marked(conn: &mut SqliteConnection) -> Result<()> {
             .filter(|(_, n)| *n != 0)
             .map(|((day, tally), n)| (day, tally, n))
             .collect();
-        add_to_journal(conn, &rows).await?;
+        add_to_journal(conn, &rows, CountsIn::Staged).await?;
         let refs: Vec<(i64, &ClaimDays)> = computed.iter().map(|(id, d)| (*id, d)).collect();
         insert_spans(conn, &refs).await?;
     }
+    flush_journal(conn).await?;
     clear_marks(conn).await
 }
 

@@ -254,7 +254,7 @@ pub(super) async fn apply_tallies(
         .into_iter()
         .map(|(tally, n)| (None, tally, n))
         .collect();
-    upsert_counts(conn, &rows).await
+    upsert_counts(conn, &rows, CountsIn::Tables).await
 }
 
 /// A table of counts: its name, its key columns, and where the journal's
@@ -374,16 +374,67 @@ fn compare_keys(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
     a.iter().map(part).cmp(b.iter().map(part))
 }
 
+/// Where `upsert_counts` writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum CountsIn {
+    /// Today's counts, or the journal's (migration 15) for rows with a day.
+    Tables,
+    /// The journal rows of a bulk write, appended to temporary tables
+    /// (`stage_journal`) and summed into the journal at its end
+    /// (`flush_journal`): one grouped upsert in key order instead of one
+    /// upsert a row.
+    Staged,
+}
+
+/// Creates the temporary tables `CountsIn::Staged` appends to.
+pub(super) async fn stage_journal(conn: &mut SqliteConnection) -> Result<()> {
+    for table in &COUNT_TABLES {
+        let name = table.journal;
+        sqlx::query(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_{name} AS SELECT * FROM main.{name} WHERE 0"
+        ))
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&format!("DELETE FROM temp.staged_{name}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sums the staged journal rows into the journal and empties the stage.
+pub(super) async fn flush_journal(conn: &mut SqliteConnection) -> Result<()> {
+    for table in &COUNT_TABLES {
+        let name = table.journal;
+        let mut key: Vec<&str> = table.key.to_vec();
+        key.insert(table.day_at, "day");
+        let key = key.join(", ");
+        // `WHERE true` tells SQLite's parser the ON CONFLICT is the upsert's.
+        sqlx::query(&format!(
+            "INSERT INTO main.{name} ({key}, n) SELECT {key}, SUM(n) FROM temp.staged_{name} \
+             WHERE true GROUP BY {key} ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n"
+        ))
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(&format!("DELETE FROM temp.staged_{name}"))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Moves count rows, one multi-row upsert per table: today's counts for
 /// rows without a day, the journal's (migration 15) for rows with one. A
 /// call writes one or the other.
 pub(super) async fn upsert_counts(
     conn: &mut SqliteConnection,
     rows: &[(Option<String>, &Tally, i64)],
+    target: CountsIn,
 ) -> Result<()> {
     let journal = rows.first().is_some_and(|(day, _, _)| day.is_some());
     // Each table's rows in the order of its key: a B-tree written in order
-    // touches each page once (the journal of an import is most of its rows).
+    // touches each page once. (A stage is appended to, and sorted by SQLite
+    // when it is flushed.)
     let mut keyed: Vec<(usize, Vec<Value>, i64)> = rows
         .iter()
         .map(|(day, tally, n)| {
@@ -394,7 +445,9 @@ pub(super) async fn upsert_counts(
             (table, key, *n)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_keys(&a.1, &b.1)));
+    if target == CountsIn::Tables {
+        keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| compare_keys(&a.1, &b.1)));
+    }
     let mut values: [Vec<Value>; 4] = Default::default();
     for (table, key, n) in keyed {
         values[table].extend(key);
@@ -404,17 +457,24 @@ pub(super) async fn upsert_counts(
         let mut key: Vec<&str> = table.key.to_vec();
         let name = if journal {
             key.insert(table.day_at, "day");
-            table.journal
+            table.journal.to_string()
         } else {
-            table.table
+            table.table.to_string()
         };
         let key = key.join(", ");
+        let (name, tail) = match target {
+            CountsIn::Staged => (format!("temp.staged_{name}"), String::new()),
+            CountsIn::Tables => (
+                name,
+                format!(" ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n"),
+            ),
+        };
         insert_many(
             conn,
             &format!("INSERT INTO {name} ({key}, n)"),
             table.key.len() + 1 + usize::from(journal),
             &values,
-            &format!(" ON CONFLICT ({key}) DO UPDATE SET n = n + excluded.n"),
+            &tail,
         )
         .await?;
     }
