@@ -344,6 +344,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000012, "072b40818dc6ff89419ee2253ccddb9fcf754aecbe3693a9e032e3507ccd4e4e3edbfdd77985e19721b88a82f35d74a4"),
         (20261201000013, "5f6447efcb1788fddc551d218139b1151b435236179728e3bd50b5680c1924f6c64008a0234ab03122bdd2e843883d79"),
         (20261201000014, "8390280d465cd648feac0f5e9127ded894230d074aa0196da59cc63d7be027724f85852aafb2fd37cd820b1a5e03c5bb"),
+        (20261201000015, "5ab9301f9c4e37dc4a1ba9436cb2667252bb441a9ffd2e3c5f459fe4e1e9d7fba18e838b32f64f20e2ca6771da2ddb3d"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);
@@ -468,6 +469,19 @@ fn every_released_schema_opens_and_upgrades_with_every_row() {
             let before = db.json(&["--as-of", "2026-01-31", "show", "1"]);
             assert_eq!(before["status"], "pending", "{}", fixture.display());
             let report = db.json(&["--as-of", "2026-01-31", "report"]);
+            // Read from the day tables the upgrade filled, as replayed.
+            assert_eq!(
+                report,
+                db.json(&[
+                    "--as-of",
+                    "2026-01-31",
+                    "--known-on",
+                    "2999-12-31",
+                    "report"
+                ]),
+                "{}",
+                fixture.display()
+            );
             let after = db.json(&["report"]);
             assert_eq!(
                 report["counts"]["fulfilled"].as_i64().unwrap() + 1,
