@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::derived::{flush_journal, stage_journal, upsert_counts, CountsIn};
+use super::counts::{flush_journal, stage_journal, upsert_counts, CountsIn};
 use super::replay::{clear_marks, marked_page, Events};
 use super::statement::{insert_many, Value};
 use super::SqliteStore;

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
+use super::counts::apply_tallies;
 use super::days::{fill_marked, mark_from};
-use super::derived::{apply_tallies, insert_facts};
+use super::derived::insert_facts;
 use super::ids::{take_ids, Ids};
 use super::rows::now;
 use super::search::search_body;

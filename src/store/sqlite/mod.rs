@@ -13,6 +13,7 @@
 
 mod check;
 mod claims;
+mod counts;
 mod days;
 mod deadlines;
 mod derived;
