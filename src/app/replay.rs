@@ -197,13 +197,14 @@ impl Replay {
 /// How the stored counts move in the command's view (none when it is the
 /// record as it stands).
 pub async fn adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
-    if ctx.known_on.is_none() {
-        return day_adjustments(ctx, TallyScope::All).await;
+    match view_kind(ctx).await? {
+        ViewKind::Now => Ok(TallyChanges::default()),
+        ViewKind::PastDay => day_adjustments(ctx, TallyScope::All).await,
+        ViewKind::Replayed => Ok(Replay::of(ctx, None)
+            .await?
+            .map(|r| r.adjust)
+            .unwrap_or_default()),
     }
-    Ok(Replay::of(ctx, None)
-        .await?
-        .map(|r| r.adjust)
-        .unwrap_or_default())
 }
 
 // ----- past days from the day tables -----
@@ -212,10 +213,26 @@ pub async fn adjustments<S: Store>(ctx: &Context<S>) -> Result<TallyChanges> {
 // day tables (migration 15) hold its counts and its lists, so only the
 // claims listed are replayed, for display (`docs/replay-speed.md`).
 
-/// Whether the command's view is a past day the day tables answer: no
-/// `known_on`, and something was said or happened after the day.
-pub async fn by_day<S: Store>(ctx: &Context<S>) -> Result<bool> {
-    Ok(ctx.known_on.is_none() && ctx.store.changed_after(ctx.as_of).await?)
+/// How a command's view is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// The record as it stands: nothing was said or happened after the day.
+    Now,
+    /// A past day, as known today: from the day tables.
+    PastDay,
+    /// As known on a day (`known_on`): replayed claim by claim.
+    Replayed,
+}
+
+/// How the command's view is read (one indexed look without `known_on`).
+pub async fn view_kind<S: Store>(ctx: &Context<S>) -> Result<ViewKind> {
+    Ok(if ctx.known_on.is_some() {
+        ViewKind::Replayed
+    } else if ctx.store.changed_after(ctx.as_of).await? {
+        ViewKind::PastDay
+    } else {
+        ViewKind::Now
+    })
 }
 
 /// How the stored counts in `scope` move as of the command's day: back by
@@ -258,17 +275,6 @@ impl DayView {
         Ok(adjust)
     }
 
-    /// The first `limit` claims of a list of the day, as they stood then.
-    pub async fn list<S: Store>(
-        &self,
-        ctx: &Context<S>,
-        list: DayList,
-        limit: Option<u32>,
-    ) -> Result<Vec<Claim>> {
-        let ids = ctx.store.day_list(ctx.as_of, list, limit).await?;
-        claims_as_they_stood(ctx, &ids).await
-    }
-
     /// The report's deadline counts of the day: upcoming from the open
     /// periods of deadlines, the others from the next-due counts moved.
     pub async fn deadline_counts<S: Store>(
@@ -292,6 +298,17 @@ impl DayView {
         }
         Ok(counts)
     }
+}
+
+/// The first `limit` claims of a list of the command's (past) day, as they
+/// stood then.
+pub async fn day_list<S: Store>(
+    ctx: &Context<S>,
+    list: DayList,
+    limit: Option<u32>,
+) -> Result<Vec<Claim>> {
+    let ids = ctx.store.day_list(ctx.as_of, list, limit).await?;
+    claims_as_they_stood(ctx, &ids).await
 }
 
 /// These claims as they stood in the command's view, in this order.

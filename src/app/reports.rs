@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::replay::{self, claims_in, upcoming_in, DayView, Replay};
+use super::replay::{self, claims_in, day_list, upcoming_in, view_kind, DayView, Replay, ViewKind};
 use super::{summaries, Context, Counts, Output, Report};
 use crate::domain::dates;
 use crate::domain::model::Claim;
@@ -52,14 +52,14 @@ pub async fn build<S: Store>(
     limit: u32,
     sources: usize,
 ) -> Result<Report> {
-    let day = if replay::by_day(ctx).await? {
-        Some(DayView::of(ctx).await?)
-    } else {
-        None
+    let kind = view_kind(ctx).await?;
+    let day = match kind {
+        ViewKind::PastDay => Some(DayView::of(ctx).await?),
+        _ => None,
     };
     let sections = match &day {
         Some(day) => day_sections(ctx, day, upcoming_until, limit).await?,
-        None => replayed_sections(ctx, upcoming_until, limit).await?,
+        None => replayed_sections(ctx, kind, upcoming_until, limit).await?,
     };
     let Sections {
         mut overdue,
@@ -154,9 +154,9 @@ async fn day_sections<S: Store>(
 ) -> Result<Sections> {
     let limit = Some(limit);
     Ok(Sections {
-        overdue: day.list(ctx, DayList::Overdue, limit).await?,
-        upcoming: day.list(ctx, DayList::Upcoming { until }, limit).await?,
-        no_deadline: day.list(ctx, DayList::NoOpenDeadline, limit).await?,
+        overdue: day_list(ctx, DayList::Overdue, limit).await?,
+        upcoming: day_list(ctx, DayList::Upcoming { until }, limit).await?,
+        no_deadline: day_list(ctx, DayList::NoOpenDeadline, limit).await?,
         totals: day.deadline_counts(ctx, until).await?,
         adjust: day.adjust.clone(),
     })
@@ -165,10 +165,14 @@ async fn day_sections<S: Store>(
 /// The sections as the record stands, or as known on a day (replayed).
 async fn replayed_sections<S: Store>(
     ctx: &Context<S>,
+    kind: ViewKind,
     until: NaiveDate,
     limit: u32,
 ) -> Result<Sections> {
-    let replay = Replay::of(ctx, None).await?;
+    let replay = match kind {
+        ViewKind::Replayed => Replay::of(ctx, None).await?,
+        _ => None,
+    };
     let view = replay.as_ref();
     let overdue = claims_in(ctx, view, &overdue_filter(Some(limit))).await?;
     let upcoming = upcoming_in(ctx, view, until, Some(limit)).await?;
@@ -201,13 +205,11 @@ fn overdue_filter(limit: Option<u32>) -> ClaimFilter {
 }
 
 async fn overdue_claims<S: Store>(ctx: &Context<S>, limit: Option<u32>) -> Result<Vec<Claim>> {
-    if replay::by_day(ctx).await? {
-        return DayView::of(ctx)
-            .await?
-            .list(ctx, DayList::Overdue, limit)
-            .await;
+    match view_kind(ctx).await? {
+        ViewKind::Now => Ok(ctx.store.claims(&overdue_filter(limit), ctx.as_of).await?),
+        ViewKind::PastDay => day_list(ctx, DayList::Overdue, limit).await,
+        ViewKind::Replayed => replay::claims(ctx, &overdue_filter(limit)).await,
     }
-    replay::claims(ctx, &overdue_filter(limit)).await
 }
 
 /// Soonest first, by the first open deadline inside the window.
@@ -216,13 +218,11 @@ async fn upcoming_claims<S: Store>(
     until: NaiveDate,
     limit: Option<u32>,
 ) -> Result<Vec<Claim>> {
-    if replay::by_day(ctx).await? {
-        return DayView::of(ctx)
-            .await?
-            .list(ctx, DayList::Upcoming { until }, limit)
-            .await;
+    match view_kind(ctx).await? {
+        ViewKind::Now => Ok(ctx.store.upcoming(ctx.as_of, until, limit).await?),
+        ViewKind::PastDay => day_list(ctx, DayList::Upcoming { until }, limit).await,
+        ViewKind::Replayed => replay::upcoming(ctx, until, limit).await,
     }
-    replay::upcoming(ctx, until, limit).await
 }
 
 fn span_end(within: &str, as_of: NaiveDate) -> Result<NaiveDate> {
