@@ -1,23 +1,172 @@
 //! Where the database is: `--db`, else `CLAIMS_DB`, else the platform data
-//! directory (`~/.local/share/claims/claims.db` on Linux).
+//! directory (`~/.local/share/claims/claims.db` on Linux). A path or a
+//! `sqlite:` URL names an SQLite file; `postgres://` (or `postgresql://`)
+//! names a PostgreSQL server.
 
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 
-pub fn database_path(flag: Option<PathBuf>) -> Result<PathBuf> {
-    if let Some(path) = flag {
-        return Ok(path);
+/// A database, as the user named it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// An SQLite file.
+    File(PathBuf),
+    /// A PostgreSQL connection URL, as given (password included: show it
+    /// only through `redact`).
+    Postgres(String),
+}
+
+impl Location {
+    /// How to name the database in a message: the path, or the URL without
+    /// its password.
+    pub fn shown(&self) -> String {
+        match self {
+            Location::File(path) => path.display().to_string(),
+            Location::Postgres(url) => redact(url),
+        }
     }
-    if let Some(path) = std::env::var_os("CLAIMS_DB").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
+}
+
+pub fn database_location(flag: Option<PathBuf>) -> Result<Location> {
+    if let Some(given) = flag {
+        return parse_location(given);
+    }
+    if let Some(given) = std::env::var_os("CLAIMS_DB").filter(|p| !p.is_empty()) {
+        return parse_location(PathBuf::from(given));
     }
     dirs::data_dir()
-        .map(|dir| dir.join("claims").join("claims.db"))
+        .map(|dir| Location::File(dir.join("claims").join("claims.db")))
         .ok_or_else(|| {
             Error::Usage(
                 "cannot find a data directory for the database; pass --db PATH or set CLAIMS_DB"
                     .into(),
             )
         })
+}
+
+/// A path, or a URL (`scheme://...`, or `sqlite:PATH`).
+fn parse_location(given: PathBuf) -> Result<Location> {
+    let Some(text) = given.to_str() else {
+        return Ok(Location::File(given));
+    };
+    let invalid = |reason: &str| Error::Invalid {
+        field: "db".into(),
+        value: redact(text),
+        reason: reason.to_string(),
+    };
+    if let Some(rest) = text.strip_prefix("sqlite:") {
+        // sqlite:///abs, sqlite://rel, sqlite:rel: the path is what follows.
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        if path.is_empty() {
+            return Err(invalid("names no file"));
+        }
+        if path.contains('?') {
+            return Err(invalid(
+                "an sqlite: URL takes a path only (claims chooses the connection's options)",
+            ));
+        }
+        return Ok(Location::File(PathBuf::from(path)));
+    }
+    match url_scheme(text) {
+        None => Ok(Location::File(given)),
+        Some("postgres" | "postgresql") => Ok(Location::Postgres(text.to_string())),
+        Some(scheme) => Err(invalid(&format!(
+            "`{scheme}://` is not a database claims knows; give a file path, an sqlite: URL \
+             or a postgres:// URL"
+        ))),
+    }
+}
+
+/// The scheme of `scheme://...`, if the text is such a URL.
+fn url_scheme(text: &str) -> Option<&str> {
+    let (scheme, _) = text.split_once("://")?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// The URL without its password (in the user part or as a `password`
+/// parameter), for every message that names it.
+pub fn redact(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(start) = out.find("://").map(|i| i + 3) {
+        let authority_end = out[start..]
+            .find(['/', '?', '#'])
+            .map_or(out.len(), |i| start + i);
+        if let Some(at) = out[start..authority_end].rfind('@').map(|i| start + i) {
+            if let Some(colon) = out[start..at].find(':').map(|i| start + i) {
+                out.replace_range(colon + 1..at, "***");
+            }
+        }
+    }
+    if let Some(query) = out.find('?') {
+        let (head, tail) = out.split_at(query + 1);
+        let params: Vec<String> = tail
+            .split('&')
+            .map(|param| match param.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => param.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", params.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Location> {
+        parse_location(PathBuf::from(text))
+    }
+
+    #[test]
+    fn paths_and_sqlite_urls_name_files() {
+        let file = |p: &str| Location::File(PathBuf::from(p));
+        assert_eq!(parse("claims.db").unwrap(), file("claims.db"));
+        assert_eq!(parse("/data/claims.db").unwrap(), file("/data/claims.db"));
+        assert_eq!(parse("sqlite:claims.db").unwrap(), file("claims.db"));
+        assert_eq!(parse("sqlite://claims.db").unwrap(), file("claims.db"));
+        assert_eq!(parse("sqlite:///data/c.db").unwrap(), file("/data/c.db"));
+        // A colon in a file name is no URL.
+        assert_eq!(parse("notes:2026.db").unwrap(), file("notes:2026.db"));
+        assert!(parse("sqlite:").is_err());
+        assert!(parse("sqlite://c.db?mode=ro").is_err());
+    }
+
+    #[test]
+    fn postgres_urls_name_servers_and_other_schemes_are_refused() {
+        for url in ["postgres://u@host/db", "postgresql://u@%2Ftmp%2Fpg/db"] {
+            assert_eq!(parse(url).unwrap(), Location::Postgres(url.to_string()));
+        }
+        let err = parse("mysql://root:hunter2@db/claims")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "invalid db `mysql://root:***@db/claims`: `mysql://` is not a database claims \
+             knows; give a file path, an sqlite: URL or a postgres:// URL"
+        );
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("postgres://alice:s3cr%40t@db.example:5432/claims?sslmode=require"),
+            "postgres://alice:***@db.example:5432/claims?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://db/claims?user=bob&password=pw&sslmode=verify-full"),
+            "postgres://db/claims?user=bob&password=***&sslmode=verify-full"
+        );
+        assert_eq!(
+            redact("postgres://alice@db/claims"),
+            "postgres://alice@db/claims"
+        );
+        assert_eq!(redact("claims.db"), "claims.db");
+    }
 }

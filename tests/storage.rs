@@ -492,3 +492,52 @@ fn every_released_schema_opens_and_upgrades_with_every_row() {
         }
     }
 }
+
+/// `--db` (and `CLAIMS_DB`) take a path or a URL: `sqlite:` names a file;
+/// a `postgres://` URL is never taken for a file name (it used to create a
+/// directory `postgres:`), and its password never shows.
+#[test]
+fn database_urls_are_recognised_and_passwords_never_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("by-url.db");
+    let run = |db: &str, args: &[&str]| {
+        assert_cmd::Command::cargo_bin("claims")
+            .unwrap()
+            .current_dir(dir.path())
+            .env_remove("CLAIMS_DB")
+            .args(["--db", db])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&format!("sqlite://{}", file.display()), &["init"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(file.exists());
+    for url in [
+        "postgres://alice:hunter2@db.example/claims",
+        "postgresql://db.example/claims?user=alice&password=hunter2",
+        "mysql://alice:hunter2@db.example/claims",
+    ] {
+        let out = run(url, &["list"]);
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: invalid --db `"), "{err}");
+        assert!(!err.contains("hunter2") && err.contains("***"), "{err}");
+    }
+    // Nothing was created for them.
+    let entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        entries
+            .iter()
+            .all(|name| name.to_string_lossy().starts_with("by-url.db")),
+        "{entries:?}"
+    );
+}

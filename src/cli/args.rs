@@ -13,11 +13,11 @@ pub use crate::render::Format;
 #[derive(Debug, Parser)]
 #[command(name = "claims", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// Database file [default: $CLAIMS_DB, else the platform data directory]
+    /// Database: a file path or sqlite: URL [default: $CLAIMS_DB, else the platform data directory]
     #[arg(
         long,
         global = true,
-        value_name = "PATH",
+        value_name = "PATH|URL",
         help_heading = "Global options"
     )]
     pub db: Option<PathBuf>,

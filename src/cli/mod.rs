@@ -78,7 +78,18 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
             "--known-on shows what the database said on a day; it cannot be given to a command that changes the database".into(),
         ));
     }
-    let path = config::database_path(cli.db.clone())?;
+    let path = match config::database_location(cli.db.clone())? {
+        config::Location::File(path) => path,
+        server @ config::Location::Postgres(_) => {
+            return Err(Error::Invalid {
+                field: "db".into(),
+                value: server.shown(),
+                reason: "PostgreSQL is not supported by this version of claims yet; give a file \
+                         path or an sqlite: URL"
+                    .into(),
+            })
+        }
+    };
     let mut store = SqliteStore::open(&path, mode).await?;
     store.set_actor(&actor(cli.by.as_deref()));
     let ctx = Context {
@@ -545,6 +556,7 @@ impl FlagNames {
             "as_of",
             "by",
             "credibility",
+            "db",
             "due",
             "due_after",
             "due_before",
