@@ -307,6 +307,37 @@ fn a_database_from_the_first_release_upgrades_without_loss() {
 }
 
 /// A migration that has landed is never edited: its checksum is pinned here.
+/// The PostgreSQL migrations are pinned the same way.
+#[test]
+fn landed_postgres_migrations_are_never_edited() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let migrator = runtime
+        .block_on(sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/migrations/postgres"
+        ))))
+        .unwrap();
+    let pinned: &[(i64, &str)] = &[
+        (20261201000001, "ea6190a5d3976ecbb15e634520bcdfeddd1f7f3e4f48df5d24214627713458bd9a6e074d2978aeac1605c64b74cdf14b"),
+    ];
+    for (version, checksum) in pinned {
+        let found = migrator.iter().find(|m| m.version == *version).map(|m| {
+            m.checksum
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
+        assert_eq!(
+            found.as_deref(),
+            Some(*checksum),
+            "migration {version} was edited or removed: add a new migration instead"
+        );
+    }
+}
+
 /// A new migration adds a line; an edited one fails this test.
 #[test]
 fn landed_migrations_are_never_edited() {

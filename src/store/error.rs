@@ -81,6 +81,10 @@ pub enum StoreError {
     #[error("database migration: {0}")]
     Migration(String),
 
+    /// What a database server (or the way to it) reported, as one line
+    /// that names the database without its password.
+    #[error("{0}")]
+    Server(String),
     /// Anything else the engine reported.
     #[error("database: {0}")]
     Backend(String),

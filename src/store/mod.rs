@@ -27,6 +27,8 @@
 
 pub mod differences;
 pub mod error;
+pub mod postgres;
+mod redact;
 pub mod sqlite;
 #[cfg(test)]
 mod tests;
@@ -45,6 +47,7 @@ use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 
 pub use error::{StoreError, StoreResult};
+pub use redact::redact;
 pub use types::*;
 
 /// A source's records by id: `.0` as speaker, `.1` as outlet.

@@ -1,0 +1,186 @@
+//! Tests against a real server: the one `CLAIMS_TEST_PG_URL` names
+//! (`.ci/run` starts a throwaway one with `scripts/pg-server`). Without it
+//! each test says it skipped.
+
+use super::*;
+
+/// A fresh database on the test server, dropped by `drop_database`; `None`
+/// (with a message) when no server is configured.
+async fn scratch_database(test: &str) -> Option<(String, String)> {
+    let Ok(url) = std::env::var("CLAIMS_TEST_PG_URL") else {
+        // Straight to the terminal: the test harness captures `eprintln!`.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "skipped {test}: CLAIMS_TEST_PG_URL is not set (scripts/pg-server starts a server)"
+        );
+        return None;
+    };
+    let name = format!("claims_{}", uuid::Uuid::new_v4().simple());
+    let admin = PgPool::connect(&url).await.expect("the test server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    Some((with_database(&url, &name), url))
+}
+
+async fn drop_database(url: &str, admin_url: &str) {
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let admin = PgPool::connect(admin_url).await.unwrap();
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+}
+
+/// The URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (head, query) = url
+        .split_once('?')
+        .map_or((url, None), |(h, q)| (h, Some(q)));
+    let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+#[test]
+fn libpq_socket_urls_become_hosts() {
+    assert_eq!(
+        socket_as_host("postgres://claims@/claims_test?host=/tmp/pg&sslmode=disable"),
+        "postgres://claims@%2Ftmp%2Fpg/claims_test?sslmode=disable"
+    );
+    assert_eq!(
+        socket_as_host("postgres://claims@db.example/claims"),
+        "postgres://claims@db.example/claims"
+    );
+    assert!(connect_options("postgres://claims@/claims_test?host=/tmp/pg").is_ok());
+    assert_eq!(
+        with_database("postgres://u@%2Ftmp/a?x=1", "b"),
+        "postgres://u@%2Ftmp/b?x=1"
+    );
+}
+
+#[tokio::test]
+async fn a_new_database_gets_the_schema_once_even_when_opened_at_once() {
+    let Some((url, admin)) = scratch_database("postgres open").await else {
+        return;
+    };
+    // Four first uses at once: the advisory lock lets one migrate.
+    let opened = tokio::join!(
+        PostgresStore::open(&url),
+        PostgresStore::open(&url),
+        PostgresStore::open(&url),
+        PostgresStore::open(&url)
+    );
+    let stores: Vec<PostgresStore> = [opened.0, opened.1, opened.2, opened.3]
+        .into_iter()
+        .map(|r| r.expect("every first open succeeds"))
+        .collect();
+    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap();
+    let uuid = stores[0].database_uuid().await.unwrap().unwrap();
+    assert_eq!(uuid.len(), 36);
+    for store in stores {
+        assert_eq!(store.schema_version().await.unwrap(), known);
+        assert_eq!(
+            store.database_uuid().await.unwrap().as_deref(),
+            Some(&*uuid)
+        );
+        store.close().await;
+    }
+    // Opened again: nothing to do, the same database.
+    let store = PostgresStore::open(&url).await.unwrap();
+    assert_eq!(
+        store.database_uuid().await.unwrap().as_deref(),
+        Some(&*uuid)
+    );
+    assert_eq!(store.role().await.unwrap(), "claims");
+    // The history refuses changes, on the server itself.
+    sqlx::raw_sql(
+        "INSERT INTO sources (name, name_key, kind, created_at) VALUES ('x', 'x', 'person', now()); \
+         INSERT INTO claims (uid, text, speaker_id, kind, created_at, updated_at, fingerprint) \
+         VALUES (gen_random_uuid(), 'قال مصدر', 1, 'report', now(), now(), 'f'); \
+         INSERT INTO events (claim_id, event, at, recorded_at, to_status) \
+         VALUES (1, 'recorded', '2025-08-18', now(), 'pending')",
+    )
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    for change in ["UPDATE events SET note = 'x'", "DELETE FROM events"] {
+        let err = sqlx::query(change).execute(&store.pool).await.unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    // Removing the claim takes its history with it.
+    sqlx::query("DELETE FROM claims")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    store.close().await;
+    drop_database(&url, &admin).await;
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused() {
+    let Some((url, admin)) = scratch_database("postgres newer schema").await else {
+        return;
+    };
+    let store = PostgresStore::open(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99990101000001, 'from the future', true, '\\x00', 0)",
+    )
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    store.close().await;
+    let err = PostgresStore::open(&url).await.err().unwrap();
+    assert!(
+        matches!(
+            err,
+            Error::TooNew {
+                found: 99990101000001,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    drop_database(&url, &admin).await;
+}
+
+#[tokio::test]
+async fn unreachable_servers_and_unknown_databases_say_so_in_one_line() {
+    let Some((url, admin)) = scratch_database("postgres errors").await else {
+        return;
+    };
+    // A database that does not exist, with a password that must not show.
+    let missing = with_database(&url, "no_such_database").replacen("claims@", "claims:hunter2@", 1);
+    let err = PostgresStore::open(&missing)
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("\"no_such_database\" does not exist"), "{err}");
+    assert!(
+        err.contains("createdb") && !err.contains("hunter2"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1);
+    // No server behind the socket directory.
+    let dir = tempfile::tempdir().unwrap();
+    let host = dir.path().display().to_string().replace('/', "%2F");
+    let down = format!("postgres://claims:hunter2@{host}/claims");
+    let err = PostgresStore::open(&down).await.err().unwrap().to_string();
+    assert!(
+        err.starts_with("cannot reach the PostgreSQL server of `postgres://claims:***@"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("(is it running?)") && !err.contains("hunter2"),
+        "{err}"
+    );
+    drop_database(&url, &admin).await;
+}
