@@ -108,6 +108,19 @@ fn remove_refuses_a_source_with_claims() {
     assert_eq!(db.json(&["source", "list"]).as_array().unwrap().len(), 1);
 }
 
+/// A joint statement's second speaker is in use too (it failed with a raw
+/// foreign-key error).
+#[test]
+fn remove_refuses_a_joint_speaker() {
+    let db = Db::with_sources();
+    db.ok(&["add", "A joint statement", "--source", "1", "--source", "2"]);
+    let before = db.bytes();
+    let (code, err) = db.fails(&["source", "remove", "2"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("still has 1 claim;"), "{err}");
+    assert_eq!(db.bytes(), before);
+}
+
 #[test]
 fn show_gives_claims_and_track_record() {
     let db = Db::with_sources();

@@ -124,7 +124,7 @@ impl SqliteStore {
         self.source(id).await
     }
 
-    /// Removes a source that no claim names as speaker or outlet.
+    /// Removes a source that no claim names as speaker (lead or joint) or outlet.
     pub(super) async fn delete_source(&self, id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
         let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE id = $1"))
@@ -133,7 +133,8 @@ impl SqliteStore {
             .await?;
         let source = source_from_row(&row.ok_or_else(|| Error::no_source(id))?)?;
         let used: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM claims WHERE speaker_id = $1 OR reported_by_id = $1",
+            "SELECT COUNT(*) FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
+             OR id IN (SELECT claim_id FROM claim_speakers WHERE source_id = $1)",
         )
         .bind(source.id)
         .fetch_one(&mut *tx)
