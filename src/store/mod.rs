@@ -33,6 +33,7 @@ pub mod sqlite;
 #[cfg(test)]
 mod tests;
 mod types;
+mod values;
 
 use std::collections::HashMap;
 use std::path::Path;

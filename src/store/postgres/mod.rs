@@ -9,7 +9,8 @@
 use std::str::FromStr;
 
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+use sqlx::Transaction;
 
 use crate::store::{redact, StoreError as Error, StoreResult as Result};
 
@@ -97,6 +98,16 @@ impl PostgresStore {
     pub async fn close(self) {
         self.pool.close().await;
     }
+
+    /// A transaction, READ COMMITTED: writers lock the rows they change.
+    async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
+        self.pool.begin().await.map_err(|e| self.failed(e))
+    }
+
+    /// What went wrong, as one line naming this database.
+    fn failed(&self, e: sqlx::Error) -> Error {
+        failure(e, &self.location)
+    }
 }
 
 /// The connection options of a URL. libpq's form with an empty host and
@@ -156,6 +167,10 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
             Some("3D000") => format!(
                 "{message} on the server at `{location}` (create it with `createdb`, or ask an admin)"
             ),
+            // unique_violation: two writers raced for one name or key
+            Some("23505") => {
+                return Error::Conflict(format!("{message} (another writer was first; try again)"))
+            }
             // insufficient_privilege
             Some("42501") => format!("permission denied on `{location}`: {message}"),
             _ => format!("the server at `{location}` said: {message}"),
@@ -175,5 +190,6 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
     }
 }
 
+mod sources;
 #[cfg(test)]
 mod tests;

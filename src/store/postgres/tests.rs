@@ -184,3 +184,80 @@ async fn unreachable_servers_and_unknown_databases_say_so_in_one_line() {
     );
     drop_database(&url, &admin).await;
 }
+
+#[tokio::test]
+async fn sources_are_added_found_renamed_and_removed_as_on_sqlite() {
+    use crate::domain::model::SourceKind;
+    use crate::store::tests::new_source;
+    let Some((url, admin)) = scratch_database("postgres sources").await else {
+        return;
+    };
+    let store = PostgresStore::open(&url).await.unwrap();
+    let government = store
+        .insert_source(&new_source("مصدر حكومي عراقي"))
+        .await
+        .unwrap();
+    assert_eq!(government.name, "مصدر حكومي عراقي");
+    assert_eq!(government.kind, SourceKind::Person);
+    let outlet = store
+        .insert_source(&new_source("Shafaq News"))
+        .await
+        .unwrap();
+    // Names are unique ignoring Latin case; Arabic compares exactly.
+    let err = store
+        .insert_source(&new_source("SHAFAQ news"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "a source named `Shafaq News` already exists (id {})",
+            outlet.id
+        )
+    );
+    assert_eq!(
+        store
+            .source_by_name("shafaq NEWS")
+            .await
+            .unwrap()
+            .map(|s| s.id),
+        Some(outlet.id)
+    );
+    assert!(store.source_by_name("مصدر").await.unwrap().is_none());
+    let names: Vec<String> = store
+        .sources()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    // In byte order of the name key, as on SQLite: Latin before Arabic.
+    assert_eq!(names, ["Shafaq News", "مصدر حكومي عراقي"]);
+    // Renamed onto another's name: refused; onto its own in another case: fine.
+    assert!(matches!(
+        store
+            .update_source(government.id, &new_source("shafaq news"))
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    let renamed = store
+        .update_source(outlet.id, &new_source("SHAFAQ News"))
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "SHAFAQ News");
+    assert!(matches!(
+        store.update_source(999, &new_source("x")).await,
+        Err(Error::NotFound { .. })
+    ));
+    store.delete_source(outlet.id).await.unwrap();
+    assert!(matches!(
+        store.source(outlet.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    // Its id stays spent.
+    let next = store.insert_source(&new_source("Rudaw")).await.unwrap();
+    assert!(next.id > outlet.id);
+    store.close().await;
+    drop_database(&url, &admin).await;
+}

@@ -6,16 +6,12 @@ use sqlx::Row;
 
 use crate::domain::dates::from_iso;
 use crate::domain::model::{
-    Claim, ClaimKind, Credibility, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision,
-    Reliability, Source, SourceKind, SourceRef, Status,
+    Claim, ClaimKind, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision, Source,
+    SourceKind, SourceRef, Status,
 };
 use crate::store::{StoreError as Error, StoreResult as Result};
 
-/// A word the database holds, read back; the schema's CHECKs keep it valid,
-/// so anything else is damage.
-pub(super) fn stored<T>(what: &str, word: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
-    parse(word).ok_or_else(|| Error::Corrupt(format!("unexpected {what} `{word}` in the database")))
-}
+pub(super) use crate::store::values::{opt_credibility, opt_reliability, stored};
 
 pub(super) fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
     Ok(HistoryEntry {
@@ -77,22 +73,6 @@ pub(super) fn source_ref_from_row(row: &SqliteRow) -> Result<SourceRef> {
         kind: stored("source kind", row.try_get("kind")?, SourceKind::from_word)?,
         reliability: opt_reliability(row.try_get("reliability")?)?,
     })
-}
-
-pub(super) fn opt_reliability(value: Option<&str>) -> Result<Option<Reliability>> {
-    value
-        .map(|v| stored("reliability", v, Reliability::from_letter))
-        .transpose()
-}
-
-pub(super) fn opt_credibility(value: Option<i64>) -> Result<Option<Credibility>> {
-    value
-        .map(|v| {
-            Credibility::from_number(v).ok_or_else(|| {
-                Error::Corrupt(format!("unexpected credibility {v} in the database"))
-            })
-        })
-        .transpose()
 }
 
 pub(super) fn claim_from_row(row: &SqliteRow) -> Result<Claim> {

@@ -35,11 +35,7 @@ pub(super) fn fts_query(query: &str) -> String {
         .join(" ")
 }
 
-/// The searchable text of a claim, folded: text, quote, speaker, outlet.
-pub(super) fn search_body(parts: &[Option<&str>]) -> String {
-    let joined: Vec<&str> = parts.iter().flatten().copied().collect();
-    crate::domain::normalize::fold(&joined.join("\n"))
-}
+pub(super) use crate::store::values::search_body;
 
 /// Rewrites one claim's search row from what is stored.
 pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {

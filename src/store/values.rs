@@ -1,0 +1,34 @@
+//! Stored values read back, and the searchable text of a claim: the same
+//! for every engine.
+
+use crate::domain::model::{Credibility, Reliability};
+use crate::store::{StoreError as Error, StoreResult as Result};
+
+/// A word the database holds, read back; the schema's CHECKs keep it valid,
+/// so anything else is damage.
+pub(crate) fn stored<T>(what: &str, word: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+    parse(word).ok_or_else(|| Error::Corrupt(format!("unexpected {what} `{word}` in the database")))
+}
+
+pub(crate) fn opt_reliability(value: Option<&str>) -> Result<Option<Reliability>> {
+    value
+        .map(|v| stored("reliability", v, Reliability::from_letter))
+        .transpose()
+}
+
+pub(crate) fn opt_credibility(value: Option<i64>) -> Result<Option<Credibility>> {
+    value
+        .map(|v| {
+            Credibility::from_number(v).ok_or_else(|| {
+                Error::Corrupt(format!("unexpected credibility {v} in the database"))
+            })
+        })
+        .transpose()
+}
+
+/// The searchable text of a claim, folded: text, quote, speaker, outlet
+/// (and the other speakers of a joint statement).
+pub(crate) fn search_body(parts: &[Option<&str>]) -> String {
+    let joined: Vec<&str> = parts.iter().flatten().copied().collect();
+    crate::domain::normalize::fold(&joined.join("\n"))
+}
