@@ -25,6 +25,7 @@
 //! never move a store across threads, so the futures need not be `Send`.
 #![allow(async_fn_in_trait)]
 
+pub(crate) mod derived;
 pub mod differences;
 pub mod error;
 pub mod postgres;

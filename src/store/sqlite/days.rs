@@ -14,9 +14,7 @@ use super::replay::{clear_marks, marked_page, Events};
 use super::statement::{insert_many, Value};
 use super::SqliteStore;
 use crate::domain::dates::iso;
-use crate::domain::days::{
-    claim_days, day_key, journal_change, parse_tally_key, until_key, ClaimDays,
-};
+use crate::domain::days::{claim_days, day_key, parse_tally_key, until_key, ClaimDays};
 use crate::domain::rules::{Tally, TallyChanges};
 use crate::store::{DayList, StoreError as Error, StoreResult as Result, TallyScope};
 
@@ -50,22 +48,14 @@ fn parse_packed(packed: &str) -> Result<Vec<(Tally, i64)>> {
         .collect()
 }
 
-/// Writes what a change of one claim adds to the day tables, from what it
-/// added before (`None`: it did not exist) and after (`None`: removed).
-pub(super) async fn write_days(
+/// Replaces a claim's periods (`had`: it had some stored).
+pub(super) async fn replace_periods(
     conn: &mut SqliteConnection,
     claim_id: i64,
-    before: Option<&ClaimDays>,
-    after: Option<&ClaimDays>,
+    had: bool,
+    days: Option<&ClaimDays>,
 ) -> Result<()> {
-    let none = Vec::new();
-    let change = journal_change(
-        before.map_or(&none, |d| &d.journal),
-        after.map_or(&none, |d| &d.journal),
-    );
-    // Rows that come to 0 stay (readers skip them): a change and its undo.
-    add_to_journal(conn, &change, CountsIn::Tables).await?;
-    if before.is_some() {
+    if had {
         sqlx::query("DELETE FROM claim_days WHERE claim_id = $1")
             .bind(claim_id)
             .execute(&mut *conn)
@@ -75,14 +65,14 @@ pub(super) async fn write_days(
             .execute(&mut *conn)
             .await?;
     }
-    if let Some(after) = after {
-        insert_spans(conn, &[(claim_id, after)]).await?;
+    if let Some(days) = days {
+        insert_spans(conn, &[(claim_id, days)]).await?;
     }
     Ok(())
 }
 
 /// Adds rows to the journal, or to its stage.
-async fn add_to_journal(
+pub(super) async fn add_to_journal(
     conn: &mut SqliteConnection,
     rows: &[(NaiveDate, Tally, i64)],
     target: CountsIn,

@@ -1,9 +1,8 @@
-//! Derived data, kept by one mechanism: after every change to a claim, the
-//! store reads what the rules need (`ClaimState`) before and after, runs
-//! `domain::rules::derive` on both, and writes the difference: open flags,
-//! the next due date, the track-record facts, the counts reports read
-//! (`counts`) and the day tables (`days`). No trigger restates a rule;
-//! `check` recomputes all of it with the same functions.
+//! Derived data on SQLite: reading a claim as the rules need it
+//! (`ClaimState`, and the claim with its events for the day tables) before
+//! and after a change, and writing what `store::derived::rewrite` decides:
+//! open flags, the next due date, the track-record facts, the counts
+//! (`counts`) and the day tables (`days`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,18 +10,19 @@ use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
 
-use super::counts::apply_tallies;
-use super::days::write_days;
+use super::counts::{apply_tallies, CountsIn};
+use super::days::{add_to_journal, replace_periods};
 use super::replay::replayable;
 use super::rows::{date, opt_date, stored};
 use super::statement::{insert_many, placeholders, with_ids, Value, IDS_PER_QUERY};
 use crate::domain::dates::iso;
-use crate::domain::days::{claim_days, ClaimDays};
+use crate::domain::days::ClaimDays;
 use crate::domain::model::{EventKind, Status};
 use crate::domain::rules::{
-    derive, history_facts, tallies, ClaimState, DeadlineFact, DeadlineState, HistoryEvent, Role,
-    TallyChanges,
+    history_facts, ClaimState, DeadlineFact, DeadlineState, HistoryEvent, Role, Tally, TallyChanges,
 };
+pub(super) use crate::store::derived::Derivable;
+use crate::store::derived::{rewrite, DerivedWrites};
 use crate::store::StoreResult as Result;
 
 /// A history row as `claim_states` reads it: event, deadline, old due
@@ -115,13 +115,6 @@ pub(super) async fn claim_states(
     Ok(states)
 }
 
-/// A claim as its derived data are computed from it: what the rules need,
-/// and what it adds to the day tables.
-pub(super) struct Derivable {
-    state: ClaimState,
-    days: ClaimDays,
-}
-
 /// One claim as its derived data are computed from it, or `None` when there
 /// is no such claim.
 pub(super) async fn claim_state(
@@ -131,12 +124,13 @@ pub(super) async fn claim_state(
     let Some(state) = claim_states(conn, &[claim_id]).await?.remove(&claim_id) else {
         return Ok(None);
     };
-    let days = replayable(conn, &[claim_id])
-        .await?
-        .remove(&claim_id)
-        .map(|(now, events)| claim_days(&now, &events))
-        .unwrap_or_default();
-    Ok(Some(Derivable { state, days }))
+    let replayable = replayable(conn, &[claim_id]).await?.remove(&claim_id);
+    Ok(Some(Derivable::of(
+        state,
+        replayable
+            .as_ref()
+            .map(|(now, events)| (now, events.as_slice())),
+    )))
 }
 
 /// Rewrites a claim's derived data after a change, given the claim from
@@ -150,72 +144,65 @@ pub(super) async fn refresh_derived(
     rewrite_derived(conn, claim_id, before.as_ref(), after.as_ref()).await
 }
 
-/// Writes what changed in one claim's derived data between `before` and
-/// `after` (`None`: no claim, before it was added or after it was removed).
+/// Writes what changed in one claim's derived data (`store::derived`).
 pub(super) async fn rewrite_derived(
     conn: &mut SqliteConnection,
     claim_id: i64,
     before: Option<&Derivable>,
     after: Option<&Derivable>,
 ) -> Result<()> {
-    write_days(
-        conn,
-        claim_id,
-        before.map(|b| &b.days),
-        after.map(|a| &a.days),
-    )
-    .await?;
-    let before = before.map(|b| &b.state);
-    let after = after.map(|a| &a.state);
-    let old = before.map(derive);
-    let new = after.map(derive);
-    if let Some(new) = &new {
-        let was: HashMap<i64, bool> = old.iter().flat_map(|o| o.open.iter().copied()).collect();
-        for (id, open) in &new.open {
-            // A deadline just added is stored closed.
-            if was.get(id).copied().unwrap_or(false) != *open {
-                sqlx::query("UPDATE deadlines SET open = $1 WHERE id = $2")
-                    .bind(i64::from(*open))
-                    .bind(id)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-        if old.as_ref().and_then(|o| o.next_due) != new.next_due {
-            sqlx::query("UPDATE claims SET next_due = $1 WHERE id = $2")
-                .bind(new.next_due.map(iso))
-                .bind(claim_id)
-                .execute(&mut *conn)
-                .await?;
-        }
+    rewrite(&mut Writes(conn), claim_id, before, after).await
+}
+
+/// How SQLite writes derived data.
+struct Writes<'c>(&'c mut SqliteConnection);
+
+impl DerivedWrites for Writes<'_> {
+    async fn set_open(&mut self, deadline_id: i64, open: bool) -> Result<()> {
+        sqlx::query("UPDATE deadlines SET open = $1 WHERE id = $2")
+            .bind(i64::from(open))
+            .bind(deadline_id)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
     }
-    let old_facts: HashSet<&DeadlineFact> = old.iter().flat_map(|o| &o.facts).collect();
-    let new_facts: HashSet<&DeadlineFact> = new.iter().flat_map(|n| &n.facts).collect();
-    if old_facts != new_facts {
-        let gone: Vec<i64> = old_facts
-            .iter()
-            .map(|f| f.deadline_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+
+    async fn set_next_due(&mut self, claim_id: i64, next_due: Option<NaiveDate>) -> Result<()> {
+        sqlx::query("UPDATE claims SET next_due = $1 WHERE id = $2")
+            .bind(next_due.map(iso))
+            .bind(claim_id)
+            .execute(&mut *self.0)
+            .await?;
+        Ok(())
+    }
+
+    async fn replace_facts(&mut self, gone: &[i64], facts: &[DeadlineFact]) -> Result<()> {
         if !gone.is_empty() {
             let sql = format!(
                 "DELETE FROM deadline_facts WHERE deadline_id IN ({})",
                 placeholders(gone.len())
             );
-            with_ids(&sql, &gone).execute(&mut *conn).await?;
+            with_ids(&sql, gone).execute(&mut *self.0).await?;
         }
-        let facts: Vec<DeadlineFact> = new_facts.into_iter().cloned().collect();
-        insert_facts(conn, &facts).await?;
+        insert_facts(self.0, facts).await
     }
-    let mut changes = TallyChanges::default();
-    if let (Some(state), Some(derived)) = (before, &old) {
-        changes.add(tallies(state, derived), -1);
+
+    async fn move_counts(&mut self, changes: &TallyChanges) -> Result<()> {
+        apply_tallies(self.0, changes).await
     }
-    if let (Some(state), Some(derived)) = (after, &new) {
-        changes.add(tallies(state, derived), 1);
+
+    async fn move_journal(&mut self, rows: &[(NaiveDate, Tally, i64)]) -> Result<()> {
+        add_to_journal(self.0, rows, CountsIn::Tables).await
     }
-    apply_tallies(conn, &changes).await
+
+    async fn replace_periods(
+        &mut self,
+        claim_id: i64,
+        had: bool,
+        days: Option<&ClaimDays>,
+    ) -> Result<()> {
+        replace_periods(self.0, claim_id, had, days).await
+    }
 }
 
 /// Inserts track-record facts, as many per statement as SQLite takes.
