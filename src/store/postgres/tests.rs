@@ -261,3 +261,155 @@ async fn sources_are_added_found_renamed_and_removed_as_on_sqlite() {
     store.close().await;
     drop_database(&url, &admin).await;
 }
+
+/// The derived data of a claim written on PostgreSQL are what the domain
+/// says (the same `store::derived::rewrite` as SQLite, PostgreSQL's writes).
+#[tokio::test]
+async fn derived_data_are_written_as_the_rules_say() {
+    use crate::domain::days::claim_days;
+    use crate::domain::model::{ClaimKind, EventKind, HistoryEntry, Status};
+    use crate::domain::replay::Snapshot;
+    use crate::domain::rules::{ClaimState, DeadlineState, Role};
+    use crate::store::derived::{rewrite, Derivable};
+    let Some((url, admin)) = scratch_database("postgres derived data").await else {
+        return;
+    };
+    let store = PostgresStore::open(&url).await.unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES \
+         (4, 'مصدر حكومي عراقي', 'مصدر حكومي عراقي', 'anonymous', now()), \
+         (1, 'شفق نيوز', 'شفق نيوز', 'outlet', now()); \
+         INSERT INTO claims (id, uid, text, speaker_id, reported_by_id, said_on, kind, created_at, \
+         updated_at, fingerprint) VALUES (6, gen_random_uuid(), 'المرحلة الأولى', 4, 1, \
+         '2025-08-18', 'promise', now(), now(), 'f'); \
+         INSERT INTO deadlines (id, claim_id, number, due, precision) \
+         VALUES (1, 6, 1, '2025-09-30', 'month')",
+    )
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    let day = |d: &str| crate::domain::dates::from_iso(d).unwrap();
+    let state = ClaimState {
+        status: Status::Pending,
+        speaker_id: 4,
+        other_speakers: vec![],
+        outlet_id: Some(1),
+        deadlines: vec![DeadlineState {
+            id: 1,
+            due: day("2025-09-30"),
+            met_on: None,
+            first_due: None,
+        }],
+        fulfilled_on: None,
+    };
+    let now = Snapshot {
+        id: 6,
+        status: Status::Pending,
+        said_on: Some(day("2025-08-18")),
+        kind: ClaimKind::Promise,
+        credibility: None,
+        speakers: vec![4],
+        outlet: Some(1),
+        tags: vec![],
+        deadlines: vec![],
+        texts: Default::default(),
+    };
+    let recorded = HistoryEntry {
+        id: 1,
+        claim_id: 6,
+        event: EventKind::Recorded,
+        at: day("2025-08-18"),
+        from: None,
+        to: Status::Pending,
+        note: None,
+        evidence: None,
+        deadline_id: None,
+        old_due: None,
+        new_due: None,
+        recorded_at: "2025-08-18T12:00:00Z".into(),
+        by: None,
+        voided: false,
+        voids: None,
+        field: None,
+        old: None,
+        new: None,
+    };
+    let mut now = now;
+    now.deadlines = vec![crate::domain::model::Deadline {
+        id: 1,
+        reference: crate::domain::model::DeadlineRef {
+            claim_id: 6,
+            number: 1,
+        },
+        claim_id: 6,
+        due: day("2025-09-30"),
+        precision: crate::domain::dates::Precision::Month,
+        label: None,
+        met_on: None,
+        as_written: None,
+    }];
+    let events = [recorded];
+    let after = Derivable::of(state, Some((&now, &events[..])));
+    assert_eq!(after.days, claim_days(&now, &events));
+    let mut conn = store.pool.acquire().await.unwrap();
+    rewrite(&mut derived::Writes(&mut conn), 6, None, Some(&after))
+        .await
+        .unwrap();
+    drop(conn);
+    let rows = |sql: &'static str| {
+        let pool = store.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(sql)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // Open, due, counted for the speaker, the outlet and in all.
+    assert_eq!(rows("SELECT open::text FROM deadlines").await, ["true"]);
+    assert_eq!(
+        rows("SELECT next_due::text FROM claims").await,
+        ["2025-09-30"]
+    );
+    assert_eq!(
+        rows("SELECT source_id || ' ' || role || ' ' || status || ' ' || n FROM source_counts ORDER BY 1")
+            .await,
+        ["0 all pending 1", "1 outlet pending 1", "4 speaker pending 1"]
+    );
+    assert_eq!(
+        rows("SELECT role || ' ' || source_id || ' ' || next_due || ' ' || n FROM claim_due_counts ORDER BY 1")
+            .await,
+        ["all 0 2025-09-30 1", "outlet 1 2025-09-30 1", "speaker 4 2025-09-30 1"]
+    );
+    let roles: Vec<String> = rows("SELECT role FROM deadline_facts ORDER BY role").await;
+    assert_eq!(roles, [Role::Outlet.as_str(), Role::Speaker.as_str()]);
+    // The journal dates it all on the day it was said; the periods run from then.
+    assert_eq!(
+        rows("SELECT DISTINCT day::text FROM source_count_days").await,
+        ["2025-08-18"]
+    );
+    assert_eq!(
+        rows("SELECT from_day || ' ' || until_day || ' ' || status || ' ' || next_due FROM claim_days")
+            .await,
+        ["2025-08-18 infinity pending 2025-09-30"]
+    );
+    assert_eq!(
+        rows("SELECT from_day || ' ' || until_day || ' ' || due FROM due_days").await,
+        ["2025-08-18 infinity 2025-09-30"]
+    );
+    // Removed: every count back to 0, the periods gone with the claim.
+    let mut conn = store.pool.acquire().await.unwrap();
+    rewrite(&mut derived::Writes(&mut conn), 6, Some(&after), None)
+        .await
+        .unwrap();
+    drop(conn);
+    assert_eq!(
+        rows("SELECT DISTINCT n::text FROM source_counts").await,
+        ["0"]
+    );
+    assert!(rows("SELECT claim_id::text FROM claim_days")
+        .await
+        .is_empty());
+    store.close().await;
+    drop_database(&url, &admin).await;
+}

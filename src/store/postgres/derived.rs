@@ -1,0 +1,324 @@
+//! Derived data on PostgreSQL: how it is written (`store::derived` decides
+//! what). Counts and journal rows move by `INSERT ... ON CONFLICT DO
+//! UPDATE`, atomic per row, in key order so that concurrent writers take
+//! row locks in one order.
+
+use chrono::NaiveDate;
+use sqlx::postgres::PgConnection;
+
+use super::statement::{insert_rows, PgValue};
+use crate::domain::dates::iso;
+use crate::domain::days::ClaimDays;
+use crate::domain::rules::{DeadlineFact, Tally, TallyChanges};
+use crate::store::derived::DerivedWrites;
+use crate::store::StoreResult as Result;
+
+/// A day as PostgreSQL's day tables write it: the first day there is as
+/// `-infinity`.
+pub(super) fn pg_day(day: NaiveDate) -> String {
+    if day == NaiveDate::MIN {
+        "-infinity".to_string()
+    } else {
+        iso(day)
+    }
+}
+
+/// The end of a period: `infinity` while it has not ended.
+pub(super) fn pg_until(until: Option<NaiveDate>) -> String {
+    until.map_or_else(|| "infinity".to_string(), iso)
+}
+
+/// A table of counts, its key columns with their types, and where its
+/// journal puts the day.
+struct CountTable {
+    table: &'static str,
+    journal: &'static str,
+    key: &'static [(&'static str, &'static str)],
+    day_at: usize,
+}
+
+const COUNT_TABLES: [CountTable; 4] = [
+    CountTable {
+        table: "source_counts",
+        journal: "source_count_days",
+        key: &[("source_id", "bigint"), ("role", ""), ("status", "")],
+        day_at: 0,
+    },
+    CountTable {
+        table: "claim_due_counts",
+        journal: "claim_due_count_days",
+        key: &[("role", ""), ("source_id", "bigint"), ("next_due", "date")],
+        day_at: 2,
+    },
+    CountTable {
+        table: "record_delivered",
+        journal: "record_delivered_days",
+        key: &[
+            ("source_id", "bigint"),
+            ("role", ""),
+            ("late_days", "integer"),
+        ],
+        day_at: 2,
+    },
+    CountTable {
+        table: "record_undelivered",
+        journal: "record_undelivered_days",
+        key: &[
+            ("source_id", "bigint"),
+            ("role", ""),
+            ("first_due", "date"),
+            ("pending", "boolean"),
+        ],
+        day_at: 2,
+    },
+];
+
+/// The count table a tally moves and its key, as sortable values.
+fn count_row(tally: &Tally) -> (usize, Vec<Key>) {
+    use Key::{Int, Text};
+    match tally {
+        Tally::Total { status } => (
+            0,
+            vec![Int(0), Text("all".into()), Text(status.to_string())],
+        ),
+        Tally::Status {
+            source_id,
+            role,
+            status,
+        } => (
+            0,
+            vec![
+                Int(*source_id),
+                Text(role.as_str().into()),
+                Text(status.to_string()),
+            ],
+        ),
+        Tally::NextDue { source, next_due } => {
+            let (role, id) = source.map_or(("all", 0), |(role, id)| (role.as_str(), id));
+            (1, vec![Text(role.into()), Int(id), Text(iso(*next_due))])
+        }
+        Tally::Delivered {
+            source_id,
+            role,
+            late_days,
+        } => (
+            2,
+            vec![Int(*source_id), Text(role.as_str().into()), Int(*late_days)],
+        ),
+        Tally::Undelivered {
+            source_id,
+            role,
+            first_due,
+            pending,
+        } => (
+            3,
+            vec![
+                Int(*source_id),
+                Text(role.as_str().into()),
+                Text(iso(*first_due)),
+                Text(pending.to_string()),
+            ],
+        ),
+    }
+}
+
+/// A key value, ordered as the server orders the column.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Int(i64),
+    Text(String),
+}
+
+/// Moves count rows (`day`: the journal's) in key order.
+async fn upsert_counts(
+    conn: &mut PgConnection,
+    rows: &[(Option<NaiveDate>, &Tally, i64)],
+) -> std::result::Result<(), sqlx::Error> {
+    let mut keyed: Vec<(usize, Vec<Key>, i64)> = rows
+        .iter()
+        .map(|(day, tally, n)| {
+            let (table, mut key) = count_row(tally);
+            if let Some(day) = day {
+                key.insert(COUNT_TABLES[table].day_at, Key::Text(pg_day(*day)));
+            }
+            (table, key, *n)
+        })
+        .collect();
+    keyed.sort();
+    let journal = rows.first().is_some_and(|(day, _, _)| day.is_some());
+    let mut values: [Vec<PgValue>; 4] = Default::default();
+    for (table, key, n) in keyed {
+        values[table].extend(key.into_iter().map(|k| match k {
+            Key::Int(v) => PgValue::Int(v),
+            Key::Text(v) => PgValue::Text(v),
+        }));
+        values[table].push(PgValue::Int(n));
+    }
+    for (table, values) in COUNT_TABLES.iter().zip(values) {
+        if values.is_empty() {
+            continue;
+        }
+        let mut key: Vec<(&str, &str)> = table.key.to_vec();
+        let name = if journal {
+            key.insert(table.day_at, ("day", "date"));
+            table.journal
+        } else {
+            table.table
+        };
+        let columns: Vec<&str> = key.iter().map(|(c, _)| *c).collect();
+        let mut casts: Vec<&str> = key.iter().map(|(_, t)| *t).collect();
+        casts.push("bigint");
+        let columns = columns.join(", ");
+        insert_rows(
+            conn,
+            &format!("INSERT INTO {name} ({columns}, n)"),
+            &casts,
+            &values,
+            &format!(" ON CONFLICT ({columns}) DO UPDATE SET n = {name}.n + excluded.n"),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// How PostgreSQL writes derived data.
+pub(super) struct Writes<'c>(pub &'c mut PgConnection);
+
+impl Writes<'_> {
+    fn fail(e: sqlx::Error) -> crate::store::StoreError {
+        crate::store::StoreError::Server(e.to_string())
+    }
+}
+
+impl DerivedWrites for Writes<'_> {
+    async fn set_open(&mut self, deadline_id: i64, open: bool) -> Result<()> {
+        sqlx::query("UPDATE deadlines SET open = $1 WHERE id = $2")
+            .bind(open)
+            .bind(deadline_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(Self::fail)?;
+        Ok(())
+    }
+
+    async fn set_next_due(&mut self, claim_id: i64, next_due: Option<NaiveDate>) -> Result<()> {
+        sqlx::query("UPDATE claims SET next_due = $1 WHERE id = $2")
+            .bind(next_due)
+            .bind(claim_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(Self::fail)?;
+        Ok(())
+    }
+
+    async fn replace_facts(&mut self, gone: &[i64], facts: &[DeadlineFact]) -> Result<()> {
+        if !gone.is_empty() {
+            sqlx::query("DELETE FROM deadline_facts WHERE deadline_id = ANY($1)")
+                .bind(gone)
+                .execute(&mut *self.0)
+                .await
+                .map_err(Self::fail)?;
+        }
+        let mut values = Vec::with_capacity(facts.len() * 6);
+        for f in facts {
+            values.extend([
+                PgValue::Int(f.deadline_id),
+                PgValue::Text(f.role.as_str().into()),
+                PgValue::Int(f.source_id),
+                PgValue::Text(iso(f.first_due)),
+                PgValue::OptText(f.done.map(iso)),
+                PgValue::Text(f.pending.to_string()),
+            ]);
+        }
+        if values.is_empty() {
+            return Ok(());
+        }
+        insert_rows(
+            self.0,
+            "INSERT INTO deadline_facts (deadline_id, role, source_id, first_due, done, pending)",
+            &["bigint", "", "bigint", "date", "date", "boolean"],
+            &values,
+            "",
+        )
+        .await
+        .map_err(Self::fail)
+    }
+
+    async fn move_counts(&mut self, changes: &TallyChanges) -> Result<()> {
+        let rows: Vec<(Option<NaiveDate>, &Tally, i64)> = changes
+            .nonzero()
+            .into_iter()
+            .map(|(tally, n)| (None, tally, n))
+            .collect();
+        upsert_counts(self.0, &rows).await.map_err(Self::fail)
+    }
+
+    async fn move_journal(&mut self, rows: &[(NaiveDate, Tally, i64)]) -> Result<()> {
+        let rows: Vec<(Option<NaiveDate>, &Tally, i64)> = rows
+            .iter()
+            .map(|(day, tally, n)| (Some(*day), tally, *n))
+            .collect();
+        upsert_counts(self.0, &rows).await.map_err(Self::fail)
+    }
+
+    async fn replace_periods(
+        &mut self,
+        claim_id: i64,
+        had: bool,
+        days: Option<&ClaimDays>,
+    ) -> Result<()> {
+        if had {
+            for table in ["claim_days", "due_days"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE claim_id = $1"))
+                    .bind(claim_id)
+                    .execute(&mut *self.0)
+                    .await
+                    .map_err(Self::fail)?;
+            }
+        }
+        let Some(days) = days else { return Ok(()) };
+        let mut spans = Vec::new();
+        for s in &days.spans {
+            spans.extend([
+                PgValue::Int(claim_id),
+                PgValue::Text(pg_day(s.from)),
+                PgValue::Text(pg_until(s.until)),
+                PgValue::Text(s.status.to_string()),
+                PgValue::OptText(s.next_due.map(iso)),
+            ]);
+        }
+        let mut dues = Vec::new();
+        for s in &days.due_spans {
+            dues.extend([
+                PgValue::Int(s.deadline_id),
+                PgValue::Text(pg_day(s.from)),
+                PgValue::Text(pg_until(s.until)),
+                PgValue::Int(claim_id),
+                PgValue::Text(iso(s.due)),
+            ]);
+        }
+        if !spans.is_empty() {
+            insert_rows(
+                self.0,
+                "INSERT INTO claim_days (claim_id, from_day, until_day, status, next_due)",
+                &["bigint", "date", "date", "", "date"],
+                &spans,
+                "",
+            )
+            .await
+            .map_err(Self::fail)?;
+        }
+        if !dues.is_empty() {
+            insert_rows(
+                self.0,
+                "INSERT INTO due_days (deadline_id, from_day, until_day, claim_id, due)",
+                &["bigint", "date", "date", "bigint", "date"],
+                &dues,
+                "",
+            )
+            .await
+            .map_err(Self::fail)?;
+        }
+        Ok(())
+    }
+}
