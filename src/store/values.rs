@@ -32,3 +32,16 @@ pub(crate) fn search_body(parts: &[Option<&str>]) -> String {
     let joined: Vec<&str> = parts.iter().flatten().copied().collect();
     crate::domain::normalize::fold(&joined.join("\n"))
 }
+
+/// When a change is written: now, in UTC; or the time `CLAIMS_CLOCK` gives
+/// (an RFC 3339 timestamp), so that tests and the transcription of a paper
+/// log can write events on the days they were written.
+pub(crate) fn now() -> String {
+    let clock = std::env::var("CLAIMS_CLOCK")
+        .ok()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    clock
+        .unwrap_or_else(chrono::Utc::now)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -193,7 +193,9 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
     }
 }
 
+mod claims;
 mod derived;
+mod reads;
 mod sources;
 mod statement;
 #[cfg(test)]

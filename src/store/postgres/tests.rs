@@ -413,3 +413,116 @@ async fn derived_data_are_written_as_the_rules_say() {
     store.close().await;
     drop_database(&url, &admin).await;
 }
+
+/// The same claims added on SQLite and on PostgreSQL leave the same derived
+/// rows: counts, facts, the journal, the periods, open flags, next due dates.
+#[tokio::test]
+async fn claims_added_derive_the_same_rows_as_on_sqlite() {
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::tests::{day, new_claim, new_source};
+    use crate::store::{OpenMode, Store};
+    let Some((url, admin)) = scratch_database("postgres claims").await else {
+        return;
+    };
+    let pg = PostgresStore::open(&url).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let lite = SqliteStore::open(&dir.path().join("claims.db"), OpenMode::Migrate)
+        .await
+        .unwrap();
+    let names = ["مصدر حكومي عراقي", "Shafaq News", "مصدر أمني"];
+    for name in names {
+        let a = lite.insert_source(&new_source(name)).await.unwrap().id;
+        let b = pg.insert_source(&new_source(name)).await.unwrap().id;
+        assert_eq!(a, b);
+    }
+    let mut joint = new_claim("Joint: the coalition leaves", 1, Some(2), &["2026-09-30"]);
+    joint.other_speakers = vec![3];
+    let mut undated = new_claim("No day said", 3, None, &["2025-12-31"]);
+    undated.said_on = None;
+    let claims = [
+        new_claim("المرحلة الأولى", 1, Some(2), &["2025-09-30", "2026-09-30"]),
+        joint,
+        undated,
+        new_claim("No deadline", 3, Some(2), &[]),
+    ];
+    for claim in &claims {
+        let a = lite.insert_claim(claim, day("2026-11-30")).await.unwrap();
+        let b = pg.insert_claim(claim, day("2026-11-30")).await.unwrap();
+        assert_eq!(a, b);
+    }
+    // Each table as sorted lines of text; PostgreSQL's types written as
+    // SQLite writes them.
+    let tables: &[(&str, &str, &str)] = &[
+        ("source_counts", "source_id || ' ' || role || ' ' || status || ' ' || n", "n <> 0"),
+        ("claim_due_counts", "role || ' ' || source_id || ' ' || next_due || ' ' || n", "n <> 0"),
+        ("record_undelivered", "source_id || ' ' || role || ' ' || first_due || ' ' || PENDING || ' ' || n", "n <> 0"),
+        ("deadline_facts", "deadline_id || ' ' || role || ' ' || source_id || ' ' || first_due || ' ' || coalesce(done || '', '-') || ' ' || PENDING", "true"),
+        ("source_count_days", "DAY || ' ' || source_id || ' ' || role || ' ' || status || ' ' || n", "n <> 0"),
+        ("claim_due_count_days", "role || ' ' || source_id || ' ' || DAY || ' ' || next_due || ' ' || n", "n <> 0"),
+        ("record_undelivered_days", "source_id || ' ' || role || ' ' || DAY || ' ' || first_due || ' ' || PENDING || ' ' || n", "n <> 0"),
+        ("claim_days", "claim_id || ' ' || FROM || ' ' || UNTIL || ' ' || status || ' ' || coalesce(next_due || '', '-')", "true"),
+        ("due_days", "deadline_id || ' ' || FROM || ' ' || UNTIL || ' ' || claim_id || ' ' || due", "true"),
+        ("deadlines", "id || ' ' || claim_id || ' ' || number || ' ' || OPEN", "true"),
+        ("claims", "id || ' ' || coalesce(next_due || '', '-') || ' ' || fingerprint", "true"),
+    ];
+    let mut lite_conn = sqlx::SqliteConnection::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("claims.db").display()
+    ))
+    .await
+    .unwrap();
+    use sqlx::Connection;
+    for (table, line, filter) in tables {
+        let lite_line = line
+            .replace("PENDING", "pending")
+            .replace("OPEN", "open")
+            .replace("DAY", "day")
+            .replace("FROM", "from_day")
+            .replace("UNTIL", "until_day");
+        let pg_line = line
+            .replace("PENDING", "pending::int")
+            .replace("OPEN", "open::int")
+            .replace("DAY", "replace(day::text, '-infinity', '0000-00-00')")
+            .replace("FROM", "replace(from_day::text, '-infinity', '0000-00-00')")
+            .replace(
+                "UNTIL",
+                "replace(until_day::text, 'infinity', '9999-99-99')",
+            );
+        let lite_rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT {lite_line} FROM {table} WHERE {filter} ORDER BY 1"
+        ))
+        .fetch_all(&mut lite_conn)
+        .await
+        .unwrap();
+        let pg_rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT {pg_line} FROM {table} WHERE {filter}"
+        ))
+        .fetch_all(&pg.pool)
+        .await
+        .unwrap();
+        let mut lite_sorted = lite_rows.clone();
+        lite_sorted.sort();
+        let mut pg_sorted = pg_rows;
+        pg_sorted.sort();
+        assert!(
+            !lite_sorted.is_empty() || *table == "record_delivered",
+            "{table}"
+        );
+        assert_eq!(pg_sorted, lite_sorted, "{table}");
+    }
+    // The search rows hold the same folded text.
+    let lite_search: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM claim_search ORDER BY rowid")
+            .fetch_all(&mut lite_conn)
+            .await
+            .unwrap();
+    let pg_search: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM claim_search ORDER BY claim_id")
+            .fetch_all(&pg.pool)
+            .await
+            .unwrap();
+    assert_eq!(pg_search, lite_search);
+    lite.close().await;
+    pg.close().await;
+    drop_database(&url, &admin).await;
+}

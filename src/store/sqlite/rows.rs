@@ -11,7 +11,7 @@ use crate::domain::model::{
 };
 use crate::store::{StoreError as Error, StoreResult as Result};
 
-pub(super) use crate::store::values::{opt_credibility, opt_reliability, stored};
+pub(super) use crate::store::values::{now, opt_credibility, opt_reliability, stored};
 
 pub(super) fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
     Ok(HistoryEntry {
@@ -150,17 +150,4 @@ pub(super) fn date(text: &str) -> Result<NaiveDate> {
 
 pub(super) fn opt_date(text: Option<&str>) -> Result<Option<NaiveDate>> {
     text.map(date).transpose()
-}
-
-/// When a change is written: now, in UTC; or the time `CLAIMS_CLOCK` gives
-/// (an RFC 3339 timestamp), so that tests and the transcription of a paper
-/// log can write events on the days they were written.
-pub(super) fn now() -> String {
-    let clock = std::env::var("CLAIMS_CLOCK")
-        .ok()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
-        .map(|t| t.with_timezone(&chrono::Utc));
-    clock
-        .unwrap_or_else(chrono::Utc::now)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
