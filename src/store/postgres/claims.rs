@@ -4,12 +4,14 @@
 use chrono::NaiveDate;
 use sqlx::postgres::PgConnection;
 
-use super::reads::refresh_derived;
+use super::reads::{claim_state, refresh_derived};
 use super::PostgresStore;
 use crate::domain::keys::fingerprint;
 use crate::domain::model::{EventKind, Status};
-use crate::store::values::{now, search_body};
-use crate::store::{NewClaim, NewDeadline, StoreResult as Result};
+use crate::store::values::{now, search_body, stored};
+use crate::store::{
+    NewClaim, NewDeadline, StatusChange, StoreError as Error, StoreResult as Result,
+};
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
 
@@ -27,6 +29,63 @@ impl PostgresStore {
             .map_err(|e| self.failed(e))?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(id)
+    }
+
+    /// Changes a claim's status and appends the change to its history, in
+    /// one transaction, the claim locked; setting the status it already has
+    /// is a conflict. Returns the status it had.
+    pub async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
+        let to = change.to;
+        let mut tx = self.begin().await?;
+        let from: Option<String> =
+            sqlx::query_scalar("SELECT status FROM claims WHERE id = $1 FOR UPDATE")
+                .bind(claim_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.failed(e))?;
+        let from = stored(
+            "status",
+            &from.ok_or_else(|| Error::no_claim(claim_id))?,
+            Status::from_word,
+        )?;
+        if from == to {
+            return Err(Error::Conflict(format!("claim {claim_id} is already {to}")));
+        }
+        let before = claim_state(&mut tx, claim_id)
+            .await
+            .map_err(|e| self.failed(e))?;
+        sqlx::query("UPDATE claims SET status = $1, updated_at = $2::timestamptz WHERE id = $3")
+            .bind(to.as_str())
+            .bind(now())
+            .bind(claim_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        let kind = if to == Status::Pending {
+            EventKind::Reopened
+        } else {
+            EventKind::Status
+        };
+        sqlx::query(
+            "INSERT INTO events (claim_id, event, at, from_status, to_status, note, evidence, \
+             recorded_at, \"by\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, current_user)",
+        )
+        .bind(claim_id)
+        .bind(kind.as_str())
+        .bind(change.on)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(change.note)
+        .bind(change.evidence)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, claim_id, before)
+            .await
+            .map_err(|e| self.failed(e))?;
+        tx.commit().await.map_err(|e| self.failed(e))?;
+        Ok(from)
     }
 }
 

@@ -3,6 +3,7 @@
 //! each test says it skipped.
 
 use super::*;
+use sqlx::Connection;
 
 /// A fresh database on the test server, dropped by `drop_database`; `None`
 /// (with a message) when no server is configured.
@@ -414,13 +415,78 @@ async fn derived_data_are_written_as_the_rules_say() {
     drop_database(&url, &admin).await;
 }
 
+/// The derived tables of both engines, as sorted lines of text
+/// (PostgreSQL's types written as SQLite writes them).
+async fn assert_same_derived(lite_path: &std::path::Path, pg: &PostgresStore) {
+    let mut lite_conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", lite_path.display()))
+            .await
+            .unwrap();
+    // Each table as sorted lines of text; PostgreSQL's types written as
+    // SQLite writes them.
+    let tables: &[(&str, &str, &str)] = &[
+        ("source_counts", "source_id || ' ' || role || ' ' || status || ' ' || n", "n <> 0"),
+        ("claim_due_counts", "role || ' ' || source_id || ' ' || next_due || ' ' || n", "n <> 0"),
+        ("record_delivered", "source_id || ' ' || role || ' ' || late_days || ' ' || n", "n <> 0"),
+        ("record_delivered_days", "source_id || ' ' || role || ' ' || DAY || ' ' || late_days || ' ' || n", "n <> 0"),
+        ("record_undelivered", "source_id || ' ' || role || ' ' || first_due || ' ' || PENDING || ' ' || n", "n <> 0"),
+        ("deadline_facts", "deadline_id || ' ' || role || ' ' || source_id || ' ' || first_due || ' ' || coalesce(done || '', '-') || ' ' || PENDING", "true"),
+        ("source_count_days", "DAY || ' ' || source_id || ' ' || role || ' ' || status || ' ' || n", "n <> 0"),
+        ("claim_due_count_days", "role || ' ' || source_id || ' ' || DAY || ' ' || next_due || ' ' || n", "n <> 0"),
+        ("record_undelivered_days", "source_id || ' ' || role || ' ' || DAY || ' ' || first_due || ' ' || PENDING || ' ' || n", "n <> 0"),
+        ("claim_days", "claim_id || ' ' || FROM || ' ' || UNTIL || ' ' || status || ' ' || coalesce(next_due || '', '-')", "true"),
+        ("due_days", "deadline_id || ' ' || FROM || ' ' || UNTIL || ' ' || claim_id || ' ' || due", "true"),
+        ("deadlines", "id || ' ' || claim_id || ' ' || number || ' ' || OPEN", "true"),
+        ("claims", "id || ' ' || coalesce(next_due || '', '-') || ' ' || fingerprint", "true"),
+    ];
+    for (table, line, filter) in tables {
+        let lite_line = line
+            .replace("PENDING", "pending")
+            .replace("OPEN", "open")
+            .replace("DAY", "day")
+            .replace("FROM", "from_day")
+            .replace("UNTIL", "until_day");
+        let pg_line = line
+            .replace("PENDING", "pending::int")
+            .replace("OPEN", "open::int")
+            .replace("DAY", "replace(day::text, '-infinity', '0000-00-00')")
+            .replace("FROM", "replace(from_day::text, '-infinity', '0000-00-00')")
+            .replace(
+                "UNTIL",
+                "replace(until_day::text, 'infinity', '9999-99-99')",
+            );
+        let lite_rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT {lite_line} FROM {table} WHERE {filter} ORDER BY 1"
+        ))
+        .fetch_all(&mut lite_conn)
+        .await
+        .unwrap();
+        let pg_rows: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT {pg_line} FROM {table} WHERE {filter}"))
+                .fetch_all(&pg.pool)
+                .await
+                .unwrap();
+        let mut lite_sorted = lite_rows.clone();
+        lite_sorted.sort();
+        let mut pg_sorted = pg_rows;
+        pg_sorted.sort();
+        // Claims met no deadline here: only the delivered counts may be empty.
+        assert!(
+            !lite_sorted.is_empty() || table.starts_with("record_delivered"),
+            "{table}"
+        );
+        assert_eq!(pg_sorted, lite_sorted, "{table}");
+    }
+}
+
 /// The same claims added on SQLite and on PostgreSQL leave the same derived
 /// rows: counts, facts, the journal, the periods, open flags, next due dates.
 #[tokio::test]
 async fn claims_added_derive_the_same_rows_as_on_sqlite() {
+    use crate::domain::model::Status;
     use crate::store::sqlite::SqliteStore;
     use crate::store::tests::{day, new_claim, new_source};
-    use crate::store::{OpenMode, Store};
+    use crate::store::{OpenMode, StatusChange, Store};
     let Some((url, admin)) = scratch_database("postgres claims").await else {
         return;
     };
@@ -450,66 +516,43 @@ async fn claims_added_derive_the_same_rows_as_on_sqlite() {
         let b = pg.insert_claim(claim, day("2026-11-30")).await.unwrap();
         assert_eq!(a, b);
     }
-    // Each table as sorted lines of text; PostgreSQL's types written as
-    // SQLite writes them.
-    let tables: &[(&str, &str, &str)] = &[
-        ("source_counts", "source_id || ' ' || role || ' ' || status || ' ' || n", "n <> 0"),
-        ("claim_due_counts", "role || ' ' || source_id || ' ' || next_due || ' ' || n", "n <> 0"),
-        ("record_undelivered", "source_id || ' ' || role || ' ' || first_due || ' ' || PENDING || ' ' || n", "n <> 0"),
-        ("deadline_facts", "deadline_id || ' ' || role || ' ' || source_id || ' ' || first_due || ' ' || coalesce(done || '', '-') || ' ' || PENDING", "true"),
-        ("source_count_days", "DAY || ' ' || source_id || ' ' || role || ' ' || status || ' ' || n", "n <> 0"),
-        ("claim_due_count_days", "role || ' ' || source_id || ' ' || DAY || ' ' || next_due || ' ' || n", "n <> 0"),
-        ("record_undelivered_days", "source_id || ' ' || role || ' ' || DAY || ' ' || first_due || ' ' || PENDING || ' ' || n", "n <> 0"),
-        ("claim_days", "claim_id || ' ' || FROM || ' ' || UNTIL || ' ' || status || ' ' || coalesce(next_due || '', '-')", "true"),
-        ("due_days", "deadline_id || ' ' || FROM || ' ' || UNTIL || ' ' || claim_id || ' ' || due", "true"),
-        ("deadlines", "id || ' ' || claim_id || ' ' || number || ' ' || OPEN", "true"),
-        ("claims", "id || ' ' || coalesce(next_due || '', '-') || ' ' || fingerprint", "true"),
-    ];
-    let mut lite_conn = sqlx::SqliteConnection::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("claims.db").display()
-    ))
-    .await
-    .unwrap();
-    use sqlx::Connection;
-    for (table, line, filter) in tables {
-        let lite_line = line
-            .replace("PENDING", "pending")
-            .replace("OPEN", "open")
-            .replace("DAY", "day")
-            .replace("FROM", "from_day")
-            .replace("UNTIL", "until_day");
-        let pg_line = line
-            .replace("PENDING", "pending::int")
-            .replace("OPEN", "open::int")
-            .replace("DAY", "replace(day::text, '-infinity', '0000-00-00')")
-            .replace("FROM", "replace(from_day::text, '-infinity', '0000-00-00')")
-            .replace(
-                "UNTIL",
-                "replace(until_day::text, 'infinity', '9999-99-99')",
-            );
-        let lite_rows: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT {lite_line} FROM {table} WHERE {filter} ORDER BY 1"
-        ))
-        .fetch_all(&mut lite_conn)
-        .await
-        .unwrap();
-        let pg_rows: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT {pg_line} FROM {table} WHERE {filter}"
-        ))
-        .fetch_all(&pg.pool)
-        .await
-        .unwrap();
-        let mut lite_sorted = lite_rows.clone();
-        lite_sorted.sort();
-        let mut pg_sorted = pg_rows;
-        pg_sorted.sort();
-        assert!(
-            !lite_sorted.is_empty() || *table == "record_delivered",
-            "{table}"
-        );
-        assert_eq!(pg_sorted, lite_sorted, "{table}");
+    let lite_path = dir.path().join("claims.db");
+    assert_same_derived(&lite_path, &pg).await;
+    // Resolved, reopened, resolved again, on both.
+    for (id, to, on) in [
+        (1, Status::Failed, "2025-10-15"),
+        (2, Status::Fulfilled, "2026-10-01"),
+        (2, Status::Pending, "2026-10-05"),
+        (3, Status::Retracted, "2026-11-01"),
+    ] {
+        let change = StatusChange {
+            to,
+            on: day(on),
+            note: Some("ملاحظة"),
+            evidence: None,
+        };
+        let a = lite.set_status(id, &change).await.unwrap();
+        let b = pg.set_status(id, &change).await.unwrap();
+        assert_eq!(a, b);
     }
+    assert!(matches!(
+        pg.set_status(
+            3,
+            &StatusChange {
+                to: Status::Retracted,
+                on: day("2026-11-02"),
+                note: None,
+                evidence: None
+            }
+        )
+        .await,
+        Err(Error::Conflict(_))
+    ));
+    assert_same_derived(&lite_path, &pg).await;
+    let mut lite_conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", lite_path.display()))
+            .await
+            .unwrap();
     // The search rows hold the same folded text.
     let lite_search: Vec<String> =
         sqlx::query_scalar("SELECT body FROM claim_search ORDER BY rowid")
