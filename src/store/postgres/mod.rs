@@ -195,6 +195,7 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
 
 mod claims;
 mod derived;
+mod queries;
 mod reads;
 mod sources;
 mod statement;

@@ -549,6 +549,40 @@ async fn claims_added_derive_the_same_rows_as_on_sqlite() {
         Err(Error::Conflict(_))
     ));
     assert_same_derived(&lite_path, &pg).await;
+    // Each claim reads back the same, judged on two days: all but its UUID
+    // (random), and its events' writer and second of writing.
+    let comparable = |claim: crate::domain::model::Claim| {
+        let mut value = serde_json::to_value(claim).unwrap();
+        value.as_object_mut().unwrap().remove("uid");
+        for event in value["history"].as_array_mut().unwrap() {
+            let event = event.as_object_mut().unwrap();
+            event.remove("by");
+            event.remove("recorded_at");
+        }
+        value
+    };
+    for id in 1..=4 {
+        for as_of in ["2025-10-01", "2026-11-30"] {
+            let a = comparable(lite.claim(id, day(as_of)).await.unwrap());
+            let b = comparable(pg.claim(id, day(as_of)).await.unwrap());
+            assert_eq!(a, b, "claim {id} as of {as_of}");
+        }
+    }
+    assert!(matches!(
+        pg.claim(99, day("2026-11-30")).await,
+        Err(Error::NotFound { .. })
+    ));
+    // On PostgreSQL the writer is the database role.
+    let history = pg
+        .claim(1, day("2026-11-30"))
+        .await
+        .unwrap()
+        .history
+        .unwrap();
+    assert!(history.iter().all(|e| e.by.as_deref() == Some("claims")));
+    assert!(history
+        .iter()
+        .all(|e| e.recorded_at.ends_with('Z') && e.recorded_at.len() == 20));
     let mut lite_conn =
         sqlx::SqliteConnection::connect(&format!("sqlite://{}", lite_path.display()))
             .await
