@@ -1,7 +1,9 @@
 //! Stored values read back, and the searchable text of a claim: the same
 //! for every engine.
 
-use crate::domain::model::{Credibility, Reliability};
+use chrono::NaiveDate;
+
+use crate::domain::model::{Credibility, EventKind, Reliability, Status};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// A word the database holds, read back; the schema's CHECKs keep it valid,
@@ -44,4 +46,41 @@ pub(crate) fn now() -> String {
     clock
         .unwrap_or_else(chrono::Utc::now)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An event to append; unset fields are stored as NULL.
+pub(crate) struct Event<'a> {
+    pub(crate) kind: EventKind,
+    pub(crate) at: NaiveDate,
+    pub(crate) from: Option<Status>,
+    pub(crate) to: Status,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) evidence: Option<&'a str>,
+    pub(crate) deadline_id: Option<i64>,
+    pub(crate) old_due: Option<NaiveDate>,
+    pub(crate) new_due: Option<NaiveDate>,
+    pub(crate) field: Option<&'a str>,
+    pub(crate) old: Option<String>,
+    pub(crate) new: Option<String>,
+    pub(crate) voids: Option<i64>,
+}
+
+impl<'a> Event<'a> {
+    pub(crate) fn new(kind: EventKind, at: NaiveDate, from: Option<Status>, to: Status) -> Self {
+        Event {
+            kind,
+            at,
+            from,
+            to,
+            note: None,
+            evidence: None,
+            deadline_id: None,
+            old_due: None,
+            new_due: None,
+            field: None,
+            old: None,
+            new: None,
+            voids: None,
+        }
+    }
 }

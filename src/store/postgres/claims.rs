@@ -152,7 +152,7 @@ async fn insert_claim_in(
 }
 
 /// Adds a deadline with the claim's next number (numbers are never given twice).
-async fn insert_deadline_in(
+pub(super) async fn insert_deadline_in(
     tx: &mut PgConnection,
     claim_id: i64,
     deadline: &NewDeadline,

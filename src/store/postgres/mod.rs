@@ -194,6 +194,7 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
 }
 
 mod claims;
+mod deadlines;
 mod derived;
 mod queries;
 mod reads;

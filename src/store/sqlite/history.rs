@@ -20,42 +20,7 @@ pub(super) const EVENT_COLUMNS: &str = "e.id, e.claim_id, e.event, e.at, e.from_
      e.field, e.old_value, e.new_value, e.voids, \
      EXISTS (SELECT 1 FROM events v WHERE v.voids = e.id) AS voided";
 
-/// An event to append; unset fields are stored as NULL.
-pub(super) struct Event<'a> {
-    pub(super) kind: EventKind,
-    pub(super) at: NaiveDate,
-    pub(super) from: Option<Status>,
-    pub(super) to: Status,
-    pub(super) note: Option<&'a str>,
-    pub(super) evidence: Option<&'a str>,
-    pub(super) deadline_id: Option<i64>,
-    pub(super) old_due: Option<NaiveDate>,
-    pub(super) new_due: Option<NaiveDate>,
-    pub(super) field: Option<&'a str>,
-    pub(super) old: Option<String>,
-    pub(super) new: Option<String>,
-    pub(super) voids: Option<i64>,
-}
-
-impl<'a> Event<'a> {
-    pub(super) fn new(kind: EventKind, at: NaiveDate, from: Option<Status>, to: Status) -> Self {
-        Event {
-            kind,
-            at,
-            from,
-            to,
-            note: None,
-            evidence: None,
-            deadline_id: None,
-            old_due: None,
-            new_due: None,
-            field: None,
-            old: None,
-            new: None,
-            voids: None,
-        }
-    }
-}
+pub(super) use crate::store::values::Event;
 
 /// Appends an event written now by `by`. Returns its id.
 pub(super) async fn append_event(
