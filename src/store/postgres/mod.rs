@@ -196,6 +196,7 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
 mod claims;
 mod deadlines;
 mod derived;
+mod history;
 mod queries;
 mod reads;
 mod sources;

@@ -25,7 +25,8 @@ const CLAIM_SELECT: &str = "SELECT c.id, c.uid::text AS uid, c.external_id, c.te
      LEFT JOIN sources r ON r.id = c.reported_by_id";
 
 /// The columns of an event, `recorded_at` as SQLite writes it.
-const EVENT_COLUMNS: &str = "e.id, e.claim_id, e.event, e.at, e.from_status, e.to_status, \
+pub(super) const EVENT_COLUMNS: &str =
+    "e.id, e.claim_id, e.event, e.at, e.from_status, e.to_status, \
      e.note, e.evidence, e.deadline_id, e.old_due, e.new_due, \
      to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS recorded_at, \
      e.\"by\", e.field, e.old_value, e.new_value, e.voids, \
@@ -82,7 +83,7 @@ fn claim_from_row(row: &PgRow) -> Result<Claim> {
     })
 }
 
-fn history_from_row(row: &PgRow) -> Result<HistoryEntry> {
+pub(super) fn history_from_row(row: &PgRow) -> Result<HistoryEntry> {
     let from: Option<String> = get(row, "from_status")?;
     Ok(HistoryEntry {
         id: get(row, "id")?,

@@ -1,0 +1,89 @@
+//! The history on PostgreSQL: notes, the log, and removing a claim with
+//! its history.
+
+use chrono::NaiveDate;
+
+use super::deadlines::append_event;
+use super::derived::Writes;
+use super::queries::{history_from_row, EVENT_COLUMNS};
+use super::reads::claim_state;
+use super::PostgresStore;
+use crate::domain::model::{EventKind, HistoryEntry, Status};
+use crate::store::derived::rewrite;
+use crate::store::values::{stored, Event};
+use crate::store::{LogFilter, StoreError as Error, StoreResult as Result};
+
+impl PostgresStore {
+    /// Appends a note to a claim's history.
+    pub async fn append_note(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: &str,
+        evidence: Option<&str>,
+    ) -> Result<i64> {
+        let mut tx = self.begin().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM claims WHERE id = $1")
+            .bind(claim_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        let status = stored(
+            "status",
+            &status.ok_or_else(|| Error::no_claim(claim_id))?,
+            Status::from_word,
+        )?;
+        let event = Event {
+            note: Some(note),
+            evidence,
+            ..Event::new(EventKind::Note, on, Some(status), status)
+        };
+        let id = append_event(&mut tx, claim_id, &event)
+            .await
+            .map_err(|e| self.failed(e))?;
+        tx.commit().await.map_err(|e| self.failed(e))?;
+        Ok(id)
+    }
+
+    /// Events newest written first, as the filter says (`since`: written on
+    /// or after that day, UTC).
+    pub async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events e WHERE ($1::bigint IS NULL OR e.claim_id = $1) \
+             AND ($2::date IS NULL OR e.recorded_at >= $2::timestamp AT TIME ZONE 'UTC') \
+             AND ($3::text IS NULL OR e.\"by\" = $3) ORDER BY e.id DESC LIMIT $4"
+        ))
+        .bind(filter.claim_id)
+        .bind(filter.since)
+        .bind(&filter.by)
+        .bind(filter.limit.filter(|n| *n >= 0))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.failed(e))?;
+        rows.iter().map(history_from_row).collect()
+    }
+
+    /// Removes a claim with its deadlines, tags, history and search row (by
+    /// cascade; the history's trigger lets events go only with their claim)
+    /// and moves its derived data out.
+    pub async fn delete_claim(&self, id: i64) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let locked: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM claims WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.failed(e))?;
+        locked.ok_or_else(|| Error::no_claim(id))?;
+        let before = claim_state(&mut tx, id).await.map_err(|e| self.failed(e))?;
+        sqlx::query("DELETE FROM claims WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        // Its deadlines' facts, counts, journal rows and periods go with it.
+        rewrite(&mut Writes(&mut tx), id, before.as_ref(), None).await?;
+        tx.commit().await.map_err(|e| self.failed(e))?;
+        Ok(())
+    }
+}
