@@ -4,13 +4,15 @@
 use chrono::NaiveDate;
 use sqlx::postgres::PgConnection;
 
+use super::deadlines::append_event;
 use super::reads::{claim_state, refresh_derived};
 use super::PostgresStore;
 use crate::domain::keys::fingerprint;
-use crate::domain::model::{EventKind, Status};
-use crate::store::values::{now, search_body, stored};
+use crate::domain::model::{ClaimKind, EventKind, Status};
+use crate::store::values::{now, opt_credibility, search_body, stored, Event};
 use crate::store::{
-    NewClaim, NewDeadline, StatusChange, StoreError as Error, StoreResult as Result,
+    ClaimFields, FieldChange, NewClaim, NewDeadline, StatusChange, StoreError as Error,
+    StoreResult as Result,
 };
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
@@ -214,6 +216,165 @@ async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()> {
             .bind(body)
             .execute(&mut *tx)
             .await?;
+    }
+    Ok(())
+}
+
+impl PostgresStore {
+    /// The editable fields of a claim as stored.
+    pub async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
+        let mut conn = self.pool.acquire().await.map_err(|e| self.failed(e))?;
+        self.claim_fields_in(&mut conn, id).await
+    }
+
+    async fn claim_fields_in(&self, tx: &mut PgConnection, id: i64) -> Result<ClaimFields> {
+        type Row = (
+            String,
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<NaiveDate>,
+            String,
+            Option<i16>,
+        );
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, credibility \
+             FROM claims WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| self.failed(e))?;
+        let (text, speaker_id, reported_by_id, quote, lang, url, said_on, kind, credibility) =
+            row.ok_or_else(|| Error::no_claim(id))?;
+        let other_speakers: Vec<i64> = sqlx::query_scalar(
+            "SELECT source_id FROM claim_speakers WHERE claim_id = $1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| self.failed(e))?;
+        let tags: Vec<String> = sqlx::query_scalar(
+            "SELECT tag FROM claim_tags WHERE claim_id = $1 ORDER BY tag COLLATE \"C\"",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| self.failed(e))?;
+        Ok(ClaimFields {
+            text,
+            speaker_id,
+            other_speakers,
+            reported_by_id,
+            quote,
+            lang,
+            url,
+            said_on,
+            kind: stored("claim kind", &kind, ClaimKind::from_word)?,
+            credibility: opt_credibility(credibility.map(i64::from))?,
+            tags,
+        })
+    }
+
+    /// Replaces a claim's fields, one `edited` event per field that changed,
+    /// dated `on`; values already stored are a conflict.
+    pub async fn update_claim(
+        &self,
+        id: i64,
+        fields: &ClaimFields,
+        on: NaiveDate,
+    ) -> Result<Vec<FieldChange>> {
+        let mut tx = self.begin().await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM claims WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.failed(e))?;
+        let status = stored(
+            "status",
+            &status.ok_or_else(|| Error::no_claim(id))?,
+            Status::from_word,
+        )?;
+        let before = claim_state(&mut tx, id).await.map_err(|e| self.failed(e))?;
+        let old = self.claim_fields_in(&mut tx, id).await?;
+        let changes = fields.changes_from(&old);
+        if changes.is_empty() {
+            return Err(Error::Conflict(format!(
+                "claim {id} already has these values; nothing was changed"
+            )));
+        }
+        write_fields(&mut tx, id, fields)
+            .await
+            .map_err(|e| self.failed(e))?;
+        for change in &changes {
+            let event = Event {
+                field: Some(change.field),
+                old: change.old.clone(),
+                new: change.new.clone(),
+                ..Event::new(EventKind::Edited, on, Some(status), status)
+            };
+            append_event(&mut tx, id, &event)
+                .await
+                .map_err(|e| self.failed(e))?;
+        }
+        index_claim(&mut tx, id).await.map_err(|e| self.failed(e))?;
+        // The speakers or outlet may have changed: the records follow.
+        refresh_derived(&mut tx, id, before)
+            .await
+            .map_err(|e| self.failed(e))?;
+        tx.commit().await.map_err(|e| self.failed(e))?;
+        Ok(changes)
+    }
+}
+
+/// Writes a claim's fields (speakers and tags included) as given.
+async fn write_fields(tx: &mut PgConnection, id: i64, fields: &ClaimFields) -> Sql<()> {
+    sqlx::query(
+        "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
+         lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9::timestamptz, \
+         fingerprint = $11, credibility = $12 WHERE id = $10",
+    )
+    .bind(&fields.text)
+    .bind(fields.speaker_id)
+    .bind(fields.reported_by_id)
+    .bind(&fields.quote)
+    .bind(&fields.lang)
+    .bind(&fields.url)
+    .bind(fields.said_on)
+    .bind(fields.kind.as_str())
+    .bind(now())
+    .bind(id)
+    .bind(fingerprint(fields.speaker_id, &fields.text, fields.said_on))
+    .bind(fields.credibility.map(|c| i16::from(c.get())))
+    .execute(&mut *tx)
+    .await?;
+    for table in ["claim_speakers", "claim_tags"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE claim_id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (i, source) in fields.other_speakers.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO claim_speakers (claim_id, position, source_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(i as i32 + 1)
+        .bind(source)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for tag in &fields.tags {
+        sqlx::query(
+            "INSERT INTO claim_tags (claim_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(tag)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }

@@ -630,6 +630,36 @@ async fn claims_added_derive_the_same_rows_as_on_sqlite() {
     };
     let everything = lite.log(&Default::default()).await.unwrap().len();
     assert_eq!(pg.log(&by_role).await.unwrap().len(), everything);
+    // An edit of claim 4: a joint statement now, other words, other tags.
+    let mut fields = lite.claim_fields(4).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(pg.claim_fields(4).await.unwrap().values()).unwrap(),
+        serde_json::to_value(fields.values()).unwrap()
+    );
+    fields.text = "قالت المصادر إن الانسحاب اكتمل".into();
+    fields.speaker_id = 3;
+    fields.other_speakers = vec![1];
+    fields.tags = vec!["withdrawal".into(), "انسحاب".into()];
+    fields.quote = None;
+    let a = lite
+        .update_claim(4, &fields, day("2026-11-25"))
+        .await
+        .unwrap();
+    let b = pg
+        .update_claim(4, &fields, day("2026-11-25"))
+        .await
+        .unwrap();
+    let names = |changes: Vec<crate::store::FieldChange>| {
+        changes
+            .into_iter()
+            .map(|c| (c.field, c.old, c.new))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(a), names(b));
+    assert!(matches!(
+        pg.update_claim(4, &fields, day("2026-11-26")).await,
+        Err(Error::Conflict(_))
+    ));
     // A claim removed with everything it had.
     lite.delete_claim(3).await.unwrap();
     pg.delete_claim(3).await.unwrap();
