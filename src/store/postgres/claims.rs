@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use sqlx::postgres::PgConnection;
 
-use super::deadlines::append_event;
+use super::history::append_event;
 use super::reads::{claim_state, refresh_derived};
 use super::PostgresStore;
 use crate::domain::keys::fingerprint;
@@ -39,17 +39,7 @@ impl PostgresStore {
     pub async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
         let to = change.to;
         let mut tx = self.begin().await?;
-        let from: Option<String> =
-            sqlx::query_scalar("SELECT status FROM claims WHERE id = $1 FOR UPDATE")
-                .bind(claim_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| self.failed(e))?;
-        let from = stored(
-            "status",
-            &from.ok_or_else(|| Error::no_claim(claim_id))?,
-            Status::from_word,
-        )?;
+        let from = self.locked_status(&mut tx, claim_id).await?;
         if from == to {
             return Err(Error::Conflict(format!("claim {claim_id} is already {to}")));
         }
@@ -68,21 +58,14 @@ impl PostgresStore {
         } else {
             EventKind::Status
         };
-        sqlx::query(
-            "INSERT INTO events (claim_id, event, at, from_status, to_status, note, evidence, \
-             recorded_at, \"by\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, current_user)",
-        )
-        .bind(claim_id)
-        .bind(kind.as_str())
-        .bind(change.on)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(change.note)
-        .bind(change.evidence)
-        .bind(now())
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| self.failed(e))?;
+        let event = Event {
+            note: change.note,
+            evidence: change.evidence,
+            ..Event::new(kind, change.on, Some(from), to)
+        };
+        append_event(&mut tx, claim_id, &event)
+            .await
+            .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, claim_id, before)
             .await
             .map_err(|e| self.failed(e))?;
@@ -139,17 +122,8 @@ async fn insert_claim_in(
         insert_deadline_in(tx, id, deadline).await?;
     }
     index_claim(tx, id).await?;
-    sqlx::query(
-        "INSERT INTO events (claim_id, event, at, to_status, recorded_at, \"by\") \
-         VALUES ($1, $2, $3, $4, $5::timestamptz, current_user)",
-    )
-    .bind(id)
-    .bind(EventKind::Recorded.as_str())
-    .bind(recorded_on)
-    .bind(Status::Pending.as_str())
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
+    let recorded = Event::new(EventKind::Recorded, recorded_on, None, Status::Pending);
+    append_event(tx, id, &recorded).await?;
     Ok(id)
 }
 
@@ -287,17 +261,7 @@ impl PostgresStore {
         on: NaiveDate,
     ) -> Result<Vec<FieldChange>> {
         let mut tx = self.begin().await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM claims WHERE id = $1 FOR UPDATE")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| self.failed(e))?;
-        let status = stored(
-            "status",
-            &status.ok_or_else(|| Error::no_claim(id))?,
-            Status::from_word,
-        )?;
+        let status = self.locked_status(&mut tx, id).await?;
         let before = claim_state(&mut tx, id).await.map_err(|e| self.failed(e))?;
         let old = self.claim_fields_in(&mut tx, id).await?;
         let changes = fields.changes_from(&old);

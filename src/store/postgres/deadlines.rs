@@ -6,15 +6,14 @@ use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::Row;
 
 use super::claims::insert_deadline_in;
+use super::history::append_event;
 use super::reads::{claim_state, refresh_derived};
 use super::PostgresStore;
 use crate::domain::dates::iso;
 use crate::domain::history::DeadlineValue;
-use crate::domain::model::{Deadline, DeadlineRef, EventKind, Precision, Status};
-use crate::store::values::{now, stored, Event};
+use crate::domain::model::{Deadline, DeadlineRef, EventKind, Precision};
+use crate::store::values::{stored, Event};
 use crate::store::{NewDeadline, StoreError as Error, StoreResult as Result};
-
-type Sql<T> = std::result::Result<T, sqlx::Error>;
 
 const DEADLINE_COLUMNS: &str =
     "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines";
@@ -40,33 +39,6 @@ fn deadline_from_row(row: &PgRow) -> Result<Deadline> {
         met_on: row.try_get("met_on").map_err(bad)?,
         as_written: row.try_get("as_written").map_err(bad)?,
     })
-}
-
-/// Appends an event written now by the connection's database role.
-pub(super) async fn append_event(tx: &mut PgConnection, claim_id: i64, e: &Event<'_>) -> Sql<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO events (claim_id, event, at, from_status, to_status, note, evidence, \
-         deadline_id, old_due, new_due, recorded_at, \"by\", field, old_value, new_value, voids) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, current_user, $12, \
-         $13, $14, $15) RETURNING id",
-    )
-    .bind(claim_id)
-    .bind(e.kind.as_str())
-    .bind(e.at)
-    .bind(e.from.map(Status::as_str))
-    .bind(e.to.as_str())
-    .bind(e.note)
-    .bind(e.evidence)
-    .bind(e.deadline_id)
-    .bind(e.old_due)
-    .bind(e.new_due)
-    .bind(now())
-    .bind(e.field)
-    .bind(&e.old)
-    .bind(&e.new)
-    .bind(e.voids)
-    .fetch_one(&mut *tx)
-    .await
 }
 
 impl PostgresStore {
@@ -116,15 +88,6 @@ impl PostgresStore {
         deadline_from_row(&row)
     }
 
-    async fn status_of(&self, tx: &mut PgConnection, claim_id: i64) -> Result<Status> {
-        let status: String = sqlx::query_scalar("SELECT status FROM claims WHERE id = $1")
-            .bind(claim_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.failed(e))?;
-        stored("status", &status, Status::from_word)
-    }
-
     /// Adds a deadline to a claim with a `deadline_added` event dated `on`.
     pub async fn insert_deadline(
         &self,
@@ -133,13 +96,7 @@ impl PostgresStore {
         on: NaiveDate,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM claims WHERE id = $1 FOR UPDATE")
-                .bind(claim_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| self.failed(e))?;
-        found.ok_or_else(|| Error::no_claim(claim_id))?;
+        self.locked_status(&mut tx, claim_id).await?;
         let before = claim_state(&mut tx, claim_id)
             .await
             .map_err(|e| self.failed(e))?;
@@ -147,7 +104,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         let added = self.locked_deadline(&mut tx, id, false).await?;
-        let status = self.status_of(&mut tx, claim_id).await?;
+        let status = self.locked_status(&mut tx, claim_id).await?;
         let event = Event {
             deadline_id: Some(id),
             new_due: Some(added.due),
@@ -184,7 +141,7 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.failed(e))?;
-        let status = self.status_of(&mut tx, deadline.claim_id).await?;
+        let status = self.locked_status(&mut tx, deadline.claim_id).await?;
         let met = Deadline {
             met_on: Some(on),
             ..deadline.clone()
@@ -233,7 +190,7 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.failed(e))?;
-        let status = self.status_of(&mut tx, deadline.claim_id).await?;
+        let status = self.locked_status(&mut tx, deadline.claim_id).await?;
         let moved = self.locked_deadline(&mut tx, id, false).await?;
         let event = Event {
             note,
@@ -272,7 +229,7 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.failed(e))?;
-        let status = self.status_of(&mut tx, deadline.claim_id).await?;
+        let status = self.locked_status(&mut tx, deadline.claim_id).await?;
         let event = Event {
             note,
             deadline_id: Some(id),

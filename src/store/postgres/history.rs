@@ -2,18 +2,67 @@
 //! its history.
 
 use chrono::NaiveDate;
+use sqlx::postgres::PgConnection;
 
-use super::deadlines::append_event;
 use super::derived::Writes;
 use super::queries::{history_from_row, EVENT_COLUMNS};
 use super::reads::claim_state;
 use super::PostgresStore;
 use crate::domain::model::{EventKind, HistoryEntry, Status};
 use crate::store::derived::rewrite;
-use crate::store::values::{stored, Event};
+use crate::store::values::{now, stored, Event};
 use crate::store::{LogFilter, StoreError as Error, StoreResult as Result};
 
+type Sql<T> = std::result::Result<T, sqlx::Error>;
+
+/// Appends an event written now by the connection's database role.
+pub(super) async fn append_event(tx: &mut PgConnection, claim_id: i64, e: &Event<'_>) -> Sql<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO events (claim_id, event, at, from_status, to_status, note, evidence, \
+         deadline_id, old_due, new_due, recorded_at, \"by\", field, old_value, new_value, voids) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, current_user, $12, \
+         $13, $14, $15) RETURNING id",
+    )
+    .bind(claim_id)
+    .bind(e.kind.as_str())
+    .bind(e.at)
+    .bind(e.from.map(Status::as_str))
+    .bind(e.to.as_str())
+    .bind(e.note)
+    .bind(e.evidence)
+    .bind(e.deadline_id)
+    .bind(e.old_due)
+    .bind(e.new_due)
+    .bind(now())
+    .bind(e.field)
+    .bind(&e.old)
+    .bind(&e.new)
+    .bind(e.voids)
+    .fetch_one(&mut *tx)
+    .await
+}
+
 impl PostgresStore {
+    /// Locks a claim's row for a change (writers of one claim take turns)
+    /// and returns its status; `NotFound` when there is no such claim.
+    pub(super) async fn locked_status(
+        &self,
+        tx: &mut PgConnection,
+        claim_id: i64,
+    ) -> Result<Status> {
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM claims WHERE id = $1 FOR UPDATE")
+                .bind(claim_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.failed(e))?;
+        stored(
+            "status",
+            &status.ok_or_else(|| Error::no_claim(claim_id))?,
+            Status::from_word,
+        )
+    }
+
     /// Appends a note to a claim's history.
     pub async fn append_note(
         &self,
@@ -23,16 +72,7 @@ impl PostgresStore {
         evidence: Option<&str>,
     ) -> Result<i64> {
         let mut tx = self.begin().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM claims WHERE id = $1")
-            .bind(claim_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| self.failed(e))?;
-        let status = stored(
-            "status",
-            &status.ok_or_else(|| Error::no_claim(claim_id))?,
-            Status::from_word,
-        )?;
+        let status = self.locked_status(&mut tx, claim_id).await?;
         let event = Event {
             note: Some(note),
             evidence,
@@ -68,13 +108,7 @@ impl PostgresStore {
     /// and moves its derived data out.
     pub async fn delete_claim(&self, id: i64) -> Result<()> {
         let mut tx = self.begin().await?;
-        let locked: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM claims WHERE id = $1 FOR UPDATE")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| self.failed(e))?;
-        locked.ok_or_else(|| Error::no_claim(id))?;
+        self.locked_status(&mut tx, id).await?;
         let before = claim_state(&mut tx, id).await.map_err(|e| self.failed(e))?;
         sqlx::query("DELETE FROM claims WHERE id = $1")
             .bind(id)
