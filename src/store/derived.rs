@@ -109,3 +109,77 @@ pub(crate) async fn rewrite<W: DerivedWrites>(
     }
     w.move_counts(&changes).await
 }
+
+/// Derived writes gathered over many claims (an import's), to be written
+/// by the engine in a few statements: `rewrite` into it claim by claim,
+/// then flush it.
+#[derive(Default)]
+pub(crate) struct DerivedBatch {
+    pub open: Vec<(i64, bool)>,
+    pub next_due: Vec<(i64, Option<NaiveDate>)>,
+    pub gone_facts: Vec<i64>,
+    pub facts: Vec<DeadlineFact>,
+    pub counts: TallyChanges,
+    pub journal: HashMap<(NaiveDate, Tally), i64>,
+    /// Claims whose stored periods go, and the periods written.
+    pub periods_gone: Vec<i64>,
+    pub periods: Vec<(i64, ClaimDays)>,
+}
+
+impl DerivedBatch {
+    /// The journal's rows, summed by day and count.
+    pub fn journal_rows(&self) -> Vec<(NaiveDate, Tally, i64)> {
+        self.journal
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|((day, tally), n)| (*day, tally.clone(), *n))
+            .collect()
+    }
+}
+
+impl DerivedWrites for DerivedBatch {
+    async fn set_open(&mut self, deadline_id: i64, open: bool) -> Result<()> {
+        self.open.push((deadline_id, open));
+        Ok(())
+    }
+
+    async fn set_next_due(&mut self, claim_id: i64, next_due: Option<NaiveDate>) -> Result<()> {
+        self.next_due.push((claim_id, next_due));
+        Ok(())
+    }
+
+    async fn replace_facts(&mut self, gone: &[i64], facts: &[DeadlineFact]) -> Result<()> {
+        self.gone_facts.extend_from_slice(gone);
+        self.facts.extend_from_slice(facts);
+        Ok(())
+    }
+
+    async fn move_counts(&mut self, changes: &TallyChanges) -> Result<()> {
+        for (tally, n) in &changes.0 {
+            *self.counts.0.entry(tally.clone()).or_default() += n;
+        }
+        Ok(())
+    }
+
+    async fn move_journal(&mut self, rows: &[(NaiveDate, Tally, i64)]) -> Result<()> {
+        for (day, tally, n) in rows {
+            *self.journal.entry((*day, tally.clone())).or_default() += n;
+        }
+        Ok(())
+    }
+
+    async fn replace_periods(
+        &mut self,
+        claim_id: i64,
+        had: bool,
+        days: Option<&ClaimDays>,
+    ) -> Result<()> {
+        if had {
+            self.periods_gone.push(claim_id);
+        }
+        if let Some(days) = days {
+            self.periods.push((claim_id, days.clone()));
+        }
+        Ok(())
+    }
+}

@@ -25,15 +25,19 @@
 //! never move a store across threads, so the futures need not be `Send`.
 #![allow(async_fn_in_trait)]
 
+pub(crate) mod check;
 pub(crate) mod derived;
 pub mod differences;
 pub mod error;
+pub(crate) mod importing;
 pub mod postgres;
+pub(crate) mod records;
 mod redact;
 pub mod sqlite;
 #[cfg(test)]
 mod tests;
 mod types;
+pub(crate) mod update;
 mod values;
 
 use std::collections::HashMap;

@@ -6,13 +6,14 @@ use sqlx::postgres::PgConnection;
 
 use super::history::append_event;
 use super::reads::{claim_state, refresh_derived};
+use super::sources::{insert_source_in, source_id_by_key};
 use super::PostgresStore;
 use crate::domain::keys::fingerprint;
 use crate::domain::model::{ClaimKind, EventKind, Status};
 use crate::store::values::{now, opt_credibility, search_body, stored, Event};
 use crate::store::{
-    ClaimFields, FieldChange, NewClaim, NewDeadline, StatusChange, StoreError as Error,
-    StoreResult as Result,
+    BundleClaim, ClaimFields, FieldChange, NewClaim, NewDeadline, NewSource, StatusChange,
+    StoreError as Error, StoreResult as Result,
 };
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
@@ -156,7 +157,7 @@ pub(super) async fn insert_deadline_in(
 }
 
 /// Rewrites one claim's search row from what is stored.
-async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()> {
+pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()> {
     type Searchable = (
         String,
         Option<String>,
@@ -195,13 +196,64 @@ async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()> {
 }
 
 impl PostgresStore {
+    /// Adds several claims and the sources they need in one transaction,
+    /// skipping a claim whose speaker already has one with the same text.
+    /// Returns how many claims were added.
+    pub async fn insert_bundle(
+        &self,
+        sources: &[NewSource],
+        claims: &[BundleClaim],
+        today: NaiveDate,
+    ) -> Result<usize> {
+        let fail = |e| self.failed(e);
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(sources.len());
+        for source in sources {
+            let id = match source_id_by_key(&mut tx, &source.name)
+                .await
+                .map_err(fail)?
+            {
+                Some(id) => id,
+                None => insert_source_in(&mut tx, source).await.map_err(fail)?,
+            };
+            ids.push(id);
+        }
+        let mut added = 0;
+        for bundled in claims {
+            let mut claim = bundled.claim.clone();
+            claim.speaker_id = ids[bundled.speaker];
+            claim.reported_by_id = bundled.outlet.map(|i| ids[i]);
+            let present: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM claims WHERE speaker_id = $1 AND text = $2)",
+            )
+            .bind(claim.speaker_id)
+            .bind(&claim.text)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(fail)?;
+            if !present {
+                let id = insert_claim_in(&mut tx, &claim, claim.said_on.unwrap_or(today))
+                    .await
+                    .map_err(fail)?;
+                refresh_derived(&mut tx, id, None).await.map_err(fail)?;
+                added += 1;
+            }
+        }
+        tx.commit().await.map_err(fail)?;
+        Ok(added)
+    }
+
     /// The editable fields of a claim as stored.
     pub async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
         let mut conn = self.pool.acquire().await.map_err(|e| self.failed(e))?;
         self.claim_fields_in(&mut conn, id).await
     }
 
-    async fn claim_fields_in(&self, tx: &mut PgConnection, id: i64) -> Result<ClaimFields> {
+    pub(super) async fn claim_fields_in(
+        &self,
+        tx: &mut PgConnection,
+        id: i64,
+    ) -> Result<ClaimFields> {
         type Row = (
             String,
             i64,
@@ -295,7 +347,7 @@ impl PostgresStore {
 }
 
 /// Writes a claim's fields (speakers and tags included) as given.
-async fn write_fields(tx: &mut PgConnection, id: i64, fields: &ClaimFields) -> Sql<()> {
+pub(super) async fn write_fields(tx: &mut PgConnection, id: i64, fields: &ClaimFields) -> Sql<()> {
     sqlx::query(
         "UPDATE claims SET text = $1, speaker_id = $2, reported_by_id = $3, quote = $4, \
          lang = $5, url = $6, said_on = $7, kind = $8, updated_at = $9::timestamptz, \

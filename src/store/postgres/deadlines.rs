@@ -15,7 +15,7 @@ use crate::domain::model::{Deadline, DeadlineRef, EventKind, Precision};
 use crate::store::values::{stored, Event};
 use crate::store::{NewDeadline, StoreError as Error, StoreResult as Result};
 
-const DEADLINE_COLUMNS: &str =
+pub(super) const DEADLINE_COLUMNS: &str =
     "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines";
 
 fn deadline_from_row(row: &PgRow) -> Result<Deadline> {
@@ -66,7 +66,7 @@ impl PostgresStore {
     }
 
     /// A deadline, with its claim's row locked (`lock`) for a change.
-    async fn locked_deadline(
+    pub(super) async fn locked_deadline(
         &self,
         tx: &mut PgConnection,
         id: i64,

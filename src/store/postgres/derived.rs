@@ -10,7 +10,7 @@ use super::statement::{insert_rows, PgValue};
 use crate::domain::dates::iso;
 use crate::domain::days::ClaimDays;
 use crate::domain::rules::{DeadlineFact, Tally, TallyChanges};
-use crate::store::derived::DerivedWrites;
+use crate::store::derived::{DerivedBatch, DerivedWrites};
 use crate::store::StoreResult as Result;
 
 /// A day as PostgreSQL's day tables write it: the first day there is as
@@ -277,48 +277,109 @@ impl DerivedWrites for Writes<'_> {
             }
         }
         let Some(days) = days else { return Ok(()) };
-        let mut spans = Vec::new();
+        insert_periods(self.0, &[(claim_id, days)])
+            .await
+            .map_err(Self::fail)
+    }
+}
+
+/// Inserts claims' periods (their old ones gone).
+async fn insert_periods(
+    conn: &mut PgConnection,
+    claims: &[(i64, &ClaimDays)],
+) -> std::result::Result<(), sqlx::Error> {
+    let mut spans = Vec::new();
+    let mut dues = Vec::new();
+    for (claim_id, days) in claims {
         for s in &days.spans {
             spans.extend([
-                PgValue::Int(claim_id),
+                PgValue::Int(*claim_id),
                 PgValue::Text(pg_day(s.from)),
                 PgValue::Text(pg_until(s.until)),
                 PgValue::Text(s.status.to_string()),
                 PgValue::OptText(s.next_due.map(iso)),
             ]);
         }
-        let mut dues = Vec::new();
         for s in &days.due_spans {
             dues.extend([
                 PgValue::Int(s.deadline_id),
                 PgValue::Text(pg_day(s.from)),
                 PgValue::Text(pg_until(s.until)),
-                PgValue::Int(claim_id),
+                PgValue::Int(*claim_id),
                 PgValue::Text(iso(s.due)),
             ]);
         }
-        if !spans.is_empty() {
-            insert_rows(
-                self.0,
-                "INSERT INTO claim_days (claim_id, from_day, until_day, status, next_due)",
-                &["bigint", "date", "date", "", "date"],
-                &spans,
-                "",
-            )
-            .await
-            .map_err(Self::fail)?;
-        }
-        if !dues.is_empty() {
-            insert_rows(
-                self.0,
-                "INSERT INTO due_days (deadline_id, from_day, until_day, claim_id, due)",
-                &["bigint", "date", "date", "bigint", "date"],
-                &dues,
-                "",
-            )
-            .await
-            .map_err(Self::fail)?;
-        }
-        Ok(())
     }
+    if !spans.is_empty() {
+        insert_rows(
+            conn,
+            "INSERT INTO claim_days (claim_id, from_day, until_day, status, next_due)",
+            &["bigint", "date", "date", "", "date"],
+            &spans,
+            "",
+        )
+        .await?;
+    }
+    if !dues.is_empty() {
+        insert_rows(
+            conn,
+            "INSERT INTO due_days (deadline_id, from_day, until_day, claim_id, due)",
+            &["bigint", "date", "date", "bigint", "date"],
+            &dues,
+            "",
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes a batch of derived data in a few statements.
+pub(super) async fn flush(conn: &mut PgConnection, batch: &DerivedBatch) -> Result<()> {
+    let fail = Writes::fail;
+    for open in [true, false] {
+        let ids: Vec<i64> = batch
+            .open
+            .iter()
+            .filter(|(_, o)| *o == open)
+            .map(|(id, _)| *id)
+            .collect();
+        if !ids.is_empty() {
+            sqlx::query("UPDATE deadlines SET open = $1 WHERE id = ANY($2)")
+                .bind(open)
+                .bind(&ids)
+                .execute(&mut *conn)
+                .await
+                .map_err(fail)?;
+        }
+    }
+    if !batch.next_due.is_empty() {
+        let (ids, dues): (Vec<i64>, Vec<Option<NaiveDate>>) =
+            batch.next_due.iter().copied().unzip();
+        sqlx::query(
+            "UPDATE claims c SET next_due = v.due FROM unnest($1::bigint[], $2::date[]) \
+             AS v(id, due) WHERE c.id = v.id",
+        )
+        .bind(&ids)
+        .bind(&dues)
+        .execute(&mut *conn)
+        .await
+        .map_err(fail)?;
+    }
+    if !batch.periods_gone.is_empty() {
+        for table in ["claim_days", "due_days"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE claim_id = ANY($1)"))
+                .bind(&batch.periods_gone)
+                .execute(&mut *conn)
+                .await
+                .map_err(fail)?;
+        }
+    }
+    let periods: Vec<(i64, &ClaimDays)> = batch.periods.iter().map(|(id, d)| (*id, d)).collect();
+    insert_periods(conn, &periods).await.map_err(fail)?;
+    let mut w = Writes(conn);
+    if !batch.gone_facts.is_empty() || !batch.facts.is_empty() {
+        w.replace_facts(&batch.gone_facts, &batch.facts).await?;
+    }
+    w.move_counts(&batch.counts).await?;
+    w.move_journal(&batch.journal_rows()).await
 }

@@ -6,16 +6,28 @@
 //! implements `Store` once every method is written; until then the CLI
 //! refuses postgres:// URLs.
 
-// Until `PostgresStore` implements `Store`, only its tests reach most of it.
-#![cfg_attr(not(test), allow(dead_code))]
-
+use std::collections::HashMap;
+use std::path::Path;
 use std::str::FromStr;
+
+use chrono::NaiveDate;
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 use sqlx::Transaction;
 
-use crate::store::{redact, StoreError as Error, StoreResult as Result};
+use crate::domain::model::{
+    Claim, Deadline, DeadlineRef, HistoryEntry, Source, Status, TrackRecord,
+};
+use crate::domain::replay::{Snapshot, View};
+use crate::domain::rules::TallyChanges;
+use crate::interchange::record::Record;
+use crate::store::{
+    redact, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange,
+    ImportClaim, ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline,
+    NewSource, RecordsBySource, StatusChange, Store, StoreError as Error, StoreResult as Result,
+    TallyScope,
+};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -82,6 +94,23 @@ impl PostgresStore {
             .map_err(|e| failure(e, &self.location))
     }
 
+    /// Every migration this binary knows, and whether it has been applied.
+    pub async fn migration_states(&self) -> Result<Vec<MigrationState>> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.failed(e))?;
+        Ok(MIGRATOR
+            .iter()
+            .map(|m| MigrationState {
+                version: m.version,
+                description: m.description.to_string(),
+                applied: applied.contains(&m.version),
+            })
+            .collect())
+    }
+
     /// The database's UUID, given when its schema was created.
     pub async fn database_uuid(&self) -> Result<Option<String>> {
         sqlx::query_scalar("SELECT value FROM database_info WHERE key = 'uuid'")
@@ -110,6 +139,259 @@ impl PostgresStore {
     /// What went wrong, as one line naming this database.
     fn failed(&self, e: sqlx::Error) -> Error {
         failure(e, &self.location)
+    }
+}
+
+impl Store for PostgresStore {
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
+    /// Events are by the connection's database role (`current_user`),
+    /// which the server knows: a name given here is not recorded.
+    fn set_actor(&mut self, _by: &str) {}
+
+    async fn migration_states(&self) -> Result<Vec<MigrationState>> {
+        PostgresStore::migration_states(self).await
+    }
+
+    async fn schema_version(&self) -> Result<i64> {
+        PostgresStore::schema_version(self).await
+    }
+
+    async fn database_uuid(&self) -> Result<Option<String>> {
+        PostgresStore::database_uuid(self).await
+    }
+
+    async fn backup(&self, to: &Path) -> Result<u64> {
+        PostgresStore::backup(self, to).await
+    }
+
+    async fn check(&self) -> Result<Vec<String>> {
+        PostgresStore::check(self).await
+    }
+
+    async fn claim_count(&self) -> Result<i64> {
+        PostgresStore::claim_count(self).await
+    }
+
+    async fn close(self) {
+        PostgresStore::close(self).await
+    }
+
+    async fn insert_source(&self, source: &NewSource) -> Result<Source> {
+        PostgresStore::insert_source(self, source).await
+    }
+
+    async fn source(&self, id: i64) -> Result<Source> {
+        PostgresStore::source(self, id).await
+    }
+
+    async fn source_by_name(&self, name: &str) -> Result<Option<Source>> {
+        PostgresStore::source_by_name(self, name).await
+    }
+
+    async fn sources(&self) -> Result<Vec<Source>> {
+        PostgresStore::sources(self).await
+    }
+
+    async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
+        PostgresStore::update_source(self, id, source).await
+    }
+
+    async fn delete_source(&self, id: i64) -> Result<()> {
+        PostgresStore::delete_source(self, id).await
+    }
+
+    async fn claim_counts(&self, adjust: &TallyChanges) -> Result<RecordsBySource> {
+        PostgresStore::claim_counts(self, adjust).await
+    }
+
+    async fn totals(&self, adjust: &TallyChanges) -> Result<TrackRecord> {
+        PostgresStore::totals(self, adjust).await
+    }
+
+    async fn replay_set(
+        &self,
+        view: &View,
+        only: Option<&[i64]>,
+        each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
+    ) -> Result<bool> {
+        PostgresStore::replay_set(self, view, only, each).await
+    }
+
+    async fn changed_after(&self, day: NaiveDate) -> Result<bool> {
+        PostgresStore::changed_after(self, day).await
+    }
+
+    async fn tallies_after(&self, day: NaiveDate, scope: TallyScope<'_>) -> Result<TallyChanges> {
+        PostgresStore::tallies_after(self, day, scope).await
+    }
+
+    async fn day_list(
+        &self,
+        day: NaiveDate,
+        list: DayList,
+        limit: Option<u32>,
+    ) -> Result<Vec<i64>> {
+        PostgresStore::day_list(self, day, list, limit).await
+    }
+
+    async fn upcoming_count_on(&self, from: NaiveDate, until: NaiveDate) -> Result<i64> {
+        PostgresStore::upcoming_count_on(self, from, until).await
+    }
+
+    async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {
+        PostgresStore::claims_by_ids(self, ids, as_of).await
+    }
+
+    async fn track_records(
+        &self,
+        as_of: NaiveDate,
+        sources: Option<&[i64]>,
+        adjust: &TallyChanges,
+    ) -> Result<RecordsBySource> {
+        PostgresStore::track_records(self, as_of, sources, adjust).await
+    }
+
+    async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> Result<i64> {
+        PostgresStore::insert_claim(self, claim, recorded_on).await
+    }
+
+    async fn insert_bundle(
+        &self,
+        sources: &[NewSource],
+        claims: &[BundleClaim],
+        recorded_on: NaiveDate,
+    ) -> Result<usize> {
+        PostgresStore::insert_bundle(self, sources, claims, recorded_on).await
+    }
+
+    async fn import(
+        &self,
+        records: &[ImportClaim],
+        recorded_on: NaiveDate,
+        mode: ImportMode,
+        progress: &dyn Fn(usize),
+    ) -> Result<ImportSummary> {
+        PostgresStore::import(self, records, recorded_on, mode, progress).await
+    }
+
+    async fn export_page(
+        &self,
+        filter: &ClaimFilter,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Record>> {
+        PostgresStore::export_page(self, filter, after_id, limit).await
+    }
+
+    async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
+        PostgresStore::claim_fields(self, id).await
+    }
+
+    async fn update_claim(
+        &self,
+        id: i64,
+        fields: &ClaimFields,
+        on: NaiveDate,
+    ) -> Result<Vec<FieldChange>> {
+        PostgresStore::update_claim(self, id, fields, on).await
+    }
+
+    async fn append_note(
+        &self,
+        claim_id: i64,
+        on: NaiveDate,
+        note: &str,
+        evidence: Option<&str>,
+    ) -> Result<i64> {
+        PostgresStore::append_note(self, claim_id, on, note, evidence).await
+    }
+
+    async fn undo(&self, claim_id: i64, on: NaiveDate, note: Option<&str>) -> Result<HistoryEntry> {
+        PostgresStore::undo(self, claim_id, on, note).await
+    }
+
+    async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
+        PostgresStore::log(self, filter).await
+    }
+
+    async fn delete_claim(&self, id: i64) -> Result<()> {
+        PostgresStore::delete_claim(self, id).await
+    }
+
+    async fn claim(&self, id: i64, as_of: NaiveDate) -> Result<Claim> {
+        PostgresStore::claim(self, id, as_of).await
+    }
+
+    async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> Result<Vec<Claim>> {
+        PostgresStore::claims(self, filter, as_of).await
+    }
+
+    async fn search(&self, query: &str, limit: u32, as_of: NaiveDate) -> Result<Vec<Claim>> {
+        PostgresStore::search(self, query, limit, as_of).await
+    }
+
+    async fn upcoming(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+        limit: Option<u32>,
+    ) -> Result<Vec<Claim>> {
+        PostgresStore::upcoming(self, from, until, limit).await
+    }
+
+    async fn deadline_counts(&self, from: NaiveDate, until: NaiveDate) -> Result<DeadlineCounts> {
+        PostgresStore::deadline_counts(self, from, until).await
+    }
+
+    async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
+        PostgresStore::histories(self, ids).await
+    }
+
+    async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
+        PostgresStore::set_status(self, claim_id, change).await
+    }
+
+    async fn deadline(&self, id: i64) -> Result<Deadline> {
+        PostgresStore::deadline(self, id).await
+    }
+
+    async fn deadline_by_ref(&self, reference: DeadlineRef) -> Result<Deadline> {
+        PostgresStore::deadline_by_ref(self, reference).await
+    }
+
+    async fn insert_deadline(
+        &self,
+        claim_id: i64,
+        deadline: &NewDeadline,
+        on: NaiveDate,
+    ) -> Result<i64> {
+        PostgresStore::insert_deadline(self, claim_id, deadline, on).await
+    }
+
+    async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
+        PostgresStore::meet_deadline(self, id, on).await
+    }
+
+    async fn move_deadline(
+        &self,
+        id: i64,
+        to: &NewDeadline,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
+        PostgresStore::move_deadline(self, id, to, on, note).await
+    }
+
+    async fn delete_deadline(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Deadline> {
+        PostgresStore::delete_deadline(self, id, on, note).await
     }
 }
 
@@ -193,13 +475,22 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
     }
 }
 
+mod check;
 mod claims;
 mod deadlines;
 mod derived;
+mod export;
 mod history;
+mod import;
+mod lists;
 mod queries;
 mod reads;
+mod records;
+mod replay;
+mod search;
 mod sources;
 mod statement;
+mod tallies;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
+mod undo;

@@ -7,20 +7,20 @@ use std::collections::HashMap;
 use sqlx::postgres::PgConnection;
 use sqlx::Row;
 
-use super::derived::Writes;
+use super::derived::{flush, Writes};
 use crate::domain::model::{
     ClaimKind, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision, Status,
 };
 use crate::domain::replay::Snapshot;
 use crate::domain::rules::{history_facts, ClaimState, DeadlineState, HistoryEvent};
-use crate::store::derived::{rewrite, Derivable};
+use crate::store::derived::{rewrite, Derivable, DerivedBatch};
 use crate::store::values::{opt_credibility, stored};
 use crate::store::StoreError as Error;
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
 
 /// A word read back, or the error that it is not one.
-fn word<T>(what: &str, text: &str, parse: impl Fn(&str) -> Option<T>) -> Sql<T> {
+pub(super) fn word<T>(what: &str, text: &str, parse: impl Fn(&str) -> Option<T>) -> Sql<T> {
     stored(what, text, parse).map_err(|e| sqlx::Error::Decode(e.to_string().into()))
 }
 
@@ -150,9 +150,14 @@ pub(super) async fn replayable(
 /// is no such claim. What the rules need is read from the claim as it
 /// stands with its events in force, as on SQLite.
 pub(super) async fn claim_state(conn: &mut PgConnection, claim_id: i64) -> Sql<Option<Derivable>> {
-    let Some((now, events)) = replayable(conn, &[claim_id]).await?.remove(&claim_id) else {
-        return Ok(None);
-    };
+    Ok(replayable(conn, &[claim_id])
+        .await?
+        .remove(&claim_id)
+        .map(|(now, events)| derivable(&now, &events)))
+}
+
+/// A claim as it stands with all its events, as the rules see it.
+pub(super) fn derivable(now: &Snapshot, events: &[HistoryEntry]) -> Derivable {
     let (first_due, fulfilled_on) =
         history_facts(events.iter().filter(|e| !e.voided).map(|e| HistoryEvent {
             event: e.event,
@@ -180,7 +185,25 @@ pub(super) async fn claim_state(conn: &mut PgConnection, claim_id: i64) -> Sql<O
         deadlines,
         fulfilled_on,
     };
-    Ok(Some(Derivable::of(state, Some((&now, &events)))))
+    Derivable::of(state, Some((now, events)))
+}
+
+/// Writes the derived data of claims just written (nothing derived stored
+/// yet: deadlines closed, no next due date), read back as they stand, in
+/// a few statements.
+pub(super) async fn derive_new(
+    conn: &mut PgConnection,
+    ids: &[i64],
+) -> crate::store::StoreResult<()> {
+    let fail = |e: sqlx::Error| Error::Server(e.to_string());
+    let claims = replayable(conn, ids).await.map_err(fail)?;
+    let mut batch = DerivedBatch::default();
+    for id in ids {
+        if let Some((now, events)) = claims.get(id) {
+            rewrite(&mut batch, *id, None, Some(&derivable(now, events))).await?;
+        }
+    }
+    flush(conn, &batch).await
 }
 
 /// Rewrites a claim's derived data after a change, given the claim from

@@ -35,21 +35,9 @@ impl PostgresStore {
     pub async fn insert_source(&self, source: &NewSource) -> Result<Source> {
         let mut tx = self.begin().await?;
         ensure_name_free(&mut tx, &self.location, &source.name, None).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO sources (name, name_key, kind, role, affiliation, url, notes, created_at, \
-             reliability) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) RETURNING id",
-        )
-        .bind(&source.name)
-        .bind(name_key(&source.name))
-        .bind(source.kind.as_str())
-        .bind(&source.role)
-        .bind(&source.affiliation)
-        .bind(&source.url)
-        .bind(&source.notes)
-        .bind(source.reliability.map(Reliability::as_str))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| self.failed(e))?;
+        let id = insert_source_in(&mut tx, source)
+            .await
+            .map_err(|e| self.failed(e))?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         self.source(id).await
     }
@@ -171,4 +159,36 @@ async fn ensure_name_free(
         ))),
         _ => Ok(()),
     }
+}
+
+/// Adds a source whose name is known to be free. Returns its id.
+pub(super) async fn insert_source_in(
+    tx: &mut PgConnection,
+    source: &NewSource,
+) -> std::result::Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO sources (name, name_key, kind, role, affiliation, url, notes, created_at, \
+         reliability) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8) RETURNING id",
+    )
+    .bind(&source.name)
+    .bind(name_key(&source.name))
+    .bind(source.kind.as_str())
+    .bind(&source.role)
+    .bind(&source.affiliation)
+    .bind(&source.url)
+    .bind(&source.notes)
+    .bind(source.reliability.map(Reliability::as_str))
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// The id of the source named like `source` (by name key), if any.
+pub(super) async fn source_id_by_key(
+    tx: &mut PgConnection,
+    name: &str,
+) -> std::result::Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
+        .bind(name_key(name))
+        .fetch_optional(&mut *tx)
+        .await
 }

@@ -7,6 +7,7 @@ use sqlx::postgres::PgConnection;
 /// A value for a multi-row statement.
 pub(super) enum PgValue {
     Int(i64),
+    OptInt(Option<i64>),
     Text(String),
     OptText(Option<String>),
 }
@@ -53,6 +54,7 @@ pub(super) async fn insert_rows(
         for value in chunk {
             query = match value {
                 PgValue::Int(v) => query.bind(*v),
+                PgValue::OptInt(v) => query.bind(*v),
                 PgValue::Text(v) => query.bind(v.as_str()),
                 PgValue::OptText(v) => query.bind(v.as_deref()),
             };

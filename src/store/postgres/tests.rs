@@ -27,6 +27,35 @@ async fn scratch_database(test: &str) -> Option<(String, String)> {
     Some((with_database(&url, &name), url))
 }
 
+/// A scratch database, dropped when this goes.
+pub(crate) struct Scratch {
+    url: String,
+    admin_url: String,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let (url, admin) = (self.url.clone(), self.admin_url.clone());
+        // Its own runtime: a test's runtime is shutting down by now.
+        let _ = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(drop_database(&url, &admin))
+        })
+        .join();
+    }
+}
+
+/// A fresh, migrated store on a scratch database, or `None` (having said
+/// so) when no test server is configured.
+pub(crate) async fn fresh(test: &str) -> Option<(Scratch, PostgresStore)> {
+    let (url, admin_url) = scratch_database(test).await?;
+    let store = PostgresStore::open(&url).await.unwrap();
+    Some((Scratch { url, admin_url }, store))
+}
+
 async fn drop_database(url: &str, admin_url: &str) {
     let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
     let admin = PgPool::connect(admin_url).await.unwrap();

@@ -1,7 +1,6 @@
 //! `check` and `backup`: the engine's own checks, then every derived row
 //! recomputed and compared.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use sqlx::sqlite::SqliteConnection;
@@ -13,7 +12,8 @@ use super::open::create_private;
 use super::rows::{date, stored};
 use super::SqliteStore;
 use crate::domain::model::Status;
-use crate::domain::rules::{derive, tallies, DeadlineFact, Role, Tally, TallyChanges};
+use crate::domain::rules::{Role, Tally, TallyChanges};
+use crate::store::check::{compare_counts, compare_derived, Found};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 impl SqliteStore {
@@ -152,24 +152,7 @@ impl SqliteStore {
                 let (Some(state), Some(stored)) = (states.get(id), stored.get(id)) else {
                     continue;
                 };
-                let derived = derive(state);
-                for (deadline, open) in &derived.open {
-                    if stored.open.get(deadline) != Some(open) {
-                        found.add("deadlines whose open flag is wrong", [*deadline]);
-                    }
-                }
-                if stored.next_due != derived.next_due {
-                    found.add("claims whose next open deadline is wrong", [*id]);
-                }
-                let facts: HashSet<&DeadlineFact> = derived.facts.iter().collect();
-                if facts != stored.facts.iter().collect() {
-                    let wrong = facts
-                        .symmetric_difference(&stored.facts.iter().collect())
-                        .map(|f| f.deadline_id)
-                        .collect::<BTreeSet<i64>>();
-                    found.add("deadlines whose track-record facts are wrong", wrong);
-                }
-                expected.add(tallies(state, &derived), 1);
+                compare_derived(&mut found, *id, state, stored, &mut expected);
             }
         }
         let orphans: Vec<i64> = sqlx::query_scalar(
@@ -182,39 +165,7 @@ impl SqliteStore {
 
         // The counts, against the sum of every claim's tallies.
         let stored = stored_tallies(&mut conn).await?;
-        let mut wrong: BTreeMap<&'static str, BTreeSet<i64>> = BTreeMap::new();
-        let keys: HashSet<&Tally> = expected.0.keys().chain(stored.0.keys()).collect();
-        for tally in keys {
-            let want = expected.0.get(tally).copied().unwrap_or(0);
-            let have = stored.0.get(tally).copied().unwrap_or(0);
-            if want != have {
-                let (rule, source) = match tally {
-                    Tally::Total { .. } => {
-                        found.add_rule("the totals of claims by status are wrong");
-                        continue;
-                    }
-                    Tally::Status { source_id, .. } => {
-                        ("sources whose claim counts are wrong", *source_id)
-                    }
-                    Tally::NextDue { source, .. } => (
-                        "sources whose overdue counts are wrong",
-                        source.map_or(0, |(_, id)| id),
-                    ),
-                    Tally::Delivered { source_id, .. } => (
-                        "sources whose delivered-deadline counts are wrong",
-                        *source_id,
-                    ),
-                    Tally::Undelivered { source_id, .. } => (
-                        "sources whose undelivered-deadline counts are wrong",
-                        *source_id,
-                    ),
-                };
-                wrong.entry(rule).or_default().insert(source);
-            }
-        }
-        for (rule, sources) in wrong {
-            found.add(rule, sources);
-        }
+        compare_counts(&mut found, &expected, &stored);
         // The record of past days, against every claim's events.
         let (spans, journal) = wrong_days(&mut conn).await?;
         found.add("claims whose periods in the day tables are wrong", spans);
@@ -228,48 +179,6 @@ impl SqliteStore {
 
 /// Claims read per page by `check`.
 const CHECK_PAGE: i64 = 5_000;
-
-/// Ids found breaking each rule, in the order rules were first broken.
-#[derive(Default)]
-struct Found {
-    rules: Vec<(&'static str, BTreeSet<i64>)>,
-}
-
-impl Found {
-    fn add(&mut self, rule: &'static str, ids: impl IntoIterator<Item = i64>) {
-        let mut ids = ids.into_iter().peekable();
-        if ids.peek().is_none() {
-            return;
-        }
-        match self.rules.iter_mut().find(|(r, _)| *r == rule) {
-            Some((_, set)) => set.extend(ids),
-            None => self.rules.push((rule, ids.collect())),
-        }
-    }
-
-    /// A rule broken by the database as a whole, named without ids.
-    fn add_rule(&mut self, rule: &'static str) {
-        if !self.rules.iter().any(|(r, _)| *r == rule) {
-            self.rules.push((rule, BTreeSet::new()));
-        }
-    }
-
-    /// One line per rule: "rule: 1, 2, 3", at most 20 ids, then "…".
-    fn lines(self) -> Vec<String> {
-        self.rules
-            .into_iter()
-            .map(|(rule, ids)| {
-                let shown: Vec<String> = ids.iter().take(20).map(|i| i.to_string()).collect();
-                let more = if ids.len() > 20 { ", …" } else { "" };
-                if ids.is_empty() {
-                    rule.to_string()
-                } else {
-                    format!("{rule}: {}{more}", shown.join(", "))
-                }
-            })
-            .collect()
-    }
-}
 
 /// The four count tables as they are stored (rows at 0 left out).
 async fn stored_tallies(conn: &mut SqliteConnection) -> Result<TallyChanges> {

@@ -21,6 +21,7 @@ use crate::domain::model::{EventKind, Status};
 use crate::domain::rules::{
     history_facts, ClaimState, DeadlineFact, DeadlineState, HistoryEvent, Role, Tally, TallyChanges,
 };
+use crate::store::check::StoredDerived;
 pub(super) use crate::store::derived::Derivable;
 use crate::store::derived::{rewrite, DerivedWrites};
 use crate::store::StoreResult as Result;
@@ -229,13 +230,6 @@ pub(super) async fn insert_facts(
         "",
     )
     .await
-}
-
-/// The derived data of a claim as stored, for `check` to compare.
-pub(super) struct StoredDerived {
-    pub open: HashMap<i64, bool>,
-    pub next_due: Option<NaiveDate>,
-    pub facts: HashSet<DeadlineFact>,
 }
 
 /// The stored derived data of these claims, by id.

@@ -16,16 +16,17 @@ use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
 use super::update::{stored_claim, update_claim_from};
 use super::SqliteStore;
 use crate::domain::dates::iso;
-use crate::domain::history::DeadlineValue;
 use crate::domain::keys::{fingerprint, name_key};
-use crate::domain::model::{EventKind, Status};
+use crate::domain::model::Status;
 use crate::domain::rules::{
     derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
 };
 use crate::store::differences::differing_fields;
+use crate::store::importing::{
+    deadline_numbers, gone_deadlines, imported_events, repeat_key, Keyed,
+};
 use crate::store::{
-    ClaimFields, ImportClaim, ImportDifference, ImportMode, ImportSummary, NewSource,
-    StoreResult as Result,
+    ImportClaim, ImportDifference, ImportMode, ImportSummary, NewSource, StoreResult as Result,
 };
 
 /// The id of the source named like `source`, creating it when missing.
@@ -56,38 +57,6 @@ pub(super) async fn import_source(
 
 /// Claims imported per multi-row INSERT batch.
 pub(super) const IMPORT_BATCH: usize = 500;
-
-/// An import record with its sources resolved and its fingerprint.
-pub(super) struct Keyed<'a> {
-    record: &'a ImportClaim,
-    speaker: i64,
-    others: Vec<i64>,
-    outlet: Option<i64>,
-    print: String,
-}
-
-impl Keyed<'_> {
-    /// The record's fields as a stored claim's would be.
-    fn fields(&self) -> ClaimFields {
-        let c = &self.record.claim;
-        let mut tags = c.tags.clone();
-        tags.sort();
-        tags.dedup();
-        ClaimFields {
-            text: c.text.clone(),
-            speaker_id: self.speaker,
-            other_speakers: self.others.clone(),
-            reported_by_id: self.outlet,
-            quote: c.quote.clone(),
-            lang: c.lang.clone(),
-            url: c.url.clone(),
-            said_on: c.said_on,
-            kind: c.kind,
-            credibility: c.credibility,
-            tags,
-        }
-    }
-}
 
 /// Which records are already stored, by index: the id of the stored claim
 /// their key names (uid first, then external id, then speaker, text and
@@ -172,142 +141,6 @@ pub(super) async fn stored_keys(
     Ok(stored)
 }
 
-/// Each deadline's number: the record's, else the next after the largest given.
-fn deadline_numbers(keys: &[(Option<i64>, Option<i64>)]) -> Vec<i64> {
-    let mut next = keys.iter().filter_map(|(_, n)| *n).max().unwrap_or(0);
-    keys.iter()
-        .map(|(_, n)| {
-            n.unwrap_or_else(|| {
-                next += 1;
-                next
-            })
-        })
-        .collect()
-}
-
-/// An event as an import writes it; `voids` is an index into the claim's
-/// events, `deadline_id` already this database's.
-struct ImportedEvent {
-    event: EventKind,
-    at: NaiveDate,
-    from: Option<Status>,
-    to: Status,
-    note: Option<String>,
-    evidence: Option<String>,
-    deadline_id: Option<i64>,
-    /// The number of the deadline a removal names, which stays spent.
-    deadline_number: Option<i64>,
-    old_due: Option<NaiveDate>,
-    new_due: Option<NaiveDate>,
-    recorded_at: String,
-    by: Option<String>,
-    field: Option<String>,
-    old: Option<String>,
-    new: Option<String>,
-    voids: Option<usize>,
-}
-
-/// The events of an imported claim. A record without history gets a
-/// `recorded` event (dated when said, else `today`) and, when resolved, the
-/// status change, both by the importer; a record's own events keep their
-/// dates, writers and void marks, renumbered for this database.
-fn imported_events(
-    r: &ImportClaim,
-    today: NaiveDate,
-    stamp: &str,
-    importer: Option<&str>,
-    deadline_ids: &HashMap<i64, i64>,
-) -> Vec<ImportedEvent> {
-    let plain = |event, at, from, to, note: Option<&str>| ImportedEvent {
-        event,
-        at,
-        from,
-        to,
-        note: note.map(str::to_string),
-        evidence: None,
-        deadline_id: None,
-        deadline_number: None,
-        old_due: None,
-        new_due: None,
-        recorded_at: stamp.to_string(),
-        by: importer.map(str::to_string),
-        field: None,
-        old: None,
-        new: None,
-        voids: None,
-    };
-    if r.history.is_empty() {
-        let recorded_on = r.claim.said_on.unwrap_or(today);
-        let mut events = vec![plain(
-            EventKind::Recorded,
-            recorded_on,
-            None,
-            Status::Pending,
-            None,
-        )];
-        if r.status != Status::Pending {
-            events.push(plain(
-                EventKind::Status,
-                today.max(recorded_on),
-                Some(Status::Pending),
-                r.status,
-                Some("imported with this status"),
-            ));
-        }
-        return events;
-    }
-    let position: HashMap<i64, usize> = r
-        .history
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| h.id.map(|id| (id, i)))
-        .collect();
-    // A deadline value names the deadline by id: ours from now on.
-    let renumber = |value: &Option<String>| -> (Option<String>, Option<i64>) {
-        match value.as_deref().and_then(DeadlineValue::decode) {
-            Some(mut v) => {
-                v.id = deadline_ids.get(&v.id).copied().unwrap_or(v.id);
-                (Some(v.encode()), Some(v.number))
-            }
-            None => (value.clone(), None),
-        }
-    };
-    r.history
-        .iter()
-        .map(|h| {
-            let deadline_event = h.deadline_id.is_some();
-            let (old, old_number) = if deadline_event {
-                renumber(&h.old)
-            } else {
-                (h.old.clone(), None)
-            };
-            let (new, _) = if deadline_event {
-                renumber(&h.new)
-            } else {
-                (h.new.clone(), None)
-            };
-            ImportedEvent {
-                event: h.event,
-                at: h.at,
-                from: h.from,
-                to: h.to,
-                note: h.note.clone(),
-                evidence: h.evidence.clone(),
-                deadline_id: h.deadline_id.and_then(|id| deadline_ids.get(&id).copied()),
-                deadline_number: old_number.filter(|_| h.event == EventKind::DeadlineRemoved),
-                old_due: h.old_due,
-                new_due: h.new_due,
-                recorded_at: h.recorded_at.clone().unwrap_or_else(|| stamp.to_string()),
-                by: h.by.clone(),
-                field: h.field.clone(),
-                old,
-                new,
-                voids: h.voids.and_then(|id| position.get(&id).copied()),
-            }
-        })
-        .collect()
-}
-
 impl SqliteStore {
     /// Imports validated records in one transaction: sources are found by
     /// name or created; a record whose key is already stored, or repeats an
@@ -354,12 +187,7 @@ impl SqliteStore {
                 }
             }
             let print = fingerprint(speaker, &record.claim.text, record.claim.said_on);
-            let key = match (&record.uid, &record.external_id) {
-                (Some(uid), _) => format!("u:{uid}"),
-                (None, Some(external)) => format!("x:{external}"),
-                (None, None) => format!("f:{print}"),
-            };
-            if seen.insert(key) {
+            if seen.insert(repeat_key(record, &print)) {
                 keyed.push(Keyed {
                     record,
                     speaker,
@@ -431,14 +259,7 @@ impl SqliteStore {
                     .zip(&ids)
                     .filter_map(|((theirs, _), ours)| theirs.map(|t| (t, *ours)))
                     .collect();
-                let gone: Vec<i64> = r
-                    .history
-                    .iter()
-                    .filter_map(|h| h.deadline_id)
-                    .filter(|id| !deadline_ids.contains_key(id))
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
+                let gone = gone_deadlines(r, &deadline_ids);
                 if !gone.is_empty() {
                     let first = take_ids(&mut tx, Ids::Deadlines, gone.len() as i64).await?;
                     for (i, theirs) in gone.iter().enumerate() {

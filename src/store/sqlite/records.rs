@@ -2,7 +2,6 @@
 //! the claims.
 
 use sqlx::Row;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -11,7 +10,11 @@ use super::statement::{text, Bind, Statement};
 use super::SqliteStore;
 use crate::domain::dates::{from_iso, iso};
 use crate::domain::model::{Status, TrackRecord};
-use crate::domain::rules::{deadline_figures, Tally, TallyChanges};
+use crate::domain::rules::TallyChanges;
+use crate::store::records::{
+    adjust_claim_counts, adjust_overdue, adjust_totals, record_of, set_deadline_figures,
+    SourceHistograms,
+};
 use crate::store::{RecordsBySource, StoreError as Error, StoreResult as Result};
 
 /// `AND source_id IN (...)`; -1 keeps the list valid when `ids` is empty.
@@ -21,25 +24,6 @@ pub(super) fn push_source_ids(s: &mut Statement, ids: &[i64]) {
         s.push(", {}", [Bind::Int(*id)]);
     }
     s.push(")", []);
-}
-
-/// A source's record as speaker (`.0`) or as outlet (`.1`), by role name.
-pub(super) fn record_of<'a>(
-    records: &'a mut RecordsBySource,
-    source: i64,
-    role: &str,
-) -> &'a mut TrackRecord {
-    let entry = records.entry(source).or_default();
-    if role == "outlet" {
-        &mut entry.1
-    } else {
-        &mut entry.0
-    }
-}
-
-/// Whether `adjust` rows of this source count (all when `None`).
-fn wanted(sources: Option<&[i64]>, id: i64) -> bool {
-    sources.is_none_or(|ids| ids.contains(&id))
 }
 
 impl SqliteStore {
@@ -54,11 +38,7 @@ impl SqliteStore {
         for (status, n) in rows {
             totals.add(stored("status", &status, Status::from_word)?, n, 0);
         }
-        for (tally, n) in adjust.moving() {
-            if let Tally::Total { status } = tally {
-                totals.add(*status, n, 0);
-            }
-        }
+        adjust_totals(&mut totals, adjust);
         Ok(totals)
     }
 
@@ -98,17 +78,7 @@ impl SqliteStore {
             record_of(&mut records, row.try_get(0)?, row.try_get(1)?).overdue +=
                 row.try_get::<i64, _>(2)?;
         }
-        for (tally, n) in adjust.moving() {
-            if let Tally::NextDue {
-                source: Some((role, id)),
-                next_due,
-            } = tally
-            {
-                if *next_due < as_of && wanted(sources, *id) {
-                    record_of(&mut records, *id, role.as_str()).overdue += n;
-                }
-            }
-        }
+        adjust_overdue(&mut records, as_of, sources, adjust);
         self.deadline_figures(as_of, sources, adjust, &mut records)
             .await?;
         Ok(records)
@@ -133,20 +103,7 @@ impl SqliteStore {
                 0,
             );
         }
-        for (tally, n) in adjust.moving() {
-            if let Tally::Status {
-                source_id,
-                role,
-                status,
-            } = tally
-            {
-                if wanted(sources, *source_id) {
-                    record_of(records, *source_id, role.as_str()).add(*status, n, 0);
-                }
-            }
-        }
-        // A source whose claims a replay took away entirely has none.
-        records.retain(|_, (speaker, outlet)| speaker.claims != 0 || outlet.claims != 0);
+        adjust_claim_counts(records, sources, adjust);
         Ok(())
     }
 
@@ -182,8 +139,7 @@ impl SqliteStore {
         );
         only(&mut s);
         s.push(" GROUP BY source_id, role", []);
-        type Histograms = (HashMap<i64, i64>, HashMap<(NaiveDate, bool), i64>);
-        let mut histograms: HashMap<(i64, String), Histograms> = HashMap::new();
+        let mut histograms = SourceHistograms::new();
         for row in s.query().fetch_all(&self.pool).await? {
             let undelivered: bool = row.try_get(2)?;
             let packed: String = row.try_get(3)?;
@@ -199,52 +155,18 @@ impl SqliteStore {
                     };
                     let due = from_iso(due).ok_or_else(bad)?;
                     let n: i64 = n.parse().map_err(|_| bad())?;
-                    *entry.1.entry((due, pending == "1")).or_default() += n;
+                    *entry.undelivered.entry((due, pending == "1")).or_default() += n;
                 } else {
                     let [late, n] = parts[..] else {
                         return Err(bad());
                     };
                     let late = late.parse().map_err(|_| bad())?;
                     let n: i64 = n.parse().map_err(|_| bad())?;
-                    *entry.0.entry(late).or_default() += n;
+                    *entry.delivered.entry(late).or_default() += n;
                 }
             }
         }
-        for (tally, n) in adjust.moving() {
-            match tally {
-                Tally::Delivered {
-                    source_id,
-                    role,
-                    late_days,
-                } if wanted(ids, *source_id) => {
-                    let entry = histograms
-                        .entry((*source_id, role.as_str().to_string()))
-                        .or_default();
-                    *entry.0.entry(*late_days).or_default() += n;
-                }
-                Tally::Undelivered {
-                    source_id,
-                    role,
-                    first_due,
-                    pending,
-                } if wanted(ids, *source_id) && *first_due < as_of => {
-                    let entry = histograms
-                        .entry((*source_id, role.as_str().to_string()))
-                        .or_default();
-                    *entry.1.entry((*first_due, *pending)).or_default() += n;
-                }
-                _ => {}
-            }
-        }
-        for ((source, role), (delivered, undelivered)) in histograms {
-            let delivered: Vec<(i64, i64)> = delivered.into_iter().collect();
-            let undelivered: Vec<(NaiveDate, bool, i64)> = undelivered
-                .into_iter()
-                .map(|((due, pending), n)| (due, pending, n))
-                .collect();
-            let figures = deadline_figures(&delivered, &undelivered, as_of);
-            record_of(records, source, &role).set_deadlines(&figures);
-        }
+        set_deadline_figures(histograms, as_of, ids, adjust, records);
         Ok(())
     }
 }
