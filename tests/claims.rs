@@ -238,7 +238,7 @@ fn resolve_and_reopen_are_recorded_in_history() {
         resolved,
         serde_json::json!({"id": 2, "claim_id": 1, "event": "status", "at": "2026-09-15",
             "from": "pending", "to": "fulfilled", "note": "convoy seen on the road",
-            "evidence": "https://example.org/convoy", "by": "analyst", "voided": false})
+            "evidence": "https://example.org/convoy", "by": crate::common::writer(), "voided": false})
     );
     assert_eq!(history[2]["event"], "reopened");
     assert_eq!(history[2]["at"], "2026-11-30");
@@ -356,7 +356,11 @@ fn a_removed_claims_id_is_never_given_again() {
     assert_eq!(added["id"], 9);
     assert_eq!(added["deadlines"][0]["id"], 5);
     assert!(db.ok(&["check"]).starts_with("ok: 7 claims"));
-    // A counter set back behind claims' back is named by check.
+    // A counter set back behind claims' back is named by check (SQLite's
+    // counters; PostgreSQL's sequences never go back).
+    if crate::common::on_postgres() {
+        return;
+    }
     assert_eq!(
         db.execute("UPDATE id_counters SET next_id = 3 WHERE name = 'claims'"),
         1

@@ -57,6 +57,35 @@ fn an_edit_records_each_field_with_old_and_new_values() {
 #[test]
 fn the_writer_comes_from_by_then_claims_user() {
     let db = Db::demo();
+    if crate::common::on_postgres() {
+        // The server says who writes: its role, whatever the environment says.
+        db.ok(&["note", "1", "from the environment"]);
+        let role = crate::common::writer();
+        let history = events(&db, "1");
+        assert_eq!(history.last().unwrap()["by"], role.as_str());
+        // (`cmd` would connect as `omar`: the flag is added after it.)
+        let out = db
+            .cmd(&[])
+            .args(["--by", "omar", "note", "1", "from the flag"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            crate::common::one_error_line(&err),
+            format!(
+                "error: --by cannot be given on PostgreSQL: changes are recorded as your \
+                 database role `{role}` (connect as another role to write as it)"
+            )
+        );
+        // Reading the log by writer is a filter, and allowed.
+        assert!(!db
+            .json(&["--by", &role, "log"])
+            .as_array()
+            .unwrap()
+            .is_empty());
+        return;
+    }
     db.ok(&["note", "1", "from the environment"]);
     db.ok(&["--by", "omar", "note", "1", "from the flag"]);
     let history = events(&db, "1");

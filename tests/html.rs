@@ -152,7 +152,11 @@ fn hostile_text_never_becomes_markup_or_a_link() {
         "https://example.org/a?b=\"><script>alert(5)</script>",
     ]);
     // Another program wrote a javascript: address straight into the file.
-    db.execute("INSERT INTO claims (text, speaker_id, url, kind, status, created_at, updated_at) VALUES ('second', 1, 'javascript:alert(6)', 'report', 'pending', 'x', 'x')");
+    if crate::common::on_postgres() {
+        db.execute("INSERT INTO claims (uid, text, speaker_id, url, kind, status, created_at, updated_at, fingerprint) VALUES (gen_random_uuid(), 'second', 1, 'javascript:alert(6)', 'report', 'pending', now(), now(), 'x')");
+    } else {
+        db.execute("INSERT INTO claims (text, speaker_id, url, kind, status, created_at, updated_at) VALUES ('second', 1, 'javascript:alert(6)', 'report', 'pending', 'x', 'x')");
+    }
     let html = db.ok(&["report", "--format", "html"]);
     assert_only_our_markup(&html);
     assert!(!html.to_ascii_lowercase().contains("<script"));

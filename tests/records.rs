@@ -402,8 +402,7 @@ fn every_write_keeps_the_record_counts_true_and_check_catches_drift() {
             "sources whose overdue counts are wrong: 0",
         ),
     ] {
-        let copy = Db::new();
-        std::fs::copy(&db.path, &copy.path).unwrap();
+        let copy = db.copy();
         assert!(copy.execute(sql) > 0, "{table}");
         let (code, err) = copy.fails(&["check"]);
         assert_eq!(code, 1, "{table}");

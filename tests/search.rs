@@ -56,9 +56,15 @@ fn a_bad_query_says_so() {
     let before = db.bytes();
     let (code, err) = db.fails(&["search", "\"civil partnership"]);
     assert_eq!(code, 1);
+    // Each engine's parser words it its own way.
+    let reason = if crate::common::on_postgres() {
+        "a quote is not closed"
+    } else {
+        "unterminated string (FTS5 query syntax)"
+    };
     assert_eq!(
         one_error_line(&err),
-        "error: invalid search query `\"civil partnership`: unterminated string (FTS5 query syntax)"
+        format!("error: invalid search query `\"civil partnership`: {reason}")
     );
     assert_eq!(db.bytes(), before);
 }
@@ -84,6 +90,9 @@ fn the_index_follows_edits_renames_and_removals() {
 
 #[test]
 fn an_older_database_gets_its_index_built() {
+    if crate::common::sqlite_only("a database of the first schema") {
+        return;
+    }
     let db = crate::common::first_schema_database(&[
         "INSERT INTO sources (id, name, name_key, kind, created_at) VALUES (1, 'مصدر', 'مصدر', 'anonymous', 'x')",
         "INSERT INTO claims (id, text, speaker_id, quote, kind, status, created_at, updated_at) VALUES (1, 'Withdrawal from Ain al-Asad', 1, 'الانسحاب من قاعدة عين الأسد', 'promise', 'pending', 'x', 'x')",

@@ -16,6 +16,7 @@ use crate::domain::validate::day;
 use crate::error::{Error, Result};
 use crate::render::export::ExportWriter;
 use crate::render::{self, Format, Style};
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{ImportMode, OpenMode, Store};
 pub use args::Cli;
@@ -78,20 +79,50 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
             "--known-on shows what the database said on a day; it cannot be given to a command that changes the database".into(),
         ));
     }
-    let path = match config::database_location(cli.db.clone())? {
-        config::Location::File(path) => path,
-        server @ config::Location::Postgres(_) => {
-            return Err(Error::Invalid {
-                field: "db".into(),
-                value: server.shown(),
-                reason: "PostgreSQL is not supported by this version of claims yet; give a file \
-                         path or an sqlite: URL"
-                    .into(),
-            })
-        }
+    let inputs = Inputs {
+        as_of,
+        known_on,
+        format,
+        deadlines,
     };
-    let mut store = SqliteStore::open(&path, mode).await?;
-    store.set_actor(&actor(cli.by.as_deref()));
+    match config::database_location(cli.db.clone())? {
+        config::Location::File(path) => {
+            let mut store = SqliteStore::open(&path, mode).await?;
+            store.set_actor(&actor(cli.by.as_deref()));
+            run_on(store, &cli, inputs, out).await
+        }
+        config::Location::Postgres(url) => {
+            let store = PostgresStore::open_with(&url, mode).await?;
+            if cli.by.is_some() && writes(&cli.command) {
+                let role = store.role().await?;
+                store.close().await;
+                return Err(Error::Usage(format!(
+                    "--by cannot be given on PostgreSQL: changes are recorded as your database \
+                     role `{role}` (connect as another role to write as it)"
+                )));
+            }
+            run_on(store, &cli, inputs, out).await
+        }
+    }
+}
+
+/// What a command needs besides its store, worked out before opening it.
+struct Inputs {
+    as_of: chrono::NaiveDate,
+    known_on: Option<chrono::NaiveDate>,
+    format: Format,
+    deadlines: Vec<(String, Option<String>)>,
+}
+
+/// Runs the command on an open store, renders what it returns and closes
+/// the store.
+async fn run_on<S: Store>(store: S, cli: &Cli, inputs: Inputs, out: &mut dyn Write) -> Result<()> {
+    let Inputs {
+        as_of,
+        known_on,
+        format,
+        deadlines,
+    } = inputs;
     let ctx = Context {
         store,
         as_of,

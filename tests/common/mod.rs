@@ -1,5 +1,11 @@
-//! Drives the real `claims` binary against a database in a temporary directory.
+//! Drives the real `claims` binary against a fresh database: an SQLite
+//! file in a temporary directory or, with `CLAIMS_TEST_BACKEND=postgres`,
+//! a scratch database on the server `CLAIMS_TEST_PG_URL` names (`.ci/run`
+//! runs the suite both ways). Tests of what only a file has (its header,
+//! its mode, backups, the fixtures of earlier schemas) say they skipped on
+//! PostgreSQL.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use assert_cmd::Command;
@@ -12,30 +18,212 @@ pub const AS_OF: &str = "2026-11-30";
 pub struct Db {
     pub dir: TempDir,
     pub path: PathBuf,
+    /// The scratch database's URL, on PostgreSQL.
+    pub url: Option<String>,
+    /// Whether the scratch database goes with this (not with a `sharing` copy).
+    owns: bool,
+}
+
+/// Whether this run of the suite is against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("CLAIMS_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// True (having said so) when the test is about something only an SQLite
+/// file has, and this run is against PostgreSQL.
+pub fn sqlite_only(what: &str) -> bool {
+    if !on_postgres() {
+        return false;
+    }
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "skipped {test} on PostgreSQL: it is about {what}, which only SQLite has"
+    );
+    true
+}
+
+/// Who the events the tests write are by: `CLAIMS_USER` on SQLite, the
+/// database role on PostgreSQL.
+pub fn writer() -> String {
+    if !on_postgres() {
+        return "analyst".to_string();
+    }
+    use sqlx::{Connection, PgConnection};
+    block_on(async {
+        let mut conn = PgConnection::connect(&server_url()).await.unwrap();
+        let role: String = sqlx::query_scalar("SELECT current_user::text")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        role
+    })
+}
+
+/// The test server's URL; the suite cannot run against PostgreSQL without it.
+fn server_url() -> String {
+    std::env::var("CLAIMS_TEST_PG_URL").unwrap_or_else(|_| {
+        panic!("CLAIMS_TEST_BACKEND=postgres needs CLAIMS_TEST_PG_URL (scripts/pg-server starts a server)")
+    })
+}
+
+/// The URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (head, query) = url
+        .split_once('?')
+        .map_or((url, None), |(h, q)| (h, Some(q)));
+    let base = head.rsplit_once('/').map_or(head, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The URL of the same database for another role, made a login role with
+/// the test role's rights when it does not exist.
+fn as_role(url: &str, role: &str) -> String {
+    on_server(&[format!(
+        "DO $$ BEGIN CREATE ROLE \"{role}\" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    ), format!("GRANT \"{}\" TO \"{role}\"", writer())]);
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{role}@{host}")
+}
+
+/// Runs a future on a runtime of its own.
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// Runs statements on the test server's own database.
+fn on_server(statements: &[String]) {
+    use sqlx::{Connection, PgConnection};
+    block_on(async {
+        let mut conn = PgConnection::connect(&server_url()).await.unwrap();
+        for statement in statements {
+            sqlx::query(statement).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    })
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let (Some(url), true) = (&self.url, self.owns) {
+            let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+            on_server(&[format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]);
+        }
+    }
 }
 
 impl Db {
     pub fn new() -> Db {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("claims.db");
-        Db { dir, path }
+        let url = on_postgres().then(|| {
+            let name = format!("claims_{}", uuid::Uuid::new_v4().simple());
+            on_server(&[format!("CREATE DATABASE {name}")]);
+            with_database(&server_url(), &name)
+        });
+        Db {
+            dir,
+            path,
+            url,
+            owns: true,
+        }
+    }
+
+    /// The SQLite file at `path`, whichever backend the suite runs on.
+    pub fn file(path: PathBuf) -> Db {
+        Db {
+            dir: tempfile::tempdir().unwrap(),
+            path,
+            url: None,
+            owns: true,
+        }
+    }
+
+    /// A copy of this database as it stands (no command may be running).
+    pub fn copy(&self) -> Db {
+        let copy = Db::new();
+        match (&self.url, &copy.url) {
+            (Some(url), Some(to)) => {
+                let name = |u: &str| {
+                    u.rsplit('/')
+                        .next()
+                        .unwrap()
+                        .split('?')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                };
+                let (from, to) = (name(url), name(to));
+                on_server(&[
+                    format!("DROP DATABASE {to}"),
+                    format!("CREATE DATABASE {to} TEMPLATE {from}"),
+                ]);
+            }
+            _ => {
+                std::fs::copy(&self.path, &copy.path).unwrap();
+            }
+        }
+        copy
+    }
+
+    /// The same database, with a temporary directory of its own (for
+    /// another thread); the database stays with `self`.
+    pub fn sharing(&self) -> Db {
+        Db {
+            dir: tempfile::tempdir().unwrap(),
+            path: self.path.clone(),
+            url: self.url.clone(),
+            owns: false,
+        }
+    }
+
+    /// What `--db` names: the file, or the scratch database's URL.
+    pub fn target(&self) -> OsString {
+        match &self.url {
+            Some(url) => url.into(),
+            None => self.path.clone().into(),
+        }
     }
 
     /// `claims --db <temp> --as-of AS_OF ARGS...` (ARGS may give their own
     /// `--as-of`: a flag given twice is an error), with no colour and no
     /// database from the environment.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut args = args.to_vec();
+        let mut target = self.target();
+        // On PostgreSQL the writer is the database role: a change `--by`
+        // someone is made by connecting as that role.
+        if let (Some(url), Some(i)) = (&self.url, args.iter().position(|a| *a == "--by")) {
+            if !args.contains(&"log") && i + 1 < args.len() {
+                let role = args[i + 1].to_string();
+                args.drain(i..=i + 1);
+                target = as_role(url, &role).into();
+            }
+        }
         let mut cmd = Command::cargo_bin("claims").unwrap();
         cmd.env_remove("CLAIMS_DB")
             .env_remove("CLICOLOR_FORCE")
             .env("NO_COLOR", "1")
             .env("CLAIMS_USER", "analyst")
             .arg("--db")
-            .arg(&self.path);
+            .arg(target);
         if !args.contains(&"--as-of") {
             cmd.arg("--as-of").arg(AS_OF);
         }
-        cmd.args(args);
+        cmd.args(&args);
         cmd
     }
 
@@ -68,26 +256,61 @@ impl Db {
         )
     }
 
-    /// Runs one SQL statement on the file directly, as another program
+    /// Runs one SQL statement on the database directly, as another program
     /// would, behind `claims`' back; returns the rows it changed.
     pub fn execute(&self, statement: &str) -> u64 {
-        use sqlx::{Connection, SqliteConnection};
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
+        self.try_execute(statement).unwrap()
+    }
+
+    /// As `execute`, the database's refusal as text.
+    pub fn try_execute(&self, statement: &str) -> Result<u64, String> {
+        use sqlx::Connection;
+        block_on(async {
+            if let Some(url) = &self.url {
+                let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+                let done = sqlx::query(statement).execute(&mut conn).await;
+                conn.close().await.unwrap();
+                return done.map(|d| d.rows_affected()).map_err(|e| e.to_string());
+            }
             let url = format!("sqlite://{}", self.path.display());
-            let mut conn = SqliteConnection::connect(&url).await.unwrap();
-            let done = sqlx::query(statement).execute(&mut conn).await.unwrap();
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let done = sqlx::query(statement).execute(&mut conn).await;
             conn.close().await.unwrap();
-            done.rows_affected()
+            done.map(|d| d.rows_affected()).map_err(|e| e.to_string())
         })
     }
 
-    /// The database file's bytes, to show a failed command changed nothing.
+    /// The database's contents, to show a failed command changed nothing:
+    /// the file's bytes, or every table's rows on PostgreSQL.
     pub fn bytes(&self) -> Vec<u8> {
-        std::fs::read(&self.path).unwrap()
+        let Some(url) = &self.url else {
+            return std::fs::read(&self.path).unwrap();
+        };
+        use sqlx::Connection;
+        block_on(async {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+            let mut all = String::new();
+            for table in tables {
+                let rows: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"))
+                        .fetch_all(&mut conn)
+                        .await
+                        .unwrap();
+                all.push_str(&format!("{table}\n{}\n", rows.join("\n")));
+            }
+            conn.close().await.unwrap();
+            all.into_bytes()
+        })
     }
 
     /// A database with the example report loaded.

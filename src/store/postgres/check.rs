@@ -30,14 +30,12 @@ type Period = (i64, String, String, String, Option<String>);
 impl PostgresStore {
     /// A server's database is copied with the server's own tools.
     pub async fn backup(&self, _to: &Path) -> Result<u64> {
-        Err(Error::Invalid {
-            field: "db",
-            value: self.location.clone(),
-            reason: "a PostgreSQL database is backed up with the server's tools: \
-                     `pg_dump --format=custom --file=claims.dump DBNAME` (restore with \
-                     `pg_restore`)"
-                .to_string(),
-        })
+        Err(Error::Conflict(format!(
+            "`claims backup` copies an SQLite file; back up a PostgreSQL database with the \
+             server's tools: `pg_dump --format=custom --file=claims.dump '{}'` (restore with \
+             `pg_restore`)",
+            self.location
+        )))
     }
 
     /// How many claims there are.

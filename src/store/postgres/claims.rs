@@ -6,6 +6,7 @@ use sqlx::postgres::PgConnection;
 
 use super::history::append_event;
 use super::reads::{claim_state, refresh_derived};
+use super::search::search_words;
 use super::sources::{insert_source_in, source_id_by_key};
 use super::PostgresStore;
 use crate::domain::keys::fingerprint;
@@ -27,9 +28,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         let before = None;
-        refresh_derived(&mut tx, id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(id)
     }
@@ -67,9 +66,7 @@ impl PostgresStore {
         append_event(&mut tx, claim_id, &event)
             .await
             .map_err(|e| self.failed(e))?;
-        refresh_derived(&mut tx, claim_id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, claim_id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(from)
     }
@@ -186,11 +183,15 @@ pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()>
             outlet.as_deref(),
             others.as_deref(),
         ]);
-        sqlx::query("INSERT INTO claim_search (claim_id, body) VALUES ($1, $2)")
-            .bind(claim_id)
-            .bind(body)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO claim_search (claim_id, body, words) \
+             VALUES ($1, $2, to_tsvector('simple', $3))",
+        )
+        .bind(claim_id)
+        .bind(&body)
+        .bind(search_words(&body))
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }
@@ -235,7 +236,7 @@ impl PostgresStore {
                 let id = insert_claim_in(&mut tx, &claim, claim.said_on.unwrap_or(today))
                     .await
                     .map_err(fail)?;
-                refresh_derived(&mut tx, id, None).await.map_err(fail)?;
+                refresh_derived(&mut tx, id, None).await?;
                 added += 1;
             }
         }
@@ -338,9 +339,7 @@ impl PostgresStore {
         }
         index_claim(&mut tx, id).await.map_err(|e| self.failed(e))?;
         // The speakers or outlet may have changed: the records follow.
-        refresh_derived(&mut tx, id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(changes)
     }

@@ -114,9 +114,7 @@ impl PostgresStore {
         append_event(&mut tx, claim_id, &event)
             .await
             .map_err(|e| self.failed(e))?;
-        refresh_derived(&mut tx, claim_id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, claim_id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(id)
     }
@@ -154,9 +152,7 @@ impl PostgresStore {
         append_event(&mut tx, deadline.claim_id, &event)
             .await
             .map_err(|e| self.failed(e))?;
-        refresh_derived(&mut tx, deadline.claim_id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(met)
     }
@@ -204,9 +200,7 @@ impl PostgresStore {
         append_event(&mut tx, deadline.claim_id, &event)
             .await
             .map_err(|e| self.failed(e))?;
-        refresh_derived(&mut tx, deadline.claim_id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(deadline)
     }
@@ -240,9 +234,7 @@ impl PostgresStore {
         append_event(&mut tx, deadline.claim_id, &event)
             .await
             .map_err(|e| self.failed(e))?;
-        refresh_derived(&mut tx, deadline.claim_id, before)
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, deadline.claim_id, before).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(deadline)
     }

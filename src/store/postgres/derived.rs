@@ -185,8 +185,8 @@ async fn upsert_counts(
 pub(super) struct Writes<'c>(pub &'c mut PgConnection);
 
 impl Writes<'_> {
-    fn fail(e: sqlx::Error) -> crate::store::StoreError {
-        crate::store::StoreError::Server(e.to_string())
+    pub(super) fn fail(e: sqlx::Error) -> crate::store::StoreError {
+        super::failure(e, "the database")
     }
 }
 
@@ -336,6 +336,8 @@ async fn insert_periods(
 /// Writes a batch of derived data in a few statements.
 pub(super) async fn flush(conn: &mut PgConnection, batch: &DerivedBatch) -> Result<()> {
     let fail = Writes::fail;
+    // In the order `rewrite` writes, so that writers lock rows in one order.
+    Writes(conn).move_journal(&batch.journal_rows()).await?;
     for open in [true, false] {
         let ids: Vec<i64> = batch
             .open
@@ -380,6 +382,5 @@ pub(super) async fn flush(conn: &mut PgConnection, batch: &DerivedBatch) -> Resu
     if !batch.gone_facts.is_empty() || !batch.facts.is_empty() {
         w.replace_facts(&batch.gone_facts, &batch.facts).await?;
     }
-    w.move_counts(&batch.counts).await?;
-    w.move_journal(&batch.journal_rows()).await
+    w.move_counts(&batch.counts).await
 }

@@ -14,6 +14,7 @@ use super::deadlines::DEADLINE_COLUMNS;
 use super::history::append_event;
 use super::queries::{history_from_row, EVENT_COLUMNS};
 use super::reads::{claim_state, derive_new, refresh_derived, word};
+use super::search::search_words;
 use super::sources::{insert_source_in, source_id_by_key};
 use super::statement::{insert_rows, PgValue};
 use super::PostgresStore;
@@ -161,9 +162,7 @@ impl PostgresStore {
                 };
                 update_claim_from(&mut writes, &existing, &fields, k.record, today).await?;
                 index_claim(&mut tx, id).await.map_err(|e| self.failed(e))?;
-                refresh_derived(&mut tx, id, before)
-                    .await
-                    .map_err(|e| self.failed(e))?;
+                refresh_derived(&mut tx, id, before).await?;
                 summary.updated += 1;
             }
         }
@@ -287,7 +286,12 @@ impl PostgresStore {
             .into_iter()
             .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
             .collect();
-            search.extend([PgValue::Int(claim_id), PgValue::Text(search_body(&names))]);
+            let body = search_body(&names);
+            search.extend([
+                PgValue::Int(claim_id),
+                PgValue::Text(search_words(&body)),
+                PgValue::Text(body),
+            ]);
             let event_ids = take_ids(tx, "events", events.len()).await.map_err(fail)?;
             for (e, id) in events.into_iter().zip(&event_ids) {
                 history.extend([
@@ -354,8 +358,8 @@ impl PostgresStore {
                 &speakers,
             ),
             (
-                "INSERT INTO claim_search (claim_id, body)",
-                &["bigint", ""],
+                "INSERT INTO claim_search (claim_id, words, body)",
+                &["bigint", "to_tsvector('simple', {})", ""],
                 &search,
             ),
             (

@@ -83,7 +83,7 @@ impl PostgresStore {
         if let Some(search) = &filter.search {
             q.push(
                 " AND c.id IN (SELECT claim_id FROM claim_search \
-                 WHERE to_tsvector('simple', body) @@ to_tsquery('simple', ",
+                 WHERE words @@ to_tsquery('simple', ",
             )
             .push_bind(phrase_query(search))
             .push("))");

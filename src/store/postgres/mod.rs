@@ -25,8 +25,8 @@ use crate::interchange::record::Record;
 use crate::store::{
     redact, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange,
     ImportClaim, ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline,
-    NewSource, RecordsBySource, StatusChange, Store, StoreError as Error, StoreResult as Result,
-    TallyScope,
+    NewSource, OpenMode, RecordsBySource, StatusChange, Store, StoreError as Error,
+    StoreResult as Result, TallyScope,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
@@ -43,19 +43,34 @@ impl PostgresStore {
     /// `.pgpass` fill in what it leaves out, as for every PostgreSQL
     /// client) and applies the migrations it lacks.
     pub async fn open(url: &str) -> Result<PostgresStore> {
+        PostgresStore::open_with(url, OpenMode::Migrate).await
+    }
+
+    /// As `open`; with `OpenMode::Inspect`, the schema is left as it is.
+    pub async fn open_with(url: &str, mode: OpenMode) -> Result<PostgresStore> {
         let location = redact(url);
         let options = connect_options(url)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        // One connection first, so that a server that is down or refuses
+        // the login says so at once (the pool would retry until it times out).
+        use sqlx::Connection;
+        sqlx::postgres::PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| failure(e, &location))?
+            .close()
             .await
             .map_err(|e| failure(e, &location))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_lazy_with(options);
         let store = PostgresStore { pool, location };
         store.refuse_newer().await?;
-        MIGRATOR
-            .run(&store.pool)
-            .await
-            .map_err(|e| Error::Migration(e.to_string()))?;
+        if mode == OpenMode::Migrate {
+            MIGRATOR
+                .run(&store.pool)
+                .await
+                .map_err(|e| Error::Migration(e.to_string()))?;
+        }
         Ok(store)
     }
 
@@ -88,19 +103,33 @@ impl PostgresStore {
 
     /// The newest migration applied.
     pub async fn schema_version(&self) -> Result<i64> {
-        sqlx::query_scalar("SELECT COALESCE(max(version), 0) FROM _sqlx_migrations")
-            .fetch_one(&self.pool)
+        Ok(self
+            .applied_versions()
+            .await?
+            .into_iter()
+            .max()
+            .unwrap_or(0))
+    }
+
+    /// The migrations applied; none before the first.
+    async fn applied_versions(&self) -> Result<Vec<i64>> {
+        let migrated: bool =
+            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| self.failed(e))?;
+        if !migrated {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(&self.pool)
             .await
-            .map_err(|e| failure(e, &self.location))
+            .map_err(|e| self.failed(e))
     }
 
     /// Every migration this binary knows, and whether it has been applied.
     pub async fn migration_states(&self) -> Result<Vec<MigrationState>> {
-        let applied: Vec<i64> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(|e| self.failed(e))?;
+        let applied = self.applied_versions().await?;
         Ok(MIGRATOR
             .iter()
             .map(|m| MigrationState {
@@ -113,6 +142,9 @@ impl PostgresStore {
 
     /// The database's UUID, given when its schema was created.
     pub async fn database_uuid(&self) -> Result<Option<String>> {
+        if self.applied_versions().await?.is_empty() {
+            return Ok(None);
+        }
         sqlx::query_scalar("SELECT value FROM database_info WHERE key = 'uuid'")
             .fetch_optional(&self.pool)
             .await
@@ -180,7 +212,7 @@ impl Store for PostgresStore {
     }
 
     async fn insert_source(&self, source: &NewSource) -> Result<Source> {
-        PostgresStore::insert_source(self, source).await
+        retrying(|| PostgresStore::insert_source(self, source)).await
     }
 
     async fn source(&self, id: i64) -> Result<Source> {
@@ -196,11 +228,11 @@ impl Store for PostgresStore {
     }
 
     async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
-        PostgresStore::update_source(self, id, source).await
+        retrying(|| PostgresStore::update_source(self, id, source)).await
     }
 
     async fn delete_source(&self, id: i64) -> Result<()> {
-        PostgresStore::delete_source(self, id).await
+        retrying(|| PostgresStore::delete_source(self, id)).await
     }
 
     async fn claim_counts(&self, adjust: &TallyChanges) -> Result<RecordsBySource> {
@@ -255,7 +287,7 @@ impl Store for PostgresStore {
     }
 
     async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> Result<i64> {
-        PostgresStore::insert_claim(self, claim, recorded_on).await
+        retrying(|| PostgresStore::insert_claim(self, claim, recorded_on)).await
     }
 
     async fn insert_bundle(
@@ -264,7 +296,7 @@ impl Store for PostgresStore {
         claims: &[BundleClaim],
         recorded_on: NaiveDate,
     ) -> Result<usize> {
-        PostgresStore::insert_bundle(self, sources, claims, recorded_on).await
+        retrying(|| PostgresStore::insert_bundle(self, sources, claims, recorded_on)).await
     }
 
     async fn import(
@@ -274,7 +306,7 @@ impl Store for PostgresStore {
         mode: ImportMode,
         progress: &dyn Fn(usize),
     ) -> Result<ImportSummary> {
-        PostgresStore::import(self, records, recorded_on, mode, progress).await
+        retrying(|| PostgresStore::import(self, records, recorded_on, mode, progress)).await
     }
 
     async fn export_page(
@@ -296,7 +328,7 @@ impl Store for PostgresStore {
         fields: &ClaimFields,
         on: NaiveDate,
     ) -> Result<Vec<FieldChange>> {
-        PostgresStore::update_claim(self, id, fields, on).await
+        retrying(|| PostgresStore::update_claim(self, id, fields, on)).await
     }
 
     async fn append_note(
@@ -306,11 +338,11 @@ impl Store for PostgresStore {
         note: &str,
         evidence: Option<&str>,
     ) -> Result<i64> {
-        PostgresStore::append_note(self, claim_id, on, note, evidence).await
+        retrying(|| PostgresStore::append_note(self, claim_id, on, note, evidence)).await
     }
 
     async fn undo(&self, claim_id: i64, on: NaiveDate, note: Option<&str>) -> Result<HistoryEntry> {
-        PostgresStore::undo(self, claim_id, on, note).await
+        retrying(|| PostgresStore::undo(self, claim_id, on, note)).await
     }
 
     async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
@@ -318,7 +350,7 @@ impl Store for PostgresStore {
     }
 
     async fn delete_claim(&self, id: i64) -> Result<()> {
-        PostgresStore::delete_claim(self, id).await
+        retrying(|| PostgresStore::delete_claim(self, id)).await
     }
 
     async fn claim(&self, id: i64, as_of: NaiveDate) -> Result<Claim> {
@@ -351,7 +383,7 @@ impl Store for PostgresStore {
     }
 
     async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
-        PostgresStore::set_status(self, claim_id, change).await
+        retrying(|| PostgresStore::set_status(self, claim_id, change)).await
     }
 
     async fn deadline(&self, id: i64) -> Result<Deadline> {
@@ -368,11 +400,11 @@ impl Store for PostgresStore {
         deadline: &NewDeadline,
         on: NaiveDate,
     ) -> Result<i64> {
-        PostgresStore::insert_deadline(self, claim_id, deadline, on).await
+        retrying(|| PostgresStore::insert_deadline(self, claim_id, deadline, on)).await
     }
 
     async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
-        PostgresStore::meet_deadline(self, id, on).await
+        retrying(|| PostgresStore::meet_deadline(self, id, on)).await
     }
 
     async fn move_deadline(
@@ -382,7 +414,7 @@ impl Store for PostgresStore {
         on: NaiveDate,
         note: Option<&str>,
     ) -> Result<Deadline> {
-        PostgresStore::move_deadline(self, id, to, on, note).await
+        retrying(|| PostgresStore::move_deadline(self, id, to, on, note)).await
     }
 
     async fn delete_deadline(
@@ -391,8 +423,30 @@ impl Store for PostgresStore {
         on: NaiveDate,
         note: Option<&str>,
     ) -> Result<Deadline> {
-        PostgresStore::delete_deadline(self, id, on, note).await
+        retrying(|| PostgresStore::delete_deadline(self, id, on, note)).await
     }
+}
+
+/// Runs a write again when it crossed another writer's (a deadlock or a
+/// serialization failure: the server rolled it back whole), a few times,
+/// after a short pause that grows and differs between processes.
+async fn retrying<T, F, Fut>(mut write: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let jitter = u64::from(std::process::id() % 17);
+    for attempt in 0u64.. {
+        match write().await {
+            Err(Error::Busy(_)) if attempt < 8 => {
+                std::thread::sleep(std::time::Duration::from_millis(
+                    (5 << attempt.min(5)) + jitter * (attempt + 1),
+                ));
+            }
+            done => return done,
+        }
+    }
+    unreachable!("the loop returns")
 }
 
 /// The connection options of a URL. libpq's form with an empty host and
@@ -440,7 +494,7 @@ fn socket_as_host(url: &str) -> String {
 
 /// One line for what the server (or the way to it) said, naming the
 /// database by its URL without the password.
-fn failure(e: sqlx::Error, location: &str) -> Error {
+pub(super) fn failure(e: sqlx::Error, location: &str) -> Error {
     if let sqlx::Error::Database(db) = &e {
         let message = db.message();
         return Error::Server(match db.code().as_deref() {
@@ -455,6 +509,17 @@ fn failure(e: sqlx::Error, location: &str) -> Error {
             // unique_violation: two writers raced for one name or key
             Some("23505") => {
                 return Error::Conflict(format!("{message} (another writer was first; try again)"))
+            }
+            // deadlock_detected, serialization_failure: writers crossed;
+            // the write is retried (`retrying`), and says so if it keeps failing.
+            Some("40P01") | Some("40001") => {
+                return Error::Busy(format!("writers crossed on `{location}`: {message}"))
+            }
+            // character_not_in_repertoire: a NUL, which text cannot hold
+            Some("22021") if message.contains("0x00") => {
+                "the text holds a NUL character (U+0000), which PostgreSQL cannot store; \
+                 nothing was written"
+                    .to_string()
             }
             // insufficient_privilege
             Some("42501") => format!("permission denied on `{location}`: {message}"),

@@ -15,7 +15,6 @@ use crate::domain::replay::Snapshot;
 use crate::domain::rules::{history_facts, ClaimState, DeadlineState, HistoryEvent};
 use crate::store::derived::{rewrite, Derivable, DerivedBatch};
 use crate::store::values::{opt_credibility, stored};
-use crate::store::StoreError as Error;
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
 
@@ -195,8 +194,7 @@ pub(super) async fn derive_new(
     conn: &mut PgConnection,
     ids: &[i64],
 ) -> crate::store::StoreResult<()> {
-    let fail = |e: sqlx::Error| Error::Server(e.to_string());
-    let claims = replayable(conn, ids).await.map_err(fail)?;
+    let claims = replayable(conn, ids).await.map_err(Writes::fail)?;
     let mut batch = DerivedBatch::default();
     for id in ids {
         if let Some((now, events)) = claims.get(id) {
@@ -212,9 +210,7 @@ pub(super) async fn refresh_derived(
     conn: &mut PgConnection,
     claim_id: i64,
     before: Option<Derivable>,
-) -> Sql<()> {
-    let after = claim_state(conn, claim_id).await?;
-    rewrite(&mut Writes(conn), claim_id, before.as_ref(), after.as_ref())
-        .await
-        .map_err(|e: Error| sqlx::Error::Protocol(e.to_string()))
+) -> crate::store::StoreResult<()> {
+    let after = claim_state(conn, claim_id).await.map_err(Writes::fail)?;
+    rewrite(&mut Writes(conn), claim_id, before.as_ref(), after.as_ref()).await
 }

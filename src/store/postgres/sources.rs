@@ -3,6 +3,7 @@
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::Row;
 
+use super::claims::index_claim;
 use super::{failure, PostgresStore};
 use crate::domain::keys::name_key;
 use crate::domain::model::{Reliability, Source, SourceKind};
@@ -100,6 +101,20 @@ impl PostgresStore {
         .map_err(|e| self.failed(e))?;
         if done.rows_affected() == 0 {
             return Err(Error::no_source(id));
+        }
+        // Its claims' search rows name it.
+        let claims: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
+             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| self.failed(e))?;
+        for claim in claims {
+            index_claim(&mut tx, claim)
+                .await
+                .map_err(|e| self.failed(e))?;
         }
         tx.commit().await.map_err(|e| self.failed(e))?;
         self.source(id).await

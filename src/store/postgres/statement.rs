@@ -16,7 +16,7 @@ pub(super) enum PgValue {
 const MAX_PARAMS: usize = 30_000;
 
 /// `head VALUES (...), (...) tail`, with `casts[i]` the type of column i
-/// (`""` for none), in as few statements as the parameter limit allows.
+/// (`""` for none, or an expression of the value as `{}`), in as few statements as the parameter limit allows.
 pub(super) async fn insert_rows(
     conn: &mut PgConnection,
     head: &str,
@@ -41,10 +41,13 @@ pub(super) async fn insert_rows(
                 if i > 0 {
                     sql.push_str(", ");
                 }
-                sql.push_str(&format!("${n}"));
-                if !cast.is_empty() {
-                    sql.push_str("::");
-                    sql.push_str(cast);
+                if cast.contains("{}") {
+                    // An expression of the value (`to_tsvector('simple', {})`).
+                    sql.push_str(&cast.replace("{}", &format!("${n}")));
+                } else if cast.is_empty() {
+                    sql.push_str(&format!("${n}"));
+                } else {
+                    sql.push_str(&format!("${n}::{cast}"));
                 }
             }
             sql.push(')');

@@ -57,9 +57,7 @@ impl PostgresStore {
         index_claim(&mut tx, claim_id)
             .await
             .map_err(|e| self.failed(e))?;
-        refresh_derived(&mut tx, claim_id, Some(before))
-            .await
-            .map_err(|e| self.failed(e))?;
+        refresh_derived(&mut tx, claim_id, Some(before)).await?;
         tx.commit().await.map_err(|e| self.failed(e))?;
         Ok(target)
     }
