@@ -1,4 +1,5 @@
-//! Integration tests: the real binary on real SQLite files.
+//! Integration tests: the real binary on real databases (SQLite files, or
+//! PostgreSQL with `CLAIMS_TEST_BACKEND=postgres`: see `common`).
 
 mod common;
 
@@ -9,6 +10,7 @@ mod errors;
 mod history;
 mod hostile;
 mod html;
+mod postgres;
 mod records;
 mod replay;
 mod reports;

@@ -4,6 +4,7 @@
 //! call the same functions. Errors name fields in domain terms (`due`,
 //! `said_on`), which each front end maps to its own names.
 
+pub mod access;
 pub mod claims;
 pub mod deadlines;
 pub mod demo;
@@ -111,6 +112,8 @@ pub enum Output {
         path: String,
         bytes: u64,
     },
+    /// Who may do what to a shared database.
+    Grants(Vec<crate::store::Grant>),
     /// `claims check` found nothing wrong.
     Checked {
         claims: i64,

@@ -70,6 +70,14 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// What `claims grant` gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrantLevel {
+    Read,
+    Write,
+    Admin,
+}
+
 // The formats are the renderer's; clap learns their names here, so nothing
 // below the command line depends on clap.
 impl ValueEnum for Format {
@@ -285,6 +293,18 @@ pub enum Command {
     },
     /// Check the database: SQLite integrity, foreign keys and claims' own rules
     Check,
+    /// Give a database role the right to read, write or administer this PostgreSQL database
+    Grant {
+        /// An existing database role (made with CREATE ROLE ... LOGIN)
+        #[arg(required_unless_present = "list", conflicts_with = "list")]
+        role: Option<String>,
+        /// read, write or admin
+        #[arg(value_enum, required_unless_present = "list", conflicts_with = "list")]
+        level: Option<GrantLevel>,
+        /// List every role with rights on the database, and which
+        #[arg(long)]
+        list: bool,
+    },
     /// Print a shell completion script
     Completions {
         /// bash, zsh, fish, elvish or powershell

@@ -18,9 +18,9 @@ use crate::render::export::ExportWriter;
 use crate::render::{self, Format, Style};
 use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{ImportMode, OpenMode, Store};
+use crate::store::{AccessLevel, ImportMode, OpenMode, Store};
 pub use args::Cli;
-use args::{ColorChoice, Command, DeadlineCommand, SourceCommand, SourceFields};
+use args::{ColorChoice, Command, DeadlineCommand, GrantLevel, SourceCommand, SourceFields};
 
 /// Runs one command line and writes its result to `out`.
 pub async fn run(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<()> {
@@ -201,6 +201,7 @@ fn writes(command: &Command) -> bool {
             | Command::Import { .. }
             | Command::Demo { .. }
             | Command::Init
+            | Command::Grant { list: false, .. }
             | Command::Migrate { status: false },
     )
 }
@@ -491,6 +492,19 @@ async fn dispatch<S: Store>(
         }
         Command::Backup { path, .. } => app::safety::backup(ctx, path).await,
         Command::Check => app::safety::check(ctx).await,
+        Command::Grant {
+            role: Some(role),
+            level: Some(level),
+            ..
+        } => {
+            let level = match level {
+                GrantLevel::Read => AccessLevel::Read,
+                GrantLevel::Write => AccessLevel::Write,
+                GrantLevel::Admin => AccessLevel::Admin,
+            };
+            app::access::grant(ctx, role, level).await
+        }
+        Command::Grant { .. } => app::access::grants(ctx).await,
         Command::Export { .. } | Command::Completions { .. } | Command::Man => {
             unreachable!("handled by execute")
         }

@@ -31,6 +31,7 @@ pub fn to_json(output: &Output) -> String {
         Output::Import(summary) => pretty(summary),
         Output::Backup { path, bytes } => pretty(&json!({"backup": path, "bytes": bytes})),
         Output::Checked { claims } => pretty(&json!({"ok": true, "claims": claims})),
+        Output::Grants(grants) => pretty(&json!({"grants": grants})),
         Output::Deadline { deadline, .. } => pretty(deadline),
         Output::Report(report) => pretty(report),
         Output::Removed {

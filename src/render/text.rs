@@ -63,6 +63,7 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
         Output::Import(summary) => import_text(summary),
         Output::Backup { path, bytes } => format!("backed up to {path} ({bytes} bytes)\n"),
         Output::Checked { claims } => format!("ok: {claims} claims, no problems found\n"),
+        Output::Grants(grants) => grants_table(grants),
         Output::Report(report) => report_text(report, style),
         Output::Removed {
             what,
@@ -735,6 +736,18 @@ impl Table {
         }
         out
     }
+}
+
+/// Who may do what: one role a line.
+fn grants_table(grants: &[crate::store::Grant]) -> String {
+    let mut table = Table::new(&["ROLE", "MAY"]);
+    for g in grants {
+        table.row(vec![
+            Cell::plain(g.role.clone()),
+            Cell::plain(g.level.as_str()),
+        ]);
+    }
+    table.render(Style { color: false })
 }
 
 #[cfg(test)]

@@ -14,6 +14,10 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
 
+    /// The database refused this user (a database role without the right).
+    #[error("{0}")]
+    Denied(String),
+
     /// Another writer held the database for longer than we wait.
     #[error("the database is busy ({0}); try again")]
     Busy(String),

@@ -92,6 +92,14 @@ pub trait Store {
     /// How many claims there are.
     async fn claim_count(&self) -> StoreResult<i64>;
 
+    /// Gives an existing database role the rights of `level` on this
+    /// database (and takes away those of other levels). A database without
+    /// roles (a file) refuses.
+    async fn grant(&self, role: &str, level: AccessLevel) -> StoreResult<()>;
+
+    /// Every role with rights on this database, by role name.
+    async fn grants(&self) -> StoreResult<Vec<Grant>>;
+
     /// Finishes pending work (folds logs back) and closes every connection.
     async fn close(self);
 

@@ -333,3 +333,35 @@ pub struct ImportMode {
     /// Bring differing stored claims to what the records say.
     pub update: bool,
 }
+
+/// What a database role may do to a shared database (`claims grant`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessLevel {
+    /// Read everything.
+    Read,
+    /// Read, and record claims and changes (the history only appended to).
+    Write,
+    /// Write, and grant read and write to others.
+    Admin,
+    /// The database's owner (its rights are not granted by claims).
+    Owner,
+}
+
+impl AccessLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "read",
+            AccessLevel::Write => "write",
+            AccessLevel::Admin => "admin",
+            AccessLevel::Owner => "owner",
+        }
+    }
+}
+
+/// A database role and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Grant {
+    pub role: String,
+    pub level: AccessLevel,
+}

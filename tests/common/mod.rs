@@ -47,6 +47,37 @@ pub fn sqlite_only(what: &str) -> bool {
     true
 }
 
+/// True (having said so) when the test is about what only a PostgreSQL
+/// server has, and this run is against SQLite.
+pub fn postgres_only(what: &str) -> bool {
+    if on_postgres() {
+        return false;
+    }
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "skipped {test} on SQLite: it is about {what}, which only PostgreSQL has \
+         (CLAIMS_TEST_BACKEND=postgres runs it)"
+    );
+    true
+}
+
+/// The URL of this database for another login role (made if missing, with
+/// no rights of its own).
+pub fn url_as(db: &Db, role: &str) -> String {
+    on_server(&[format!(
+        "DO $$ BEGIN CREATE ROLE \"{role}\" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    )]);
+    let url = db.url.as_ref().expect("a PostgreSQL database");
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    format!("{scheme}://{role}@{host}")
+}
+
 /// Who the events the tests write are by: `CLAIMS_USER` on SQLite, the
 /// database role on PostgreSQL.
 pub fn writer() -> String {
@@ -119,8 +150,18 @@ fn on_server(statements: &[String]) {
 impl Drop for Db {
     fn drop(&mut self) {
         if let (Some(url), true) = (&self.url, self.owns) {
+            // Never a panic here: it would abort the whole test binary.
             let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-            on_server(&[format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]);
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let dropped = block_on(async {
+                use sqlx::Connection;
+                let mut conn = sqlx::PgConnection::connect(&server_url()).await?;
+                sqlx::query(&drop).execute(&mut conn).await?;
+                conn.close().await
+            });
+            if let Err(e) = dropped {
+                eprintln!("note: could not drop the scratch database {name}: {e}");
+            }
         }
     }
 }

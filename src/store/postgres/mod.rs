@@ -23,10 +23,10 @@ use crate::domain::replay::{Snapshot, View};
 use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 use crate::store::{
-    redact, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange,
-    ImportClaim, ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline,
-    NewSource, OpenMode, RecordsBySource, StatusChange, Store, StoreError as Error,
-    StoreResult as Result, TallyScope,
+    redact, AccessLevel, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts,
+    FieldChange, Grant, ImportClaim, ImportMode, ImportSummary, LogFilter, MigrationState,
+    NewClaim, NewDeadline, NewSource, OpenMode, RecordsBySource, StatusChange, Store,
+    StoreError as Error, StoreResult as Result, TallyScope,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
@@ -36,6 +36,8 @@ pub struct PostgresStore {
     pool: PgPool,
     /// The URL without its password, for messages.
     location: String,
+    /// The database role this store acts as (`current_user`).
+    role: String,
 }
 
 impl PostgresStore {
@@ -53,19 +55,27 @@ impl PostgresStore {
         // One connection first, so that a server that is down or refuses
         // the login says so at once (the pool would retry until it times out).
         use sqlx::Connection;
-        sqlx::postgres::PgConnection::connect_with(&options)
-            .await
-            .map_err(|e| failure(e, &location))?
-            .close()
+        let mut first = sqlx::postgres::PgConnection::connect_with(&options)
             .await
             .map_err(|e| failure(e, &location))?;
+        let role: String = sqlx::query_scalar("SELECT current_user::text")
+            .fetch_one(&mut first)
+            .await
+            .map_err(|e| failure(e, &location))?;
+        first.close().await.map_err(|e| failure(e, &location))?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect_lazy_with(options);
-        let store = PostgresStore { pool, location };
+        let store = PostgresStore {
+            pool,
+            location,
+            role,
+        };
         store.refuse_newer().await?;
-        if mode == OpenMode::Migrate {
+        // Only when something is pending: running the migrator creates its
+        // table if missing, which a role without CREATE (a reader) may not.
+        if mode == OpenMode::Migrate && store.pending().await? {
             MIGRATOR
                 .run(&store.pool)
                 .await
@@ -83,14 +93,14 @@ impl PostgresStore {
             sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
                 .fetch_one(&self.pool)
                 .await
-                .map_err(|e| failure(e, &self.location))?;
+                .map_err(|e| self.failed(e))?;
         if !migrated {
             return Ok(());
         }
         let found: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
             .fetch_one(&self.pool)
             .await
-            .map_err(|e| failure(e, &self.location))?;
+            .map_err(|e| self.failed(e))?;
         match found {
             Some(found) if found > known => Err(Error::TooNew {
                 location: self.location.clone(),
@@ -109,6 +119,12 @@ impl PostgresStore {
             .into_iter()
             .max()
             .unwrap_or(0))
+    }
+
+    /// Whether a migration this binary knows has not been applied.
+    async fn pending(&self) -> Result<bool> {
+        let applied = self.applied_versions().await?;
+        Ok(MIGRATOR.iter().any(|m| !applied.contains(&m.version)))
     }
 
     /// The migrations applied; none before the first.
@@ -148,15 +164,12 @@ impl PostgresStore {
         sqlx::query_scalar("SELECT value FROM database_info WHERE key = 'uuid'")
             .fetch_optional(&self.pool)
             .await
-            .map_err(|e| failure(e, &self.location))
+            .map_err(|e| self.failed(e))
     }
 
     /// The database role this connection acts as: the `by` of its events.
     pub async fn role(&self) -> Result<String> {
-        sqlx::query_scalar("SELECT current_user::text")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| failure(e, &self.location))
+        Ok(self.role.clone())
     }
 
     pub async fn close(self) {
@@ -170,7 +183,19 @@ impl PostgresStore {
 
     /// What went wrong, as one line naming this database.
     fn failed(&self, e: sqlx::Error) -> Error {
-        failure(e, &self.location)
+        match failure(e, &self.location) {
+            Error::Denied(_) => self.denied("not read", "read"),
+            other => other,
+        }
+    }
+
+    /// A refusal for lack of rights, saying what to ask for.
+    fn denied(&self, may_not: &str, level: &str) -> Error {
+        let role = &self.role;
+        Error::Denied(format!(
+            "your database role `{role}` may {may_not} this database: ask an admin to run \
+             `claims grant {role} {level}`"
+        ))
     }
 }
 
@@ -211,8 +236,18 @@ impl Store for PostgresStore {
         PostgresStore::close(self).await
     }
 
+    async fn grant(&self, role: &str, level: AccessLevel) -> Result<()> {
+        // Not retried through `retrying`: it would word a refusal as a writer's.
+        PostgresStore::grant(self, role, level).await
+    }
+
+    async fn grants(&self) -> Result<Vec<Grant>> {
+        PostgresStore::grants(self).await
+    }
+
     async fn insert_source(&self, source: &NewSource) -> Result<Source> {
-        retrying(|| PostgresStore::insert_source(self, source)).await
+        self.retrying(|| PostgresStore::insert_source(self, source))
+            .await
     }
 
     async fn source(&self, id: i64) -> Result<Source> {
@@ -228,11 +263,13 @@ impl Store for PostgresStore {
     }
 
     async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
-        retrying(|| PostgresStore::update_source(self, id, source)).await
+        self.retrying(|| PostgresStore::update_source(self, id, source))
+            .await
     }
 
     async fn delete_source(&self, id: i64) -> Result<()> {
-        retrying(|| PostgresStore::delete_source(self, id)).await
+        self.retrying(|| PostgresStore::delete_source(self, id))
+            .await
     }
 
     async fn claim_counts(&self, adjust: &TallyChanges) -> Result<RecordsBySource> {
@@ -287,7 +324,8 @@ impl Store for PostgresStore {
     }
 
     async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> Result<i64> {
-        retrying(|| PostgresStore::insert_claim(self, claim, recorded_on)).await
+        self.retrying(|| PostgresStore::insert_claim(self, claim, recorded_on))
+            .await
     }
 
     async fn insert_bundle(
@@ -296,7 +334,8 @@ impl Store for PostgresStore {
         claims: &[BundleClaim],
         recorded_on: NaiveDate,
     ) -> Result<usize> {
-        retrying(|| PostgresStore::insert_bundle(self, sources, claims, recorded_on)).await
+        self.retrying(|| PostgresStore::insert_bundle(self, sources, claims, recorded_on))
+            .await
     }
 
     async fn import(
@@ -306,7 +345,8 @@ impl Store for PostgresStore {
         mode: ImportMode,
         progress: &dyn Fn(usize),
     ) -> Result<ImportSummary> {
-        retrying(|| PostgresStore::import(self, records, recorded_on, mode, progress)).await
+        self.retrying(|| PostgresStore::import(self, records, recorded_on, mode, progress))
+            .await
     }
 
     async fn export_page(
@@ -328,7 +368,8 @@ impl Store for PostgresStore {
         fields: &ClaimFields,
         on: NaiveDate,
     ) -> Result<Vec<FieldChange>> {
-        retrying(|| PostgresStore::update_claim(self, id, fields, on)).await
+        self.retrying(|| PostgresStore::update_claim(self, id, fields, on))
+            .await
     }
 
     async fn append_note(
@@ -338,11 +379,13 @@ impl Store for PostgresStore {
         note: &str,
         evidence: Option<&str>,
     ) -> Result<i64> {
-        retrying(|| PostgresStore::append_note(self, claim_id, on, note, evidence)).await
+        self.retrying(|| PostgresStore::append_note(self, claim_id, on, note, evidence))
+            .await
     }
 
     async fn undo(&self, claim_id: i64, on: NaiveDate, note: Option<&str>) -> Result<HistoryEntry> {
-        retrying(|| PostgresStore::undo(self, claim_id, on, note)).await
+        self.retrying(|| PostgresStore::undo(self, claim_id, on, note))
+            .await
     }
 
     async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
@@ -350,7 +393,8 @@ impl Store for PostgresStore {
     }
 
     async fn delete_claim(&self, id: i64) -> Result<()> {
-        retrying(|| PostgresStore::delete_claim(self, id)).await
+        self.retrying(|| PostgresStore::delete_claim(self, id))
+            .await
     }
 
     async fn claim(&self, id: i64, as_of: NaiveDate) -> Result<Claim> {
@@ -383,7 +427,8 @@ impl Store for PostgresStore {
     }
 
     async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
-        retrying(|| PostgresStore::set_status(self, claim_id, change)).await
+        self.retrying(|| PostgresStore::set_status(self, claim_id, change))
+            .await
     }
 
     async fn deadline(&self, id: i64) -> Result<Deadline> {
@@ -400,11 +445,13 @@ impl Store for PostgresStore {
         deadline: &NewDeadline,
         on: NaiveDate,
     ) -> Result<i64> {
-        retrying(|| PostgresStore::insert_deadline(self, claim_id, deadline, on)).await
+        self.retrying(|| PostgresStore::insert_deadline(self, claim_id, deadline, on))
+            .await
     }
 
     async fn meet_deadline(&self, id: i64, on: NaiveDate) -> Result<Deadline> {
-        retrying(|| PostgresStore::meet_deadline(self, id, on)).await
+        self.retrying(|| PostgresStore::meet_deadline(self, id, on))
+            .await
     }
 
     async fn move_deadline(
@@ -414,7 +461,8 @@ impl Store for PostgresStore {
         on: NaiveDate,
         note: Option<&str>,
     ) -> Result<Deadline> {
-        retrying(|| PostgresStore::move_deadline(self, id, to, on, note)).await
+        self.retrying(|| PostgresStore::move_deadline(self, id, to, on, note))
+            .await
     }
 
     async fn delete_deadline(
@@ -423,30 +471,47 @@ impl Store for PostgresStore {
         on: NaiveDate,
         note: Option<&str>,
     ) -> Result<Deadline> {
-        retrying(|| PostgresStore::delete_deadline(self, id, on, note)).await
+        self.retrying(|| PostgresStore::delete_deadline(self, id, on, note))
+            .await
     }
 }
 
-/// Runs a write again when it crossed another writer's (a deadlock or a
-/// serialization failure: the server rolled it back whole), a few times,
-/// after a short pause that grows and differs between processes.
-async fn retrying<T, F, Fut>(mut write: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T>>,
-{
-    let jitter = u64::from(std::process::id() % 17);
-    for attempt in 0u64.. {
-        match write().await {
-            Err(Error::Busy(_)) if attempt < 8 => {
-                std::thread::sleep(std::time::Duration::from_millis(
-                    (5 << attempt.min(5)) + jitter * (attempt + 1),
-                ));
+impl PostgresStore {
+    /// Runs a write, again when it crossed another writer's (a deadlock or
+    /// a serialization failure: the server rolled it back whole), a few
+    /// times, after a short pause that grows and differs between
+    /// processes. A write refused for lack of rights says which right.
+    async fn retrying<T, F, Fut>(&self, mut write: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let jitter = u64::from(std::process::id() % 17);
+        let mut attempt = 0u64;
+        loop {
+            match write().await {
+                Err(Error::Busy(_)) if attempt < 8 => {
+                    std::thread::sleep(std::time::Duration::from_millis(
+                        (5 << attempt.min(5)) + jitter * (attempt + 1),
+                    ));
+                    attempt += 1;
+                }
+                Err(Error::Denied(_)) => {
+                    let reads: bool =
+                        sqlx::query_scalar("SELECT has_table_privilege('claims', 'SELECT')")
+                            .fetch_one(&self.pool)
+                            .await
+                            .unwrap_or(false);
+                    return Err(if reads {
+                        self.denied("only read", "write")
+                    } else {
+                        self.denied("not read", "read")
+                    });
+                }
+                done => return done,
             }
-            done => return done,
         }
     }
-    unreachable!("the loop returns")
 }
 
 /// The connection options of a URL. libpq's form with an empty host and
@@ -522,7 +587,9 @@ pub(super) fn failure(e: sqlx::Error, location: &str) -> Error {
                     .to_string()
             }
             // insufficient_privilege
-            Some("42501") => format!("permission denied on `{location}`: {message}"),
+            Some("42501") => {
+                return Error::Denied(format!("permission denied on `{location}`: {message}"))
+            }
             _ => format!("the server at `{location}` said: {message}"),
         });
     }
@@ -552,6 +619,7 @@ mod queries;
 mod reads;
 mod records;
 mod replay;
+mod roles;
 mod search;
 mod sources;
 mod statement;

@@ -46,12 +46,22 @@ use crate::domain::replay::{Snapshot, View};
 use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 use crate::store::{
-    BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange, ImportClaim,
-    ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim, NewDeadline, NewSource,
-    RecordsBySource, StatusChange, Store, StoreResult as Result, TallyScope,
+    AccessLevel, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts, FieldChange,
+    Grant, ImportClaim, ImportMode, ImportSummary, LogFilter, MigrationState, NewClaim,
+    NewDeadline, NewSource, RecordsBySource, StatusChange, Store, StoreResult as Result,
+    TallyScope,
 };
 
 pub use open::create_private;
+
+/// `claims grant` on a file: SQLite has no roles.
+fn no_roles() -> crate::store::StoreError {
+    crate::store::StoreError::Conflict(
+        "`claims grant` manages the roles of a PostgreSQL database; an SQLite file has none \
+         (its file permissions decide who may read or write it)"
+            .to_string(),
+    )
+}
 
 /// A claims database in one SQLite file.
 pub struct SqliteStore {
@@ -109,6 +119,14 @@ impl Store for SqliteStore {
 
     async fn close(self) {
         SqliteStore::close(self).await
+    }
+
+    async fn grant(&self, _role: &str, _level: AccessLevel) -> Result<()> {
+        Err(no_roles())
+    }
+
+    async fn grants(&self) -> Result<Vec<Grant>> {
+        Err(no_roles())
     }
 
     async fn insert_source(&self, source: &NewSource) -> Result<Source> {
