@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::domain::history::DeadlineValue;
 use crate::domain::model::{EventKind, Status};
+use crate::domain::rules::{history_facts, ClaimState, DeadlineState, HistoryEvent};
 use crate::store::{ClaimFields, ImportClaim};
 
 /// An import record with its sources resolved and its fingerprint.
@@ -200,4 +201,48 @@ pub(crate) fn imported_events(
             }
         })
         .collect()
+}
+
+/// What the rules need of a new claim, from its record as it will be
+/// written: `deadline_ids` are its deadlines' ids here, `events` its events
+/// (a voided one left out).
+pub(crate) fn record_state(
+    k: &Keyed<'_>,
+    deadline_ids: &[i64],
+    events: &[ImportedEvent],
+) -> ClaimState {
+    let voided: std::collections::HashSet<usize> = events.iter().filter_map(|e| e.voids).collect();
+    let (first_due, fulfilled_on) = history_facts(
+        events
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !voided.contains(i))
+            .map(|(_, e)| HistoryEvent {
+                event: e.event,
+                deadline_id: e.deadline_id,
+                old_due: e.old_due,
+                to: e.to,
+                on: e.at,
+            }),
+    );
+    ClaimState {
+        status: k.record.status,
+        speaker_id: k.speaker,
+        other_speakers: k.others.clone(),
+        outlet_id: k.outlet,
+        deadlines: k
+            .record
+            .claim
+            .deadlines
+            .iter()
+            .zip(deadline_ids)
+            .map(|(d, id)| DeadlineState {
+                id: *id,
+                due: d.due,
+                met_on: d.met_on,
+                first_due: first_due.get(id).copied(),
+            })
+            .collect(),
+        fulfilled_on,
+    }
 }

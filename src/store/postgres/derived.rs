@@ -129,10 +129,77 @@ enum Key {
     Text(String),
 }
 
+/// Where count rows go: moved in place, or staged for `apply_staged`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum CountsTo {
+    Tables,
+    /// Temporary tables of this transaction (`stage_<table>`), summed into
+    /// the tables once: an import moves each row once, not once a batch.
+    Stage,
+}
+
+/// The count tables and then the journal's, as (name, key columns with
+/// their types), in the order writers lock them.
+fn count_tables(journal: bool) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    COUNT_TABLES
+        .iter()
+        .map(|t| {
+            let mut key = t.key.to_vec();
+            if journal {
+                key.insert(t.day_at, ("day", "date"));
+                (t.journal, key)
+            } else {
+                (t.table, key)
+            }
+        })
+        .collect()
+}
+
+/// Makes this transaction's staging tables (empty, dropped at its end).
+pub(super) async fn create_stage(conn: &mut PgConnection) -> std::result::Result<(), sqlx::Error> {
+    for journal in [true, false] {
+        for (name, _) in count_tables(journal) {
+            sqlx::query(&format!(
+                "CREATE TEMP TABLE IF NOT EXISTS stage_{name} (LIKE {name}) ON COMMIT DROP"
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sums the staged rows into the journal, then the counts, each in key order.
+pub(super) async fn apply_staged(conn: &mut PgConnection) -> std::result::Result<(), sqlx::Error> {
+    for journal in [true, false] {
+        for (name, key) in count_tables(journal) {
+            let columns: Vec<&str> = key.iter().map(|(c, _)| *c).collect();
+            let columns = columns.join(", ");
+            sqlx::query(&format!(
+                "INSERT INTO {name} ({columns}, n) SELECT {columns}, SUM(n) FROM stage_{name} \
+                 GROUP BY {columns} HAVING SUM(n) <> 0 ORDER BY {columns} \
+                 ON CONFLICT ({columns}) DO UPDATE SET n = {name}.n + excluded.n"
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Moves count rows (`day`: the journal's) in key order.
 async fn upsert_counts(
     conn: &mut PgConnection,
     rows: &[(Option<NaiveDate>, &Tally, i64)],
+) -> std::result::Result<(), sqlx::Error> {
+    write_counts(conn, rows, CountsTo::Tables).await
+}
+
+/// Writes count rows where `to` says, in key order.
+async fn write_counts(
+    conn: &mut PgConnection,
+    rows: &[(Option<NaiveDate>, &Tally, i64)],
+    to: CountsTo,
 ) -> std::result::Result<(), sqlx::Error> {
     let mut keyed: Vec<(usize, Vec<Key>, i64)> = rows
         .iter()
@@ -169,12 +236,19 @@ async fn upsert_counts(
         let mut casts: Vec<&str> = key.iter().map(|(_, t)| *t).collect();
         casts.push("bigint");
         let columns = columns.join(", ");
+        let (target, tail) = match to {
+            CountsTo::Tables => (
+                name.to_string(),
+                format!(" ON CONFLICT ({columns}) DO UPDATE SET n = {name}.n + excluded.n"),
+            ),
+            CountsTo::Stage => (format!("stage_{name}"), String::new()),
+        };
         insert_rows(
             conn,
-            &format!("INSERT INTO {name} ({columns}, n)"),
+            &format!("INSERT INTO {target} ({columns}, n)"),
             &casts,
             &values,
-            &format!(" ON CONFLICT ({columns}) DO UPDATE SET n = {name}.n + excluded.n"),
+            &tail,
         )
         .await?;
     }
@@ -334,10 +408,19 @@ async fn insert_periods(
 }
 
 /// Writes a batch of derived data in a few statements.
-pub(super) async fn flush(conn: &mut PgConnection, batch: &DerivedBatch) -> Result<()> {
+pub(super) async fn flush(
+    conn: &mut PgConnection,
+    batch: &DerivedBatch,
+    counts: CountsTo,
+) -> Result<()> {
     let fail = Writes::fail;
     // In the order `rewrite` writes, so that writers lock rows in one order.
-    Writes(conn).move_journal(&batch.journal_rows()).await?;
+    let journal = batch.journal_rows();
+    let journal: Vec<(Option<NaiveDate>, &Tally, i64)> = journal
+        .iter()
+        .map(|(day, tally, n)| (Some(*day), tally, *n))
+        .collect();
+    write_counts(conn, &journal, counts).await.map_err(fail)?;
     for open in [true, false] {
         let ids: Vec<i64> = batch
             .open
@@ -382,5 +465,11 @@ pub(super) async fn flush(conn: &mut PgConnection, batch: &DerivedBatch) -> Resu
     if !batch.gone_facts.is_empty() || !batch.facts.is_empty() {
         w.replace_facts(&batch.gone_facts, &batch.facts).await?;
     }
-    w.move_counts(&batch.counts).await
+    let moved: Vec<(Option<NaiveDate>, &Tally, i64)> = batch
+        .counts
+        .nonzero()
+        .into_iter()
+        .map(|(tally, n)| (None, tally, n))
+        .collect();
+    write_counts(w.0, &moved, counts).await.map_err(fail)
 }

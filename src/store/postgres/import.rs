@@ -11,6 +11,7 @@ use sqlx::postgres::PgConnection;
 
 use super::claims::{index_claim, write_fields};
 use super::deadlines::DEADLINE_COLUMNS;
+use super::derived::{apply_staged, create_stage, CountsTo};
 use super::history::append_event;
 use super::queries::{history_from_row, EVENT_COLUMNS};
 use super::reads::{claim_state, derive_new, refresh_derived, word};
@@ -21,9 +22,10 @@ use super::PostgresStore;
 use crate::domain::dates::iso;
 use crate::domain::keys::{fingerprint, name_key};
 use crate::domain::model::{Deadline, Status};
+use crate::domain::rules::derive;
 use crate::store::differences::{differing_fields, StoredClaim};
 use crate::store::importing::{
-    deadline_numbers, gone_deadlines, imported_events, repeat_key, Keyed,
+    deadline_numbers, gone_deadlines, imported_events, record_state, repeat_key, Keyed,
 };
 use crate::store::update::{update_claim_from, ClaimWrites};
 use crate::store::values::{now, search_body, Event};
@@ -33,6 +35,13 @@ use crate::store::{
 };
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
+
+/// What an import wrote of its claims' derived data along with them.
+#[derive(Default)]
+pub(super) struct Written {
+    pub open: HashMap<i64, bool>,
+    pub next_due: HashMap<i64, Option<NaiveDate>>,
+}
 
 /// Claims written per batch of INSERTs, and derived per page.
 const BATCH: usize = 2_000;
@@ -167,13 +176,19 @@ impl PostgresStore {
             }
         }
         let stamp = now();
+        if !fresh.is_empty() {
+            create_stage(&mut tx).await.map_err(|e| self.failed(e))?;
+        }
         for (batch, chunk) in fresh.chunks(BATCH).enumerate() {
             progress(batch * BATCH);
-            let ids = self
+            let (ids, written) = self
                 .write_new(&mut tx, chunk, today, &stamp, &importer)
                 .await?;
-            derive_new(&mut tx, &ids).await?;
+            derive_new(&mut tx, &ids, &written, CountsTo::Stage).await?;
             summary.new += chunk.len();
+        }
+        if !fresh.is_empty() {
+            apply_staged(&mut tx).await.map_err(|e| self.failed(e))?;
         }
         progress(records.len());
         if mode.dry_run {
@@ -193,7 +208,7 @@ impl PostgresStore {
         today: NaiveDate,
         stamp: &str,
         importer: &str,
-    ) -> Result<Vec<i64>> {
+    ) -> Result<(Vec<i64>, Written)> {
         let fail = |e| self.failed(e);
         let claim_ids = take_ids(tx, "claims", chunk.len()).await.map_err(fail)?;
         let deadline_count: usize = chunk.iter().map(|k| k.record.claim.deadlines.len()).sum();
@@ -201,28 +216,70 @@ impl PostgresStore {
             .await
             .map_err(fail)?
             .into_iter();
-        let mut claims = Vec::with_capacity(chunk.len() * 17);
-        let mut deadlines = Vec::new();
-        let mut tags = Vec::new();
-        let mut speakers = Vec::new();
-        let mut search = Vec::new();
-        let mut history = Vec::new();
-        for (k, &claim_id) in chunk.iter().zip(&claim_ids) {
+        // Each claim's deadline ids, and ids for the deadlines its events name
+        // but it no longer has (removed: replays bring them back), then its
+        // events: three draws from the sequences for the whole chunk.
+        let mut plans = Vec::with_capacity(chunk.len());
+        let mut gone_count = 0;
+        for k in chunk {
             let r = k.record;
-            let c = &r.claim;
-            let ids: Vec<i64> = deadline_ids.by_ref().take(c.deadlines.len()).collect();
-            let numbers = deadline_numbers(&r.deadline_keys);
-            let mut ours: HashMap<i64, i64> = r
+            let ids: Vec<i64> = deadline_ids
+                .by_ref()
+                .take(r.claim.deadlines.len())
+                .collect();
+            let ours: HashMap<i64, i64> = r
                 .deadline_keys
                 .iter()
                 .zip(&ids)
                 .filter_map(|((theirs, _), ours)| theirs.map(|t| (t, *ours)))
                 .collect();
             let gone = gone_deadlines(r, &ours);
-            let spare = take_ids(tx, "deadlines", gone.len()).await.map_err(fail)?;
-            ours.extend(gone.into_iter().zip(spare));
-            let events = imported_events(r, today, stamp, Some(importer), &ours);
+            gone_count += gone.len();
+            plans.push((ids, ours, gone));
+        }
+        let mut spare = take_ids(tx, "deadlines", gone_count)
+            .await
+            .map_err(fail)?
+            .into_iter();
+        let mut events_of = Vec::with_capacity(chunk.len());
+        for (k, (_, ours, gone)) in chunk.iter().zip(&mut plans) {
+            ours.extend(gone.drain(..).zip(spare.by_ref()));
+            events_of.push(imported_events(
+                k.record,
+                today,
+                stamp,
+                Some(importer),
+                ours,
+            ));
+        }
+        let event_count = events_of.iter().map(Vec::len).sum();
+        let mut event_ids = take_ids(tx, "events", event_count)
+            .await
+            .map_err(fail)?
+            .into_iter();
+        let mut written = Written::default();
+        let mut claims = Vec::with_capacity(chunk.len() * 18);
+        let mut deadlines = Vec::new();
+        let mut tags = Vec::new();
+        let mut speakers = Vec::new();
+        let mut search = Vec::new();
+        let mut history = Vec::new();
+        for ((k, &claim_id), ((ids, _, _), events)) in chunk
+            .iter()
+            .zip(&claim_ids)
+            .zip(plans.into_iter().zip(events_of))
+        {
+            let r = k.record;
+            let c = &r.claim;
+            let numbers = deadline_numbers(&r.deadline_keys);
+            // Written with their open flags and next due date, so that no
+            // row is rewritten; the read-back below corrects any that differ.
+            let derived = derive(&record_state(k, &ids, &events));
+            let open: HashMap<i64, bool> = derived.open.iter().copied().collect();
+            written.next_due.insert(claim_id, derived.next_due);
             for ((d, id), number) in c.deadlines.iter().zip(&ids).zip(&numbers) {
+                let is_open = open.get(id).copied().unwrap_or(false);
+                written.open.insert(*id, is_open);
                 deadlines.extend([
                     PgValue::Int(*id),
                     PgValue::Int(claim_id),
@@ -232,6 +289,7 @@ impl PostgresStore {
                     PgValue::OptText(d.met_on.map(iso)),
                     PgValue::OptText(d.as_written.clone()),
                     PgValue::Int(*number),
+                    PgValue::Text(is_open.to_string()),
                 ]);
             }
             // Numbers of removed deadlines stay spent too.
@@ -263,6 +321,7 @@ impl PostgresStore {
                 PgValue::Text(k.print.clone()),
                 PgValue::OptInt(c.credibility.map(|c| i64::from(c.get()))),
                 PgValue::Int(given),
+                PgValue::OptText(derived.next_due.map(iso)),
             ]);
             let mut seen_tags = HashSet::new();
             for tag in &c.tags {
@@ -292,7 +351,7 @@ impl PostgresStore {
                 PgValue::Text(search_words(&body)),
                 PgValue::Text(body),
             ]);
-            let event_ids = take_ids(tx, "events", events.len()).await.map_err(fail)?;
+            let event_ids: Vec<i64> = event_ids.by_ref().take(events.len()).collect();
             for (e, id) in events.into_iter().zip(&event_ids) {
                 history.extend([
                     PgValue::Int(*id),
@@ -319,7 +378,7 @@ impl PostgresStore {
             (
                 "INSERT INTO claims (id, uid, text, speaker_id, reported_by_id, quote, lang, url, \
                  said_on, kind, status, created_at, updated_at, external_id, fingerprint, \
-                 credibility, deadlines_given)",
+                 credibility, deadlines_given, next_due)",
                 &[
                     "bigint",
                     "uuid",
@@ -338,13 +397,16 @@ impl PostgresStore {
                     "",
                     "smallint",
                     "integer",
+                    "date",
                 ],
                 &claims,
             ),
             (
                 "INSERT INTO deadlines (id, claim_id, due, precision, label, met_on, as_written, \
-                 number)",
-                &["bigint", "bigint", "date", "", "", "date", "", "integer"],
+                 number, open)",
+                &[
+                    "bigint", "bigint", "date", "", "", "date", "", "integer", "boolean",
+                ],
                 &deadlines,
             ),
             (
@@ -395,7 +457,7 @@ impl PostgresStore {
                     .map_err(fail)?;
             }
         }
-        Ok(claim_ids)
+        Ok((claim_ids, written))
     }
 
     /// A stored claim as an import compares it.

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use sqlx::postgres::PgConnection;
 use sqlx::Row;
 
-use super::derived::{flush, Writes};
+use super::derived::{flush, CountsTo, Writes};
+use super::import::Written;
 use crate::domain::model::{
     ClaimKind, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision, Status,
 };
@@ -193,6 +194,8 @@ pub(super) fn derivable(now: &Snapshot, events: &[HistoryEntry]) -> Derivable {
 pub(super) async fn derive_new(
     conn: &mut PgConnection,
     ids: &[i64],
+    written: &Written,
+    counts: CountsTo,
 ) -> crate::store::StoreResult<()> {
     let claims = replayable(conn, ids).await.map_err(Writes::fail)?;
     let mut batch = DerivedBatch::default();
@@ -201,7 +204,14 @@ pub(super) async fn derive_new(
             rewrite(&mut batch, *id, None, Some(&derivable(now, events))).await?;
         }
     }
-    flush(conn, &batch).await
+    // Only what differs from what was written with the claims.
+    batch
+        .open
+        .retain(|(id, open)| written.open.get(id) != Some(open));
+    batch
+        .next_due
+        .retain(|(id, due)| written.next_due.get(id) != Some(due));
+    flush(conn, &batch, counts).await
 }
 
 /// Rewrites a claim's derived data after a change, given the claim from

@@ -18,12 +18,10 @@ use super::SqliteStore;
 use crate::domain::dates::iso;
 use crate::domain::keys::{fingerprint, name_key};
 use crate::domain::model::Status;
-use crate::domain::rules::{
-    derive, history_facts, tallies, ClaimState, DeadlineState, HistoryEvent, TallyChanges,
-};
+use crate::domain::rules::{derive, tallies, TallyChanges};
 use crate::store::differences::differing_fields;
 use crate::store::importing::{
-    deadline_numbers, gone_deadlines, imported_events, repeat_key, Keyed,
+    deadline_numbers, gone_deadlines, imported_events, record_state, repeat_key, Keyed,
 };
 use crate::store::{
     ImportClaim, ImportDifference, ImportMode, ImportSummary, NewSource, StoreResult as Result,
@@ -267,39 +265,7 @@ impl SqliteStore {
                     }
                 }
                 let events = imported_events(r, today, &stamp, self.by(), &deadline_ids);
-                let voided: std::collections::HashSet<usize> =
-                    events.iter().filter_map(|e| e.voids).collect();
-                let (first_due, fulfilled_on) = history_facts(
-                    events
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| !voided.contains(i))
-                        .map(|(_, e)| HistoryEvent {
-                            event: e.event,
-                            deadline_id: e.deadline_id,
-                            old_due: e.old_due,
-                            to: e.to,
-                            on: e.at,
-                        }),
-                );
-                let state = ClaimState {
-                    status: r.status,
-                    speaker_id: k.speaker,
-                    other_speakers: k.others.clone(),
-                    outlet_id: k.outlet,
-                    deadlines: c
-                        .deadlines
-                        .iter()
-                        .zip(&ids)
-                        .map(|(d, id)| DeadlineState {
-                            id: *id,
-                            due: d.due,
-                            met_on: d.met_on,
-                            first_due: first_due.get(id).copied(),
-                        })
-                        .collect(),
-                    fulfilled_on,
-                };
+                let state = record_state(k, &ids, &events);
                 let derived = derive(&state);
                 counts.add(tallies(&state, &derived), 1);
                 for ((d, (id, open)), number) in c.deadlines.iter().zip(&derived.open).zip(&numbers)
