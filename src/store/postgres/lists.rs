@@ -53,59 +53,93 @@ pub(super) fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFil
     }
 }
 
+/// The ids of the claims matching `filter` (as of a day, for `overdue`),
+/// in no order yet.
+fn list_query(filter: &ClaimFilter, as_of: NaiveDate) -> QueryBuilder<'static, Postgres> {
+    let mut q = QueryBuilder::<Postgres>::new("SELECT c.id FROM claims c WHERE TRUE");
+    push_filters(&mut q, filter);
+    if let Some(kind) = filter.kind {
+        q.push(" AND c.kind = ").push_bind(kind.as_str());
+    }
+    if filter.overdue {
+        q.push(" AND c.next_due < ").push_bind(as_of);
+    }
+    if filter.due_before.is_some() || filter.due_after.is_some() {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL",
+        );
+        if let Some(before) = filter.due_before {
+            q.push(" AND d.due < ").push_bind(before);
+        }
+        if let Some(after) = filter.due_after {
+            q.push(" AND d.due > ").push_bind(after);
+        }
+        q.push(")");
+    }
+    if filter.no_open_deadline {
+        q.push(" AND c.status = 'pending' AND c.next_due IS NULL");
+    }
+    if let Some(search) = &filter.search {
+        q.push(
+            " AND c.id IN (SELECT claim_id FROM claim_search \
+                 WHERE words @@ to_tsquery('simple', ",
+        )
+        .push_bind(phrase_query(search))
+        .push("))");
+    }
+    q
+}
+
 impl PostgresStore {
     /// The claims matching `filter`, judged as of a day: in id order after
     /// `after_id`, else by next open deadline (claims without one last, by id).
     pub async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> Result<Vec<Claim>> {
-        let mut q = QueryBuilder::<Postgres>::new("SELECT c.id FROM claims c WHERE TRUE");
-        push_filters(&mut q, filter);
-        if let Some(kind) = filter.kind {
-            q.push(" AND c.kind = ").push_bind(kind.as_str());
-        }
-        if filter.overdue {
-            q.push(" AND c.next_due < ").push_bind(as_of);
-        }
-        if filter.due_before.is_some() || filter.due_after.is_some() {
-            q.push(
-                " AND EXISTS (SELECT 1 FROM deadlines d WHERE d.claim_id = c.id AND d.met_on IS NULL",
-            );
-            if let Some(before) = filter.due_before {
-                q.push(" AND d.due < ").push_bind(before);
+        let limit = |q: &mut QueryBuilder<'_, Postgres>, n: Option<i64>| {
+            if let Some(n) = n {
+                q.push(" LIMIT ").push_bind(n);
             }
-            if let Some(after) = filter.due_after {
-                q.push(" AND d.due > ").push_bind(after);
-            }
-            q.push(")");
-        }
-        if filter.no_open_deadline {
-            q.push(" AND c.status = 'pending' AND c.next_due IS NULL");
-        }
-        if let Some(search) = &filter.search {
-            q.push(
-                " AND c.id IN (SELECT claim_id FROM claim_search \
-                 WHERE words @@ to_tsquery('simple', ",
-            )
-            .push_bind(phrase_query(search))
-            .push("))");
-        }
+        };
+        let mut q = list_query(filter, as_of);
+        let mut ids: Vec<i64> = Vec::new();
         if let Some(after) = filter.after_id {
             q.push(" AND c.id > ")
                 .push_bind(after)
                 .push(" ORDER BY c.id");
-        } else if filter.status.is_some_and(|s| s != Status::Pending) {
-            // Only pending claims have a next due date.
+            limit(&mut q, filter.limit);
+        } else if filter.overdue {
+            // All have a next due date: the order of its index.
+            q.push(" ORDER BY c.next_due, c.id");
+            limit(&mut q, filter.limit);
+        } else if filter.no_open_deadline || filter.status.is_some_and(|s| s != Status::Pending) {
+            // None has a next due date (only pending claims with an open
+            // deadline have one).
             q.push(" ORDER BY c.id");
+            limit(&mut q, filter.limit);
         } else {
-            q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.id");
+            // Claims with an open deadline by date, then the others by id:
+            // two passes, each in the order of an index, so that a first
+            // page never sorts the whole table.
+            q.push(" AND c.next_due IS NOT NULL ORDER BY c.next_due, c.id");
+            limit(&mut q, filter.limit);
+            ids = q
+                .build_query_scalar()
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.failed(e))?;
+            let left = filter.limit.map(|n| n - ids.len() as i64);
+            if left.is_some_and(|n| n <= 0) {
+                return self.claims_in_order(&ids, as_of).await;
+            }
+            q = list_query(filter, as_of);
+            q.push(" AND c.next_due IS NULL ORDER BY c.id");
+            limit(&mut q, left);
         }
-        if let Some(limit) = filter.limit {
-            q.push(" LIMIT ").push_bind(limit);
-        }
-        let ids: Vec<i64> = q
+        let rest: Vec<i64> = q
             .build_query_scalar()
             .fetch_all(&self.pool)
             .await
             .map_err(|e| self.failed(e))?;
+        ids.extend(rest);
         self.claims_in_order(&ids, as_of).await
     }
 

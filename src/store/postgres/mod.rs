@@ -52,30 +52,43 @@ impl PostgresStore {
     pub async fn open_with(url: &str, mode: OpenMode) -> Result<PostgresStore> {
         let location = redact(url);
         let options = connect_options(url)?;
-        // One connection first, so that a server that is down or refuses
-        // the login says so at once (the pool would retry until it times out).
-        use sqlx::Connection;
-        let mut first = sqlx::postgres::PgConnection::connect_with(&options)
-            .await
-            .map_err(|e| failure(e, &location))?;
-        let role: String = sqlx::query_scalar("SELECT current_user::text")
-            .fetch_one(&mut first)
-            .await
-            .map_err(|e| failure(e, &location))?;
-        first.close().await.map_err(|e| failure(e, &location))?;
         let pool = PgPoolOptions::new()
             .max_connections(4)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect_lazy_with(options);
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect_with(options.clone())
+            .await;
+        let pool = match pool {
+            Ok(pool) => pool,
+            // The pool retries a refused connection until it times out; one
+            // connection of our own says why it was refused.
+            Err(sqlx::Error::PoolTimedOut) => {
+                use sqlx::Connection;
+                let e = match sqlx::postgres::PgConnection::connect_with(&options).await {
+                    Err(e) => e,
+                    Ok(conn) => {
+                        let _ = conn.close().await;
+                        sqlx::Error::PoolTimedOut
+                    }
+                };
+                return Err(failure(e, &location));
+            }
+            Err(e) => return Err(failure(e, &location)),
+        };
+        let role: String = sqlx::query_scalar("SELECT current_user::text")
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| failure(e, &location))?;
         let store = PostgresStore {
             pool,
             location,
             role,
         };
-        store.refuse_newer().await?;
+        let applied = store.applied_versions().await?;
+        store.refuse_newer(&applied)?;
         // Only when something is pending: running the migrator creates its
         // table if missing, which a role without CREATE (a reader) may not.
-        if mode == OpenMode::Migrate && store.pending().await? {
+        let pending = MIGRATOR.iter().any(|m| !applied.contains(&m.version));
+        if mode == OpenMode::Migrate && pending {
             MIGRATOR
                 .run(&store.pool)
                 .await
@@ -84,25 +97,12 @@ impl PostgresStore {
         Ok(store)
     }
 
-    /// A schema written by a newer claims is refused before anything runs.
-    async fn refuse_newer(&self) -> Result<()> {
+    /// A schema written by a newer claims (`applied` holds a migration
+    /// this binary does not know) is refused before anything runs.
+    fn refuse_newer(&self, applied: &[i64]) -> Result<()> {
         let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        // A new database has no migrations table yet (and naming it in a
-        // query that does not run would still fail to plan).
-        let migrated: bool =
-            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|e| self.failed(e))?;
-        if !migrated {
-            return Ok(());
-        }
-        let found: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| self.failed(e))?;
-        match found {
-            Some(found) if found > known => Err(Error::TooNew {
+        match applied.iter().max() {
+            Some(&found) if found > known => Err(Error::TooNew {
                 location: self.location.clone(),
                 found,
                 known,
@@ -119,12 +119,6 @@ impl PostgresStore {
             .into_iter()
             .max()
             .unwrap_or(0))
-    }
-
-    /// Whether a migration this binary knows has not been applied.
-    async fn pending(&self) -> Result<bool> {
-        let applied = self.applied_versions().await?;
-        Ok(MIGRATOR.iter().any(|m| !applied.contains(&m.version)))
     }
 
     /// The migrations applied; none before the first.

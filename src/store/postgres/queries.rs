@@ -8,6 +8,7 @@ use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::PostgresStore;
+use crate::domain::dates::from_iso;
 use crate::domain::model::{
     Claim, ClaimKind, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision, SourceKind,
     SourceRef, Status,
@@ -16,13 +17,73 @@ use crate::domain::rules::judge;
 use crate::store::values::{opt_credibility, opt_reliability, stored};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
-const CLAIM_SELECT: &str = "SELECT c.id, c.uid::text AS uid, c.external_id, c.text, c.status, \
-     c.kind, c.quote, c.lang, c.url, c.said_on, c.credibility, s.id AS speaker_id, \
+/// A claim's columns with its speaker and outlet, and its deadlines (by due
+/// date), tags (in byte order, as SQLite sorts them) and other speakers (in
+/// order) as JSON.
+const CLAIM_SELECT_WITH_PARTS: &str = "SELECT c.id, c.uid::text AS uid, c.external_id, c.text, \
+     c.status, c.kind, c.quote, c.lang, c.url, c.said_on, c.credibility, s.id AS speaker_id, \
      s.name AS speaker_name, s.kind AS speaker_kind, s.reliability AS speaker_reliability, \
      r.id AS outlet_id, r.name AS outlet_name, r.kind AS outlet_kind, \
-     r.reliability AS outlet_reliability \
+     r.reliability AS outlet_reliability, \
+     COALESCE((SELECT json_agg(json_build_object('id', d.id, 'due', d.due, \
+         'precision', d.precision, 'label', d.label, 'met_on', d.met_on, \
+         'as_written', d.as_written, 'number', d.number) ORDER BY d.due, d.id) \
+         FROM deadlines d WHERE d.claim_id = c.id), '[]')::text AS deadline_parts, \
+     COALESCE((SELECT json_agg(t.tag ORDER BY t.tag COLLATE \"C\") FROM claim_tags t \
+         WHERE t.claim_id = c.id), '[]')::text AS tag_parts, \
+     COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'kind', o.kind, \
+         'reliability', o.reliability) ORDER BY cs.position) FROM claim_speakers cs \
+         JOIN sources o ON o.id = cs.source_id WHERE cs.claim_id = c.id), '[]')::text \
+         AS speaker_parts \
      FROM claims c JOIN sources s ON s.id = c.speaker_id \
      LEFT JOIN sources r ON r.id = c.reported_by_id";
+
+/// A deadline as `CLAIM_SELECT_WITH_PARTS` gathers it.
+fn deadline_part(claim_id: i64, d: &serde_json::Value) -> Result<Deadline> {
+    let bad = || Error::Corrupt(format!("claim {claim_id}: a deadline reads `{d}`"));
+    let text = |key: &str| d.get(key).and_then(serde_json::Value::as_str);
+    let day = |key: &str| text(key).map(|t| from_iso(t).ok_or_else(bad)).transpose();
+    let number = d
+        .get("number")
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(bad)?;
+    Ok(Deadline {
+        id: d
+            .get("id")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(bad)?,
+        reference: DeadlineRef { claim_id, number },
+        claim_id,
+        due: day("due")?.ok_or_else(bad)?,
+        precision: stored(
+            "precision",
+            text("precision").ok_or_else(bad)?,
+            Precision::from_word,
+        )?,
+        label: text("label").map(str::to_string),
+        met_on: day("met_on")?,
+        as_written: text("as_written").map(str::to_string),
+    })
+}
+
+/// Another speaker as `CLAIM_SELECT_WITH_PARTS` gathers it.
+fn speaker_part(o: &serde_json::Value) -> Result<SourceRef> {
+    let bad = || Error::Corrupt(format!("a claim's speaker reads `{o}`"));
+    let text = |key: &str| o.get(key).and_then(serde_json::Value::as_str);
+    Ok(SourceRef {
+        id: o
+            .get("id")
+            .and_then(serde_json::Value::as_i64)
+            .ok_or_else(bad)?,
+        name: text("name").ok_or_else(bad)?.to_string(),
+        kind: stored(
+            "source kind",
+            text("kind").ok_or_else(bad)?,
+            SourceKind::from_word,
+        )?,
+        reliability: opt_reliability(text("reliability"))?,
+    })
+}
 
 /// The columns of an event, `recorded_at` as SQLite writes it.
 pub(super) const EVENT_COLUMNS: &str =
@@ -119,83 +180,37 @@ impl PostgresStore {
         Ok(claim)
     }
 
-    /// These claims (without history), judged as of a day, in id order.
+    /// These claims (without history), judged as of a day, in id order:
+    /// one statement, each claim's deadlines, tags and other speakers
+    /// gathered as JSON by the server (a statement costs more than its rows
+    /// when each command is a new connection).
     pub async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {
         let rows = sqlx::query(&format!(
-            "{CLAIM_SELECT} WHERE c.id = ANY($1) ORDER BY c.id"
+            "{CLAIM_SELECT_WITH_PARTS} WHERE c.id = ANY($1) ORDER BY c.id"
         ))
         .bind(ids)
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.failed(e))?;
-        let mut claims = rows
-            .iter()
-            .map(claim_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        let index: HashMap<i64, usize> =
-            claims.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        let deadlines = sqlx::query(
-            "SELECT id, claim_id, due, precision, label, met_on, as_written, number FROM deadlines \
-             WHERE claim_id = ANY($1) ORDER BY due, id",
-        )
-        .bind(ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.failed(e))?;
-        for row in deadlines {
-            let claim_id: i64 = get(&row, "claim_id")?;
-            let number: i32 = get(&row, "number")?;
-            let deadline = Deadline {
-                id: get(&row, "id")?,
-                reference: DeadlineRef {
-                    claim_id,
-                    number: i64::from(number),
-                },
-                claim_id,
-                due: get(&row, "due")?,
-                precision: stored("precision", get(&row, "precision")?, Precision::from_word)?,
-                label: get(&row, "label")?,
-                met_on: get(&row, "met_on")?,
-                as_written: get(&row, "as_written")?,
+        let mut claims = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut claim = claim_from_row(row)?;
+            let parts = |column: &str| -> Result<Vec<serde_json::Value>> {
+                let text: String = get(row, column)?;
+                serde_json::from_str(&text)
+                    .map_err(|e| Error::Corrupt(format!("claim {}: {column}: {e}", claim.id)))
             };
-            if let Some(&i) = index.get(&claim_id) {
-                claims[i].deadlines.push(deadline);
+            for d in parts("deadline_parts")? {
+                claim.deadlines.push(deadline_part(claim.id, &d)?);
             }
-        }
-        // Tags in byte order, as SQLite sorts them.
-        let tags = sqlx::query(
-            "SELECT claim_id, tag FROM claim_tags WHERE claim_id = ANY($1) \
-             ORDER BY claim_id, tag COLLATE \"C\"",
-        )
-        .bind(ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.failed(e))?;
-        for row in tags {
-            if let Some(&i) = index.get(&get::<i64>(&row, "claim_id")?) {
-                claims[i].tags.push(get(&row, "tag")?);
+            for t in parts("tag_parts")? {
+                claim.tags.push(t.as_str().unwrap_or_default().to_string());
             }
-        }
-        let speakers = sqlx::query(
-            "SELECT cs.claim_id, s.id AS speaker_id, s.name AS speaker_name, \
-             s.kind AS speaker_kind, s.reliability AS speaker_reliability \
-             FROM claim_speakers cs JOIN sources s ON s.id = cs.source_id \
-             WHERE cs.claim_id = ANY($1) ORDER BY cs.claim_id, cs.position",
-        )
-        .bind(ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.failed(e))?;
-        for row in speakers {
-            if let (Some(&i), Some(speaker)) = (
-                index.get(&get::<i64>(&row, "claim_id")?),
-                source_ref(&row, "speaker")?,
-            ) {
-                claims[i].speakers.push(speaker);
+            for o in parts("speaker_parts")? {
+                claim.speakers.push(speaker_part(&o)?);
             }
-        }
-        for claim in &mut claims {
-            judge(claim, as_of);
+            judge(&mut claim, as_of);
+            claims.push(claim);
         }
         Ok(claims)
     }
