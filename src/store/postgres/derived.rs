@@ -3,6 +3,8 @@
 //! UPDATE`, atomic per row, in key order so that concurrent writers take
 //! row locks in one order.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use sqlx::postgres::PgConnection;
 
@@ -253,6 +255,14 @@ async fn write_counts(
         .await?;
     }
     Ok(())
+}
+
+/// What an import wrote of its claims' derived data along with them: the
+/// read-back writes only what differs.
+#[derive(Default)]
+pub(super) struct Written {
+    pub open: HashMap<i64, bool>,
+    pub next_due: HashMap<i64, Option<NaiveDate>>,
 }
 
 /// How PostgreSQL writes derived data.

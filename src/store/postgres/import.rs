@@ -9,12 +9,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use sqlx::postgres::PgConnection;
 
-use super::claims::{index_claim, write_fields};
+use super::claims::write_fields;
 use super::deadlines::DEADLINE_COLUMNS;
-use super::derived::{apply_staged, create_stage, CountsTo};
+use super::derived::{apply_staged, create_stage, CountsTo, Written};
 use super::history::append_event;
 use super::queries::{history_from_row, EVENT_COLUMNS};
 use super::reads::{claim_state, derive_new, refresh_derived, word};
+use super::search::index_claim;
 use super::search::search_words;
 use super::sources::{insert_source_in, source_id_by_key};
 use super::statement::{insert_rows, PgValue};
@@ -35,13 +36,6 @@ use crate::store::{
 };
 
 type Sql<T> = std::result::Result<T, sqlx::Error>;
-
-/// What an import wrote of its claims' derived data along with them.
-#[derive(Default)]
-pub(super) struct Written {
-    pub open: HashMap<i64, bool>,
-    pub next_due: HashMap<i64, Option<NaiveDate>>,
-}
 
 /// Claims written per batch of INSERTs, and derived per page.
 const BATCH: usize = 2_000;
@@ -195,8 +189,26 @@ impl PostgresStore {
             tx.rollback().await.map_err(|e| self.failed(e))?;
         } else {
             tx.commit().await.map_err(|e| self.failed(e))?;
+            if summary.new > 0 {
+                self.analyze().await;
+            }
         }
         Ok(summary)
+    }
+
+    /// Refreshes the planner's statistics of the tables an import filled:
+    /// until autovacuum comes by, a bulk load leaves plans made for empty
+    /// tables (overdue took 68 ms instead of 15 after 100k claims). Best
+    /// effort: a role that does not own the tables is skipped by the server.
+    async fn analyze(&self) {
+        let _ = sqlx::query(
+            "ANALYZE sources, claims, deadlines, events, claim_tags, claim_speakers, \
+             claim_search, deadline_facts, claim_days, due_days, source_counts, \
+             claim_due_counts, record_delivered, record_undelivered, source_count_days, \
+             claim_due_count_days, record_delivered_days, record_undelivered_days",
+        )
+        .execute(&self.pool)
+        .await;
     }
 
     /// Writes new claims with their speakers, tags, deadlines (closed: the

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use sqlx::postgres::PgConnection;
 use sqlx::Row;
 
-use super::derived::{flush, CountsTo, Writes};
-use super::import::Written;
+use super::derived::{flush, CountsTo, Writes, Written};
 use crate::domain::model::{
     ClaimKind, Deadline, DeadlineRef, EventKind, HistoryEntry, Precision, Status,
 };

@@ -6,9 +6,12 @@
 
 use chrono::NaiveDate;
 
+use sqlx::postgres::PgConnection;
+
 use super::PostgresStore;
 use crate::domain::model::Claim;
 use crate::domain::normalize::fold;
+use crate::store::values::search_body;
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// The words of folded text, split as SQLite splits plain queries.
@@ -150,6 +153,51 @@ pub(super) fn ts_query(query: &str) -> std::result::Result<String, String> {
         return Err("the query ends with an operator".to_string());
     }
     Ok(out.join(" "))
+}
+
+type Sql<T> = std::result::Result<T, sqlx::Error>;
+
+/// Rewrites one claim's search row from what is stored.
+pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()> {
+    type Searchable = (
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Searchable> = sqlx::query_as(
+        "SELECT c.text, c.quote, s.name, r.name, (SELECT string_agg(o.name, E'\\n' \
+         ORDER BY cs.position) FROM claim_speakers cs JOIN sources o ON o.id = cs.source_id \
+         WHERE cs.claim_id = c.id) FROM claims c JOIN sources s ON s.id = c.speaker_id \
+         LEFT JOIN sources r ON r.id = c.reported_by_id WHERE c.id = $1",
+    )
+    .bind(claim_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM claim_search WHERE claim_id = $1")
+        .bind(claim_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some((text, quote, speaker, outlet, others)) = row {
+        let body = search_body(&[
+            Some(&text),
+            quote.as_deref(),
+            Some(&speaker),
+            outlet.as_deref(),
+            others.as_deref(),
+        ]);
+        sqlx::query(
+            "INSERT INTO claim_search (claim_id, body, words) \
+             VALUES ($1, $2, to_tsvector('simple', $3))",
+        )
+        .bind(claim_id)
+        .bind(&body)
+        .bind(search_words(&body))
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 impl PostgresStore {

@@ -3,7 +3,7 @@
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::Row;
 
-use super::claims::index_claim;
+use super::search::index_claim;
 use super::{failure, PostgresStore};
 use crate::domain::keys::name_key;
 use crate::domain::model::{Reliability, Source, SourceKind};

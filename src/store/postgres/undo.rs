@@ -4,9 +4,10 @@
 use chrono::NaiveDate;
 use sqlx::postgres::PgConnection;
 
-use super::claims::{index_claim, write_fields};
+use super::claims::write_fields;
 use super::history::append_event;
 use super::reads::{claim_state, refresh_derived, replayable};
+use super::search::index_claim;
 use super::PostgresStore;
 use crate::domain::history::DeadlineValue;
 use crate::domain::model::{EventKind, HistoryEntry};
