@@ -151,16 +151,50 @@ impl PostgresStore {
         until: NaiveDate,
         limit: Option<u32>,
     ) -> Result<Vec<Claim>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT claim_id FROM deadlines WHERE open AND due >= $1 AND due <= $2 \
-             GROUP BY claim_id ORDER BY MIN(due), claim_id LIMIT $3",
-        )
-        .bind(from)
-        .bind(until)
-        .bind(limit.map(i64::from))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.failed(e))?;
+        let Some(limit) = limit.map(|n| n as usize) else {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT claim_id FROM deadlines WHERE open AND due >= $1 AND due <= $2 \
+                 GROUP BY claim_id ORDER BY MIN(due), claim_id",
+            )
+            .bind(from)
+            .bind(until)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))?;
+            return self.claims_in_order(&ids, from).await;
+        };
+        // The open deadlines in the window in the order of their index
+        // (due, claim): each claim first appears at its first deadline in
+        // the window, so the first `limit` claims to appear are the first
+        // page, found without grouping every deadline in the window.
+        let mut ids: Vec<i64> = Vec::with_capacity(limit);
+        let mut seen: std::collections::HashSet<i64> = std::collections::HashSet::new();
+        let mut after: Option<(NaiveDate, i64)> = None;
+        let page = (limit * 2).max(100) as i64;
+        while ids.len() < limit {
+            let rows: Vec<(NaiveDate, i64)> = sqlx::query_as(
+                "SELECT due, claim_id FROM deadlines WHERE open AND due >= $1 AND due <= $2 \
+                 AND ($3::date IS NULL OR (due, claim_id) > ($3, $4)) \
+                 ORDER BY due, claim_id LIMIT $5",
+            )
+            .bind(from)
+            .bind(until)
+            .bind(after.map(|a| a.0))
+            .bind(after.map(|a| a.1))
+            .bind(page)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))?;
+            for (_, claim) in &rows {
+                if ids.len() < limit && seen.insert(*claim) {
+                    ids.push(*claim);
+                }
+            }
+            if (rows.len() as i64) < page {
+                break;
+            }
+            after = rows.last().copied();
+        }
         self.claims_in_order(&ids, from).await
     }
 
