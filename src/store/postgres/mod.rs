@@ -52,25 +52,27 @@ impl PostgresStore {
     pub async fn open_with(url: &str, mode: OpenMode) -> Result<PostgresStore> {
         let location = redact(url);
         let options = connect_options(url)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(std::time::Duration::from_secs(5))
-            .connect_with(options.clone())
-            .await;
-        let pool = match pool {
+        let pool_options = || {
+            PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(std::time::Duration::from_secs(3))
+        };
+        let pool = match pool_options().connect_with(options.clone()).await {
             Ok(pool) => pool,
             // The pool retries a refused connection until it times out; one
-            // connection of our own says why it was refused.
+            // connection of our own says why it was refused, or that the
+            // server is only slow (then the pool connects when first used).
             Err(sqlx::Error::PoolTimedOut) => {
                 use sqlx::Connection;
-                let e = match sqlx::postgres::PgConnection::connect_with(&options).await {
-                    Err(e) => e,
+                match sqlx::postgres::PgConnection::connect_with(&options).await {
+                    Err(e) => return Err(failure(e, &location)),
                     Ok(conn) => {
                         let _ = conn.close().await;
-                        sqlx::Error::PoolTimedOut
+                        pool_options()
+                            .acquire_timeout(std::time::Duration::from_secs(30))
+                            .connect_lazy_with(options)
                     }
-                };
-                return Err(failure(e, &location));
+                }
             }
             Err(e) => return Err(failure(e, &location)),
         };
