@@ -69,13 +69,7 @@ pub fn postgres_only(what: &str) -> bool {
 /// The URL of this database for another login role (made if missing, with
 /// no rights of its own).
 pub fn url_as(db: &Db, role: &str) -> String {
-    on_server(&[format!(
-        "DO $$ BEGIN CREATE ROLE \"{role}\" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-    )]);
-    let url = db.url.as_ref().expect("a PostgreSQL database");
-    let (scheme, rest) = url.split_once("://").unwrap();
-    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
-    format!("{scheme}://{role}@{host}")
+    role_url(db.url.as_ref().expect("a PostgreSQL database"), role)
 }
 
 /// Who the events the tests write are by: `CLAIMS_USER` on SQLite, the
@@ -118,9 +112,16 @@ fn with_database(url: &str, name: &str) -> String {
 /// The URL of the same database for another role, made a login role with
 /// the test role's rights when it does not exist.
 fn as_role(url: &str, role: &str) -> String {
+    let other = role_url(url, role);
+    on_server(&[format!("GRANT \"{}\" TO \"{role}\"", writer())]);
+    other
+}
+
+/// `url` for another login role, made (with no rights of its own) if missing.
+fn role_url(url: &str, role: &str) -> String {
     on_server(&[format!(
         "DO $$ BEGIN CREATE ROLE \"{role}\" LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-    ), format!("GRANT \"{}\" TO \"{role}\"", writer())]);
+    )]);
     let (scheme, rest) = url.split_once("://").unwrap();
     let host = rest.split_once('@').map_or(rest, |(_, h)| h);
     format!("{scheme}://{role}@{host}")

@@ -57,14 +57,8 @@ async fn tally_rows(
         TallyScope::Records(ids) => Some(ids),
         _ => None,
     };
-    let table = |name: &str| {
-        if journal {
-            format!("{name}_days")
-        } else {
-            name.to_string()
-        }
-    };
-    let journal_table = |today: &str, days: &str| {
+    // A count table, or its journal.
+    let table = |today: &str, days: &str| {
         if journal {
             days.to_string()
         } else {
@@ -92,7 +86,7 @@ async fn tally_rows(
         let sql = format!(
             "SELECT {lead}source_id, role, status, SUM(n)::bigint FROM {} WHERE TRUE{after} \
              GROUP BY {group}source_id, role, status HAVING SUM(n) <> 0",
-            journal_table("source_counts", "source_count_days")
+            table("source_counts", "source_count_days")
         );
         for row in sqlx::query(&sql).bind(day).fetch_all(&mut *conn).await? {
             let status = word("status", row.try_get(3)?, Status::from_word)?;
@@ -118,7 +112,7 @@ async fn tally_rows(
         let sql = format!(
             "SELECT {lead}role, source_id, next_due, SUM(n)::bigint FROM {} WHERE ({}){after}{only} \
              GROUP BY {group}role, source_id, next_due HAVING SUM(n) <> 0",
-            journal_table("claim_due_counts", "claim_due_count_days"),
+            table("claim_due_counts", "claim_due_count_days"),
             due_roles.join(" OR ")
         );
         for row in sqlx::query(&sql)
@@ -145,7 +139,7 @@ async fn tally_rows(
         let sql = format!(
             "SELECT {lead}source_id, role, late_days, SUM(n)::bigint FROM {} WHERE TRUE{after}{only} \
              GROUP BY {group}source_id, role, late_days HAVING SUM(n) <> 0",
-            table("record_delivered")
+            table("record_delivered", "record_delivered_days")
         );
         for row in sqlx::query(&sql)
             .bind(day)
@@ -168,7 +162,7 @@ async fn tally_rows(
             "SELECT {lead}source_id, role, first_due, pending, SUM(n)::bigint FROM {} \
              WHERE TRUE{after}{only} GROUP BY {group}source_id, role, first_due, pending \
              HAVING SUM(n) <> 0",
-            table("record_undelivered")
+            table("record_undelivered", "record_undelivered_days")
         );
         for row in sqlx::query(&sql)
             .bind(day)
