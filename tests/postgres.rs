@@ -326,14 +326,14 @@ fn a_server_restart_mid_stream_leaves_every_write_whole_or_absent() {
                 match out.status.code() {
                     Some(0) => {
                         let claim: Value = serde_json::from_slice(&out.stdout).unwrap();
-                        done.push((text, Some(claim["id"].as_i64().unwrap())));
+                        done.push((text, Ok(claim["id"].as_i64().unwrap())));
                     }
                     Some(1) => {
                         let err = String::from_utf8(out.stderr).unwrap();
                         let line = one_error_line(&err).to_string();
                         assert!(!line.contains("panicked"), "{line}");
-                        refusals.push(line);
-                        done.push((text, None));
+                        refusals.push(line.clone());
+                        done.push((text, Err(line)));
                     }
                     other => panic!("exit {other:?}: {}", String::from_utf8_lossy(&out.stderr)),
                 }
@@ -355,13 +355,9 @@ fn a_server_restart_mid_stream_leaves_every_write_whole_or_absent() {
         .iter()
         .map(|c| c["text"].as_str().unwrap())
         .collect();
-    let failed = done.iter().filter(|(_, id)| id.is_none()).count();
+    let failed = done.iter().filter(|(_, id)| id.is_err()).count();
     for (text, id) in &done {
-        assert_eq!(
-            texts.contains(&text.as_str()),
-            id.is_some(),
-            "{text}: {id:?}"
-        );
+        assert_eq!(texts.contains(&text.as_str()), id.is_ok(), "{text}: {id:?}");
     }
     assert_eq!(texts.len(), writes - failed);
     assert!(db.ok(&["check"]).starts_with("ok: "));

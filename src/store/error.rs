@@ -85,6 +85,12 @@ pub enum StoreError {
     #[error("database migration: {0}")]
     Migration(String),
 
+    /// The way to the database server went away mid-command (a restart, a
+    /// network cut): whatever had not committed was rolled back, so a read
+    /// or an uncommitted write may run again once the server is back.
+    #[error("{0}")]
+    Lost(String),
+
     /// What a database server (or the way to it) reported, as one line
     /// that names the database without its password.
     #[error("{0}")]

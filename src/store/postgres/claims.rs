@@ -29,7 +29,7 @@ impl PostgresStore {
             .map_err(|e| self.failed(e))?;
         let before = None;
         refresh_derived(&mut tx, id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -67,7 +67,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, claim_id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(from)
     }
 }
@@ -197,7 +197,7 @@ impl PostgresStore {
                 added += 1;
             }
         }
-        tx.commit().await.map_err(fail)?;
+        self.commit(tx).await?;
         Ok(added)
     }
 
@@ -297,7 +297,7 @@ impl PostgresStore {
         index_claim(&mut tx, id).await.map_err(|e| self.failed(e))?;
         // The speakers or outlet may have changed: the records follow.
         refresh_derived(&mut tx, id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(changes)
     }
 }

@@ -115,7 +115,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, claim_id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -153,7 +153,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, deadline.claim_id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(met)
     }
 
@@ -201,7 +201,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, deadline.claim_id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(deadline)
     }
 
@@ -235,7 +235,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, deadline.claim_id, before).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(deadline)
     }
 }

@@ -270,7 +270,7 @@ pub(super) struct Writes<'c>(pub &'c mut PgConnection);
 
 impl Writes<'_> {
     pub(super) fn fail(e: sqlx::Error) -> crate::store::StoreError {
-        super::failure(e, "the database")
+        super::failure(e, "")
     }
 }
 

@@ -81,7 +81,7 @@ impl PostgresStore {
         let id = append_event(&mut tx, claim_id, &event)
             .await
             .map_err(|e| self.failed(e))?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(id)
     }
 
@@ -117,7 +117,7 @@ impl PostgresStore {
             .map_err(|e| self.failed(e))?;
         // Its deadlines' facts, counts, journal rows and periods go with it.
         rewrite(&mut Writes(&mut tx), id, before.as_ref(), None).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

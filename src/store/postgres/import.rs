@@ -188,7 +188,7 @@ impl PostgresStore {
         if mode.dry_run {
             tx.rollback().await.map_err(|e| self.failed(e))?;
         } else {
-            tx.commit().await.map_err(|e| self.failed(e))?;
+            self.commit(tx).await?;
             if summary.new > 0 {
                 self.analyze().await;
             }

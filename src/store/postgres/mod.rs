@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -209,11 +210,11 @@ impl Store for PostgresStore {
     }
 
     async fn schema_version(&self) -> Result<i64> {
-        PostgresStore::schema_version(self).await
+        self.reading(|| PostgresStore::schema_version(self)).await
     }
 
     async fn database_uuid(&self) -> Result<Option<String>> {
-        PostgresStore::database_uuid(self).await
+        self.reading(|| PostgresStore::database_uuid(self)).await
     }
 
     async fn backup(&self, to: &Path) -> Result<u64> {
@@ -221,11 +222,11 @@ impl Store for PostgresStore {
     }
 
     async fn check(&self) -> Result<Vec<String>> {
-        PostgresStore::check(self).await
+        self.reading(|| PostgresStore::check(self)).await
     }
 
     async fn claim_count(&self) -> Result<i64> {
-        PostgresStore::claim_count(self).await
+        self.reading(|| PostgresStore::claim_count(self)).await
     }
 
     async fn close(self) {
@@ -238,29 +239,30 @@ impl Store for PostgresStore {
     }
 
     async fn grants(&self) -> Result<Vec<Grant>> {
-        PostgresStore::grants(self).await
+        self.reading(|| PostgresStore::grants(self)).await
     }
 
     async fn insert_source(&self, source: &NewSource) -> Result<Source> {
-        self.retrying(|| PostgresStore::insert_source(self, source))
-            .await
+        let id = self.retrying(|| self.add_source(source)).await?;
+        self.reading(|| PostgresStore::source(self, id)).await
     }
 
     async fn source(&self, id: i64) -> Result<Source> {
-        PostgresStore::source(self, id).await
+        self.reading(|| PostgresStore::source(self, id)).await
     }
 
     async fn source_by_name(&self, name: &str) -> Result<Option<Source>> {
-        PostgresStore::source_by_name(self, name).await
+        self.reading(|| PostgresStore::source_by_name(self, name))
+            .await
     }
 
     async fn sources(&self) -> Result<Vec<Source>> {
-        PostgresStore::sources(self).await
+        self.reading(|| PostgresStore::sources(self)).await
     }
 
     async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
-        self.retrying(|| PostgresStore::update_source(self, id, source))
-            .await
+        self.retrying(|| self.change_source(id, source)).await?;
+        self.reading(|| PostgresStore::source(self, id)).await
     }
 
     async fn delete_source(&self, id: i64) -> Result<()> {
@@ -269,11 +271,12 @@ impl Store for PostgresStore {
     }
 
     async fn claim_counts(&self, adjust: &TallyChanges) -> Result<RecordsBySource> {
-        PostgresStore::claim_counts(self, adjust).await
+        self.reading(|| PostgresStore::claim_counts(self, adjust))
+            .await
     }
 
     async fn totals(&self, adjust: &TallyChanges) -> Result<TrackRecord> {
-        PostgresStore::totals(self, adjust).await
+        self.reading(|| PostgresStore::totals(self, adjust)).await
     }
 
     async fn replay_set(
@@ -286,11 +289,13 @@ impl Store for PostgresStore {
     }
 
     async fn changed_after(&self, day: NaiveDate) -> Result<bool> {
-        PostgresStore::changed_after(self, day).await
+        self.reading(|| PostgresStore::changed_after(self, day))
+            .await
     }
 
     async fn tallies_after(&self, day: NaiveDate, scope: TallyScope<'_>) -> Result<TallyChanges> {
-        PostgresStore::tallies_after(self, day, scope).await
+        self.reading(|| PostgresStore::tallies_after(self, day, scope))
+            .await
     }
 
     async fn day_list(
@@ -299,15 +304,18 @@ impl Store for PostgresStore {
         list: DayList,
         limit: Option<u32>,
     ) -> Result<Vec<i64>> {
-        PostgresStore::day_list(self, day, list, limit).await
+        self.reading(|| PostgresStore::day_list(self, day, list, limit))
+            .await
     }
 
     async fn upcoming_count_on(&self, from: NaiveDate, until: NaiveDate) -> Result<i64> {
-        PostgresStore::upcoming_count_on(self, from, until).await
+        self.reading(|| PostgresStore::upcoming_count_on(self, from, until))
+            .await
     }
 
     async fn claims_by_ids(&self, ids: &[i64], as_of: NaiveDate) -> Result<Vec<Claim>> {
-        PostgresStore::claims_by_ids(self, ids, as_of).await
+        self.reading(|| PostgresStore::claims_by_ids(self, ids, as_of))
+            .await
     }
 
     async fn track_records(
@@ -316,7 +324,8 @@ impl Store for PostgresStore {
         sources: Option<&[i64]>,
         adjust: &TallyChanges,
     ) -> Result<RecordsBySource> {
-        PostgresStore::track_records(self, as_of, sources, adjust).await
+        self.reading(|| PostgresStore::track_records(self, as_of, sources, adjust))
+            .await
     }
 
     async fn insert_claim(&self, claim: &NewClaim, recorded_on: NaiveDate) -> Result<i64> {
@@ -351,11 +360,12 @@ impl Store for PostgresStore {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<Record>> {
-        PostgresStore::export_page(self, filter, after_id, limit).await
+        self.reading(|| PostgresStore::export_page(self, filter, after_id, limit))
+            .await
     }
 
     async fn claim_fields(&self, id: i64) -> Result<ClaimFields> {
-        PostgresStore::claim_fields(self, id).await
+        self.reading(|| PostgresStore::claim_fields(self, id)).await
     }
 
     async fn update_claim(
@@ -385,7 +395,7 @@ impl Store for PostgresStore {
     }
 
     async fn log(&self, filter: &LogFilter) -> Result<Vec<HistoryEntry>> {
-        PostgresStore::log(self, filter).await
+        self.reading(|| PostgresStore::log(self, filter)).await
     }
 
     async fn delete_claim(&self, id: i64) -> Result<()> {
@@ -394,15 +404,17 @@ impl Store for PostgresStore {
     }
 
     async fn claim(&self, id: i64, as_of: NaiveDate) -> Result<Claim> {
-        PostgresStore::claim(self, id, as_of).await
+        self.reading(|| PostgresStore::claim(self, id, as_of)).await
     }
 
     async fn claims(&self, filter: &ClaimFilter, as_of: NaiveDate) -> Result<Vec<Claim>> {
-        PostgresStore::claims(self, filter, as_of).await
+        self.reading(|| PostgresStore::claims(self, filter, as_of))
+            .await
     }
 
     async fn search(&self, query: &str, limit: u32, as_of: NaiveDate) -> Result<Vec<Claim>> {
-        PostgresStore::search(self, query, limit, as_of).await
+        self.reading(|| PostgresStore::search(self, query, limit, as_of))
+            .await
     }
 
     async fn upcoming(
@@ -411,15 +423,17 @@ impl Store for PostgresStore {
         until: NaiveDate,
         limit: Option<u32>,
     ) -> Result<Vec<Claim>> {
-        PostgresStore::upcoming(self, from, until, limit).await
+        self.reading(|| PostgresStore::upcoming(self, from, until, limit))
+            .await
     }
 
     async fn deadline_counts(&self, from: NaiveDate, until: NaiveDate) -> Result<DeadlineCounts> {
-        PostgresStore::deadline_counts(self, from, until).await
+        self.reading(|| PostgresStore::deadline_counts(self, from, until))
+            .await
     }
 
     async fn histories(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<HistoryEntry>>> {
-        PostgresStore::histories(self, ids).await
+        self.reading(|| PostgresStore::histories(self, ids)).await
     }
 
     async fn set_status(&self, claim_id: i64, change: &StatusChange<'_>) -> Result<Status> {
@@ -428,11 +442,12 @@ impl Store for PostgresStore {
     }
 
     async fn deadline(&self, id: i64) -> Result<Deadline> {
-        PostgresStore::deadline(self, id).await
+        self.reading(|| PostgresStore::deadline(self, id)).await
     }
 
     async fn deadline_by_ref(&self, reference: DeadlineRef) -> Result<Deadline> {
-        PostgresStore::deadline_by_ref(self, reference).await
+        self.reading(|| PostgresStore::deadline_by_ref(self, reference))
+            .await
     }
 
     async fn insert_deadline(
@@ -472,25 +487,34 @@ impl Store for PostgresStore {
     }
 }
 
+/// How long a command waits for a server that went away under it (a
+/// restart takes a second or two) before it says so.
+const REJOIN: Duration = Duration::from_secs(10);
+
 impl PostgresStore {
     /// Runs a write, again when it crossed another writer's (a deadlock or
     /// a serialization failure: the server rolled it back whole), a few
     /// times, after a short pause that grows and differs between
-    /// processes. A write refused for lack of rights says which right.
+    /// processes; and again when the server went away before it committed
+    /// (`commit` tells a lost commit that happened from one that did not),
+    /// until the server is back. A write refused for lack of rights says
+    /// which right.
     async fn retrying<T, F, Fut>(&self, mut write: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
         let jitter = u64::from(std::process::id() % 17);
+        let started = Instant::now();
         let mut attempt = 0u64;
         loop {
             match write().await {
                 Err(Error::Busy(_)) if attempt < 8 => {
-                    std::thread::sleep(std::time::Duration::from_millis(
-                        (5 << attempt.min(5)) + jitter * (attempt + 1),
-                    ));
+                    pause((5 << attempt.min(5)) + jitter * (attempt + 1)).await;
                     attempt += 1;
+                }
+                Err(Error::Lost(_)) if started.elapsed() < REJOIN => {
+                    pause(100).await;
                 }
                 Err(Error::Denied(_)) => {
                     let reads: bool =
@@ -508,6 +532,66 @@ impl PostgresStore {
             }
         }
     }
+
+    /// Runs a read, again when the server went away under it, until the
+    /// server is back: a read leaves nothing to undo.
+    async fn reading<T, F, Fut>(&self, mut read: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let started = Instant::now();
+        loop {
+            match read().await {
+                Err(Error::Lost(_)) if started.elapsed() < REJOIN => pause(100).await,
+                done => return done,
+            }
+        }
+    }
+
+    /// Commits a write. When the connection is lost while committing, the
+    /// server, once back, says whether the transaction committed (asked by
+    /// its id): a commit that happened is done, and must not run again; one
+    /// that did not is `Lost`, which `retrying` runs again.
+    async fn commit(&self, mut tx: Transaction<'_, Postgres>) -> Result<()> {
+        let xid: String = sqlx::query_scalar("SELECT pg_current_xact_id()::text")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        match tx.commit().await.map_err(|e| self.failed(e)) {
+            Err(Error::Lost(lost)) => self.settle(&xid, lost).await,
+            done => done,
+        }
+    }
+
+    /// Whether the transaction `xid`, whose commit went unanswered, was
+    /// committed (`Ok`) or not (`Lost`, which may run again), asked of the
+    /// server once it is back.
+    async fn settle(&self, xid: &str, lost: String) -> Result<()> {
+        let started = Instant::now();
+        while started.elapsed() < REJOIN {
+            let status: Option<String> = sqlx::query_scalar("SELECT pg_xact_status($1::xid8)")
+                .bind(xid)
+                .fetch_one(&self.pool)
+                .await
+                .unwrap_or(None);
+            match status.as_deref() {
+                Some("committed") => return Ok(()),
+                Some("aborted") => return Err(Error::Lost(lost)),
+                // In progress (the server has not yet seen the connection
+                // go), or not reachable yet.
+                _ => pause(100).await,
+            }
+        }
+        Err(Error::Server(format!(
+            "{lost}, while committing, and did not come back to say whether the change was \
+             saved: look with `claims log --limit 5` before trying again"
+        )))
+    }
+}
+
+async fn pause(millis: u64) {
+    tokio::time::sleep(Duration::from_millis(millis)).await;
 }
 
 /// The connection options of a URL. libpq's form with an empty host and
@@ -554,19 +638,31 @@ fn socket_as_host(url: &str) -> String {
 }
 
 /// One line for what the server (or the way to it) said, naming the
-/// database by its URL without the password.
+/// database by its URL without the password (`location`; empty where a
+/// transaction's helper does not know it).
 pub(super) fn failure(e: sqlx::Error, location: &str) -> Error {
+    let (at, of) = if location.is_empty() {
+        (
+            "the server".to_string(),
+            "the PostgreSQL server".to_string(),
+        )
+    } else {
+        (
+            format!("the server at `{location}`"),
+            format!("the PostgreSQL server of `{location}`"),
+        )
+    };
     if let sqlx::Error::Database(db) = &e {
         let message = db.message();
         return Error::Server(match db.code().as_deref() {
             // invalid_password, invalid_authorization_specification
             Some("28P01") | Some("28000") => {
-                format!("the server at `{location}` refused the login: {message}")
+                format!("{at} refused the login: {message}")
             }
             // invalid_catalog_name
-            Some("3D000") => format!(
-                "{message} on the server at `{location}` (create it with `createdb`, or ask an admin)"
-            ),
+            Some("3D000") => {
+                format!("{message} on {at} (create it with `createdb`, or ask an admin)")
+            }
             // unique_violation: two writers raced for one name or key
             Some("23505") => {
                 return Error::Conflict(format!("{message} (another writer was first; try again)"))
@@ -574,7 +670,7 @@ pub(super) fn failure(e: sqlx::Error, location: &str) -> Error {
             // deadlock_detected, serialization_failure: writers crossed;
             // the write is retried (`retrying`), and says so if it keeps failing.
             Some("40P01") | Some("40001") => {
-                return Error::Busy(format!("writers crossed on `{location}`: {message}"))
+                return Error::Busy(format!("writers crossed on {at}: {message}"))
             }
             // character_not_in_repertoire: a NUL, which text cannot hold
             Some("22021") if message.contains("0x00") => {
@@ -583,23 +679,22 @@ pub(super) fn failure(e: sqlx::Error, location: &str) -> Error {
                     .to_string()
             }
             // insufficient_privilege
-            Some("42501") => {
-                return Error::Denied(format!("permission denied on `{location}`: {message}"))
+            Some("42501") => return Error::Denied(format!("permission denied on {at}: {message}")),
+            // admin_shutdown, crash_shutdown, cannot_connect_now, and the
+            // connection_exception class: the server is restarting or gone
+            Some(code) if code.starts_with("57P") || code.starts_with("08") => {
+                return Error::Lost(format!("{at} went away: {message}"))
             }
-            _ => format!("the server at `{location}` said: {message}"),
+            _ => format!("{at} said: {message}"),
         });
     }
     match e {
-        sqlx::Error::Io(io) => Error::Server(format!(
-            "cannot reach the PostgreSQL server of `{location}`: {io} (is it running?)"
-        )),
-        sqlx::Error::Tls(tls) => Error::Server(format!(
-            "cannot open a TLS connection to `{location}`: {tls}"
-        )),
-        sqlx::Error::PoolTimedOut => Error::Server(format!(
-            "timed out connecting to the PostgreSQL server of `{location}`"
-        )),
-        other => Error::Server(format!("`{location}`: {other}")),
+        sqlx::Error::Io(io) => Error::Lost(format!("cannot reach {of}: {io} (is it running?)")),
+        sqlx::Error::Tls(tls) => {
+            Error::Server(format!("cannot open a TLS connection to {at}: {tls}"))
+        }
+        sqlx::Error::PoolTimedOut => Error::Server(format!("timed out connecting to {of}")),
+        other => Error::Server(format!("{at}: {other}")),
     }
 }
 

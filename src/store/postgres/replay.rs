@@ -29,29 +29,40 @@ impl PostgresStore {
         each: &mut dyn FnMut(Vec<(Snapshot, Vec<HistoryEntry>)>),
     ) -> Result<bool> {
         let written_after = view.known_on.and_then(|d| d.succ_opt());
-        let ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM claims WHERE said_on > $1 AND ($3::bigint[] IS NULL OR id = ANY($3)) \
-             UNION SELECT claim_id FROM events WHERE at > $1 AND {CHANGES} \
-                 AND ($3::bigint[] IS NULL OR claim_id = ANY($3)) \
-             UNION SELECT claim_id FROM events WHERE $2::date IS NOT NULL \
-                 AND recorded_at >= $2::date::timestamp AT TIME ZONE 'UTC' \
-                 AND ($3::bigint[] IS NULL OR claim_id = ANY($3)) \
-             ORDER BY 1"
-        ))
-        .bind(view.as_of)
-        .bind(written_after)
-        .bind(only.map(<[i64]>::to_vec))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.failed(e))?;
+        let only = only.map(<[i64]>::to_vec);
+        // Each statement is retried alone if the server goes away (`reading`),
+        // so that no page reaches `each` twice.
+        let ids: Vec<i64> = self
+            .reading(|| async {
+                sqlx::query_scalar(&format!(
+                    "SELECT id FROM claims WHERE said_on > $1 AND ($3::bigint[] IS NULL OR id = ANY($3)) \
+                     UNION SELECT claim_id FROM events WHERE at > $1 AND {CHANGES} \
+                         AND ($3::bigint[] IS NULL OR claim_id = ANY($3)) \
+                     UNION SELECT claim_id FROM events WHERE $2::date IS NOT NULL \
+                         AND recorded_at >= $2::date::timestamp AT TIME ZONE 'UTC' \
+                         AND ($3::bigint[] IS NULL OR claim_id = ANY($3)) \
+                     ORDER BY 1"
+                ))
+                .bind(view.as_of)
+                .bind(written_after)
+                .bind(&only)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.failed(e))
+            })
+            .await?;
         if ids.is_empty() {
             return Ok(false);
         }
-        let mut conn = self.pool.acquire().await.map_err(|e| self.failed(e))?;
         for page in ids.chunks(PAGE) {
-            let mut claims = replayable(&mut conn, page)
-                .await
-                .map_err(|e| self.failed(e))?;
+            let mut claims = self
+                .reading(|| async {
+                    let mut conn = self.pool.acquire().await.map_err(|e| self.failed(e))?;
+                    replayable(&mut conn, page)
+                        .await
+                        .map_err(|e| self.failed(e))
+                })
+                .await?;
             let mut out = Vec::with_capacity(page.len());
             for id in page {
                 if let Some(claim) = claims.remove(id) {

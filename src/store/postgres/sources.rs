@@ -32,15 +32,16 @@ fn source_from_row(row: &PgRow) -> Result<Source> {
 }
 
 impl PostgresStore {
-    /// Adds a source; a name already taken (ignoring Latin case) is a conflict.
-    pub async fn insert_source(&self, source: &NewSource) -> Result<Source> {
+    /// Adds a source; a name already taken (ignoring Latin case) is a
+    /// conflict. Returns its id.
+    pub(super) async fn add_source(&self, source: &NewSource) -> Result<i64> {
         let mut tx = self.begin().await?;
         ensure_name_free(&mut tx, &self.location, &source.name, None).await?;
         let id = insert_source_in(&mut tx, source)
             .await
             .map_err(|e| self.failed(e))?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
-        self.source(id).await
+        self.commit(tx).await?;
+        Ok(id)
     }
 
     /// The source with this id, or `NotFound`.
@@ -77,10 +78,9 @@ impl PostgresStore {
         rows.iter().map(source_from_row).collect()
     }
 
-    /// Replaces a source's fields; renaming onto another source's name is a
-    /// conflict. (Its claims' search rows follow once claims are stored
-    /// here: the next step.)
-    pub async fn update_source(&self, id: i64, source: &NewSource) -> Result<Source> {
+    /// Replaces a source's fields, and its claims' search rows, which name
+    /// it; renaming onto another source's name is a conflict.
+    pub(super) async fn change_source(&self, id: i64, source: &NewSource) -> Result<()> {
         let mut tx = self.begin().await?;
         ensure_name_free(&mut tx, &self.location, &source.name, Some(id)).await?;
         let done = sqlx::query(
@@ -116,8 +116,7 @@ impl PostgresStore {
                 .await
                 .map_err(|e| self.failed(e))?;
         }
-        tx.commit().await.map_err(|e| self.failed(e))?;
-        self.source(id).await
+        self.commit(tx).await
     }
 
     /// Removes a source that no claim names as speaker (lead or joint) or outlet.
@@ -151,7 +150,7 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.failed(e))?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -181,6 +181,38 @@ async fn a_newer_schema_is_refused() {
     drop_database(&url, &admin).await;
 }
 
+/// Writes a row in `tx`, and says which transaction it is.
+async fn a_write(tx: &mut sqlx::PgConnection) -> String {
+    sqlx::query("INSERT INTO database_info (key, value) VALUES ($1, 'x')")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT pg_current_xact_id()::text")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+}
+
+/// A commit whose answer was lost is settled by asking the server: done
+/// when it committed, `Lost` (so `retrying` runs it again) when it did not.
+#[tokio::test]
+async fn a_commit_gone_unanswered_is_settled_by_the_server() {
+    let Some((_keep, store)) = fresh("postgres lost commit").await else {
+        return;
+    };
+    let mut tx = store.begin().await.unwrap();
+    let committed = a_write(&mut tx).await;
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let aborted = a_write(&mut tx).await;
+    tx.rollback().await.unwrap();
+
+    store.settle(&committed, "gone".into()).await.unwrap();
+    let err = store.settle(&aborted, "gone".into()).await.unwrap_err();
+    assert!(matches!(&err, Error::Lost(why) if why == "gone"), "{err}");
+}
+
 #[tokio::test]
 async fn unreachable_servers_and_unknown_databases_say_so_in_one_line() {
     let Some((url, admin)) = scratch_database("postgres errors").await else {

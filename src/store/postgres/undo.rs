@@ -59,7 +59,7 @@ impl PostgresStore {
             .await
             .map_err(|e| self.failed(e))?;
         refresh_derived(&mut tx, claim_id, Some(before)).await?;
-        tx.commit().await.map_err(|e| self.failed(e))?;
+        self.commit(tx).await?;
         Ok(target)
     }
 
