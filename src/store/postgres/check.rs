@@ -19,7 +19,7 @@ use crate::store::check::{compare_counts, compare_derived, Found, StoredDerived}
 use crate::store::derived::{rewrite, DerivedBatch};
 use crate::store::{StoreError as Error, StoreResult as Result, TallyScope};
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 /// Claims read per page.
 const CHECK_PAGE: i64 = 5_000;

@@ -17,7 +17,7 @@ use crate::store::{
     StoreError as Error, StoreResult as Result,
 };
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 impl PostgresStore {
     /// Adds a pending claim with its speakers, tags, deadlines and its

@@ -13,7 +13,7 @@ use crate::store::derived::rewrite;
 use crate::store::values::{now, stored, Event};
 use crate::store::{LogFilter, StoreError as Error, StoreResult as Result};
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 /// Appends an event written now by the connection's database role.
 pub(super) async fn append_event(tx: &mut PgConnection, claim_id: i64, e: &Event<'_>) -> Sql<i64> {

@@ -35,7 +35,7 @@ use crate::store::{
     StoreResult as Result,
 };
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 /// Claims written per batch of INSERTs, and derived per page.
 const BATCH: usize = 2_000;

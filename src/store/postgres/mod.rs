@@ -30,6 +30,9 @@ use crate::store::{
     StoreError as Error, StoreResult as Result, TallyScope,
 };
 
+/// What sqlx says, before it is worded as one of our errors.
+type Sql<T> = std::result::Result<T, sqlx::Error>;
+
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// A claims database on a PostgreSQL server.
@@ -55,7 +58,9 @@ impl PostgresStore {
         let options = connect_options(url)?;
         let pool_options = || {
             PgPoolOptions::new()
-                .max_connections(4)
+                // One backend: each new one starts with cold catalog caches.
+                .max_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(std::time::Duration::from_secs(3))
         };
         let pool = match pool_options().connect_with(options.clone()).await {
@@ -77,16 +82,30 @@ impl PostgresStore {
             }
             Err(e) => return Err(failure(e, &location)),
         };
-        let role: String = sqlx::query_scalar("SELECT current_user::text")
-            .fetch_one(&pool)
-            .await
-            .map_err(|e| failure(e, &location))?;
+        // Who we are and the schema's state in one statement: each one
+        // costs a fresh server backend more than its rows.
+        let known: Sql<(String, Vec<i64>)> = sqlx::query_as(
+            "SELECT current_user::text, \
+             ARRAY(SELECT version FROM _sqlx_migrations WHERE success ORDER BY version)",
+        )
+        .fetch_one(&pool)
+        .await;
+        let (role, applied) = match known {
+            Ok(known) => known,
+            Err(e) if undefined_table(&e) => {
+                let role = sqlx::query_scalar("SELECT current_user::text")
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(|e| failure(e, &location))?;
+                (role, Vec::new())
+            }
+            Err(e) => return Err(failure(e, &location)),
+        };
         let store = PostgresStore {
             pool,
             location,
             role,
         };
-        let applied = store.applied_versions().await?;
         store.refuse_newer(&applied)?;
         // Only when something is pending: running the migrator creates its
         // table if missing, which a role without CREATE (a reader) may not.
@@ -126,18 +145,15 @@ impl PostgresStore {
 
     /// The migrations applied; none before the first.
     async fn applied_versions(&self) -> Result<Vec<i64>> {
-        let migrated: bool =
-            sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
-                .fetch_one(&self.pool)
-                .await
-                .map_err(|e| self.failed(e))?;
-        if !migrated {
-            return Ok(Vec::new());
+        match sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await
+        {
+            Err(e) if undefined_table(&e) => Ok(Vec::new()),
+            versions => versions.map_err(|e| self.failed(e)),
         }
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.failed(e))
     }
 
     /// Every migration this binary knows, and whether it has been applied.
@@ -487,6 +503,11 @@ impl Store for PostgresStore {
     }
 }
 
+/// Whether the statement named a table that does not exist (`42P01`).
+fn undefined_table(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("42P01"))
+}
+
 /// How long a command waits for a server that went away under it (a
 /// restart takes a second or two) before it says so.
 const REJOIN: Duration = Duration::from_secs(10);
@@ -600,10 +621,18 @@ async fn pause(millis: u64) {
 /// host (`postgres://u@%2Frun%2Fpg/db`).
 pub fn connect_options(url: &str) -> Result<PgConnectOptions> {
     let url = socket_as_host(url);
-    PgConnectOptions::from_str(&url).map_err(|e| Error::Invalid {
+    let options = PgConnectOptions::from_str(&url).map_err(|e| Error::Invalid {
         field: "db",
         value: redact(&url),
         reason: e.to_string(),
+    })?;
+    // As libpq: no TLS over a unix socket unless asked for (sqlx would ask
+    // the server first, a round trip per command).
+    let asked = url.contains("sslmode=") || std::env::var_os("PGSSLMODE").is_some();
+    Ok(if options.get_socket().is_some() && !asked {
+        options.ssl_mode(sqlx::postgres::PgSslMode::Disable)
+    } else {
+        options
     })
 }
 

@@ -16,7 +16,7 @@ use crate::domain::rules::{history_facts, ClaimState, DeadlineState, HistoryEven
 use crate::store::derived::{rewrite, Derivable, DerivedBatch};
 use crate::store::values::{opt_credibility, stored};
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 /// A word read back, or the error that it is not one.
 pub(super) fn word<T>(what: &str, text: &str, parse: impl Fn(&str) -> Option<T>) -> Sql<T> {

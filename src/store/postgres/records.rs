@@ -14,7 +14,7 @@ use crate::store::records::{
 };
 use crate::store::{RecordsBySource, StoreResult as Result};
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 impl PostgresStore {
     /// Every claim counted once by status, moved by `adjust`.

@@ -9,7 +9,7 @@ use sqlx::postgres::PgConnection;
 use super::PostgresStore;
 use crate::store::{AccessLevel, Grant, StoreError as Error, StoreResult as Result};
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 /// A name quoted as an SQL identifier.
 fn ident(name: &str) -> String {

@@ -155,7 +155,7 @@ pub(super) fn ts_query(query: &str) -> std::result::Result<String, String> {
     Ok(out.join(" "))
 }
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 /// Rewrites one claim's search row from what is stored.
 pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()> {

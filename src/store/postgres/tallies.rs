@@ -10,7 +10,7 @@ use crate::domain::model::Status;
 use crate::domain::rules::{Role, Tally, TallyChanges};
 use crate::store::TallyScope;
 
-type Sql<T> = std::result::Result<T, sqlx::Error>;
+use super::Sql;
 
 fn role(text: &str) -> Sql<Role> {
     word("role", text, Role::parse)
