@@ -95,10 +95,14 @@ impl PostgresStore {
             ..ImportSummary::default()
         };
         let mut tx = self.begin().await?;
-        let importer: String = sqlx::query_scalar("SELECT current_user::text")
-            .fetch_one(&mut *tx)
+        // For this transaction only: the staged counts are summed at the
+        // end over millions of rows (4 MB of work_mem spills them to disk),
+        // and compiling those one-off statements (JIT) costs more than it saves.
+        sqlx::query("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+            .execute(&mut *tx)
             .await
             .map_err(|e| self.failed(e))?;
+        let importer = self.role.clone();
         let mut source_ids: HashMap<String, i64> = HashMap::new();
         let mut keyed = Vec::with_capacity(records.len());
         let mut seen: HashSet<String> = HashSet::new();

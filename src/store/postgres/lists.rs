@@ -56,8 +56,15 @@ pub(super) fn push_filters(q: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFil
 /// The ids of the claims matching `filter` (as of a day, for `overdue`),
 /// in no order yet.
 fn list_query(filter: &ClaimFilter, as_of: NaiveDate) -> QueryBuilder<'static, Postgres> {
-    let mut q = QueryBuilder::<Postgres>::new("SELECT c.id FROM claims c WHERE TRUE");
-    push_filters(&mut q, filter);
+    let mut q = QueryBuilder::<Postgres>::new("");
+    push_list(&mut q, filter, as_of);
+    q
+}
+
+/// `list_query`'s text, pushed onto `q`.
+fn push_list(q: &mut QueryBuilder<'_, Postgres>, filter: &ClaimFilter, as_of: NaiveDate) {
+    q.push("SELECT c.id FROM claims c WHERE TRUE");
+    push_filters(q, filter);
     if let Some(kind) = filter.kind {
         q.push(" AND c.kind = ").push_bind(kind.as_str());
     }
@@ -87,7 +94,6 @@ fn list_query(filter: &ClaimFilter, as_of: NaiveDate) -> QueryBuilder<'static, P
         .push_bind(phrase_query(search))
         .push("))");
     }
-    q
 }
 
 impl PostgresStore {
@@ -99,41 +105,50 @@ impl PostgresStore {
                 q.push(" LIMIT ").push_bind(n);
             }
         };
-        let mut q = list_query(filter, as_of);
-        let mut ids: Vec<i64> = Vec::new();
-        if let Some(after) = filter.after_id {
-            q.push(" AND c.id > ")
-                .push_bind(after)
-                .push(" ORDER BY c.id");
-            limit(&mut q, filter.limit);
-        } else if filter.overdue {
+        // One order over one index: the page and its claims in one statement.
+        let single = |order: &'static str| {
+            move |q: &mut QueryBuilder<'_, Postgres>| {
+                push_list(q, filter, as_of);
+                if let Some(after) = filter.after_id {
+                    q.push(" AND c.id > ").push_bind(after);
+                }
+                q.push(" ORDER BY ").push(order);
+                if let Some(n) = filter.limit {
+                    q.push(" LIMIT ").push_bind(n);
+                }
+            }
+        };
+        if filter.after_id.is_some() {
+            return self.claims_found(single("c.id"), "c.id", as_of).await;
+        }
+        if filter.overdue {
             // All have a next due date: the order of its index.
-            q.push(" ORDER BY c.next_due, c.id");
-            limit(&mut q, filter.limit);
-        } else if filter.no_open_deadline || filter.status.is_some_and(|s| s != Status::Pending) {
+            let order = "c.next_due, c.id";
+            return self.claims_found(single(order), order, as_of).await;
+        }
+        if filter.no_open_deadline || filter.status.is_some_and(|s| s != Status::Pending) {
             // None has a next due date (only pending claims with an open
             // deadline have one).
-            q.push(" ORDER BY c.id");
-            limit(&mut q, filter.limit);
-        } else {
-            // Claims with an open deadline by date, then the others by id:
-            // two passes, each in the order of an index, so that a first
-            // page never sorts the whole table.
-            q.push(" AND c.next_due IS NOT NULL ORDER BY c.next_due, c.id");
-            limit(&mut q, filter.limit);
-            ids = q
-                .build_query_scalar()
-                .fetch_all(&self.pool)
-                .await
-                .map_err(|e| self.failed(e))?;
-            let left = filter.limit.map(|n| n - ids.len() as i64);
-            if left.is_some_and(|n| n <= 0) {
-                return self.claims_in_order(&ids, as_of).await;
-            }
-            q = list_query(filter, as_of);
-            q.push(" AND c.next_due IS NULL ORDER BY c.id");
-            limit(&mut q, left);
+            return self.claims_found(single("c.id"), "c.id", as_of).await;
         }
+        // Claims with an open deadline by date, then the others by id: two
+        // passes, each in the order of an index, so that a first page never
+        // sorts the whole table.
+        let mut q = list_query(filter, as_of);
+        q.push(" AND c.next_due IS NOT NULL ORDER BY c.next_due, c.id");
+        limit(&mut q, filter.limit);
+        let mut ids: Vec<i64> = q
+            .build_query_scalar()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))?;
+        let left = filter.limit.map(|n| n - ids.len() as i64);
+        if left.is_some_and(|n| n <= 0) {
+            return self.claims_in_order(&ids, as_of).await;
+        }
+        let mut q = list_query(filter, as_of);
+        q.push(" AND c.next_due IS NULL ORDER BY c.id");
+        limit(&mut q, left);
         let rest: Vec<i64> = q
             .build_query_scalar()
             .fetch_all(&self.pool)

@@ -92,14 +92,22 @@ impl PostgresStore {
         .await;
         let (role, applied) = match known {
             Ok(known) => known,
-            Err(e) if undefined_table(&e) => {
-                let role = sqlx::query_scalar("SELECT current_user::text")
+            Err(e) => {
+                let missing = undefined_table(&e);
+                let error = failure(e, &location);
+                if !missing && !matches!(error, Error::Denied(_)) {
+                    return Err(error);
+                }
+                let role: String = sqlx::query_scalar("SELECT current_user::text")
                     .fetch_one(&pool)
                     .await
                     .map_err(|e| failure(e, &location))?;
+                if !missing {
+                    return Err(denied(&role, "not read", "read"));
+                }
+                // Not yet migrated.
                 (role, Vec::new())
             }
-            Err(e) => return Err(failure(e, &location)),
         };
         let store = PostgresStore {
             pool,
@@ -204,11 +212,7 @@ impl PostgresStore {
 
     /// A refusal for lack of rights, saying what to ask for.
     fn denied(&self, may_not: &str, level: &str) -> Error {
-        let role = &self.role;
-        Error::Denied(format!(
-            "your database role `{role}` may {may_not} this database: ask an admin to run \
-             `claims grant {role} {level}`"
-        ))
+        denied(&self.role, may_not, level)
     }
 }
 
@@ -501,6 +505,14 @@ impl Store for PostgresStore {
         self.retrying(|| PostgresStore::delete_deadline(self, id, on, note))
             .await
     }
+}
+
+/// A refusal of `role` for lack of rights, saying what to ask for.
+fn denied(role: &str, may_not: &str, level: &str) -> Error {
+    Error::Denied(format!(
+        "your database role `{role}` may {may_not} this database: ask an admin to run \
+         `claims grant {role} {level}`"
+    ))
 }
 
 /// Whether the statement named a table that does not exist (`42P01`).

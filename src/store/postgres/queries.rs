@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sqlx::postgres::PgRow;
-use sqlx::Row;
+use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::PostgresStore;
 use crate::domain::dates::from_iso;
@@ -83,6 +83,31 @@ fn speaker_part(o: &serde_json::Value) -> Result<SourceRef> {
         )?,
         reliability: opt_reliability(text("reliability"))?,
     })
+}
+
+/// Claims as `CLAIM_SELECT_WITH_PARTS` reads them, judged as of a day.
+fn claims_from_rows(rows: &[PgRow], as_of: NaiveDate) -> Result<Vec<Claim>> {
+    let mut claims = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut claim = claim_from_row(row)?;
+        let parts = |column: &str| -> Result<Vec<serde_json::Value>> {
+            let text: String = get(row, column)?;
+            serde_json::from_str(&text)
+                .map_err(|e| Error::Corrupt(format!("claim {}: {column}: {e}", claim.id)))
+        };
+        for d in parts("deadline_parts")? {
+            claim.deadlines.push(deadline_part(claim.id, &d)?);
+        }
+        for t in parts("tag_parts")? {
+            claim.tags.push(t.as_str().unwrap_or_default().to_string());
+        }
+        for o in parts("speaker_parts")? {
+            claim.speakers.push(speaker_part(&o)?);
+        }
+        judge(&mut claim, as_of);
+        claims.push(claim);
+    }
+    Ok(claims)
 }
 
 /// The columns of an event, `recorded_at` as SQLite writes it.
@@ -192,27 +217,30 @@ impl PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.failed(e))?;
-        let mut claims = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut claim = claim_from_row(row)?;
-            let parts = |column: &str| -> Result<Vec<serde_json::Value>> {
-                let text: String = get(row, column)?;
-                serde_json::from_str(&text)
-                    .map_err(|e| Error::Corrupt(format!("claim {}: {column}: {e}", claim.id)))
-            };
-            for d in parts("deadline_parts")? {
-                claim.deadlines.push(deadline_part(claim.id, &d)?);
-            }
-            for t in parts("tag_parts")? {
-                claim.tags.push(t.as_str().unwrap_or_default().to_string());
-            }
-            for o in parts("speaker_parts")? {
-                claim.speakers.push(speaker_part(&o)?);
-            }
-            judge(&mut claim, as_of);
-            claims.push(claim);
-        }
-        Ok(claims)
+        claims_from_rows(&rows, as_of)
+    }
+
+    /// The claims a query of ids finds (`ids` selects `c.id FROM claims c`,
+    /// with its own order and limit), in the order `order` gives (an ORDER
+    /// BY over `c`), in one statement with their parts.
+    pub(super) async fn claims_found(
+        &self,
+        ids: impl FnOnce(&mut QueryBuilder<'_, Postgres>),
+        order: &str,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Claim>> {
+        let mut q = QueryBuilder::<Postgres>::new("WITH page AS (");
+        ids(&mut q);
+        q.push(") ")
+            .push(CLAIM_SELECT_WITH_PARTS)
+            .push(" WHERE c.id IN (SELECT id FROM page) ORDER BY ")
+            .push(order);
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))?;
+        claims_from_rows(&rows, as_of)
     }
 
     /// The histories of several claims, in the order written, by claim id.
