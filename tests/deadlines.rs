@@ -122,6 +122,26 @@ fn relative_deadlines_count_from_when_they_were_said() {
         assert_eq!(out["deadlines"][0]["as_written"], phrase);
     }
     assert_eq!(said("+30d")["deadlines"][0]["due"], "2025-09-17");
+    // The phrases of real reporting count from that day too.
+    for (phrase, due, precision) in [
+        ("خلال ثلاثة أشهر", "2025-11-18", "day"),
+        ("الشهر المقبل", "2025-09-30", "month"),
+        ("العام القادم", "2026-12-31", "year"),
+        ("الاثنين المقبل", "2025-08-25", "day"),
+        ("30/09/2025", "2025-09-30", "day"),
+    ] {
+        let out = said(phrase);
+        assert_eq!(out["deadlines"][0]["due"], due, "{phrase}");
+        assert_eq!(out["deadlines"][0]["precision"], precision, "{phrase}");
+        assert_eq!(out["deadlines"][0]["as_written"], phrase);
+    }
+    let (code, err) = db.fails(&["add", "x", "--source", "1", "--due", "09/30/2025"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one_error_line(&err),
+        "error: invalid --due `09/30/2025`: reads only as month 9, day 30: dates with `/` are \
+         day/month/year, as in 30/09/2026"
+    );
     // Not known when it was said: from the as-of date (2026-11-30).
     let unknown = db.json(&["add", "y", "--source", "1", "--due", "next September"]);
     assert_eq!(unknown["deadlines"][0]["due"], "2027-09-30");
