@@ -10,5 +10,6 @@ pub mod model;
 pub mod normalize;
 pub mod replay;
 pub mod rules;
+pub mod stem;
 pub mod validate;
 pub mod words;
