@@ -11,6 +11,7 @@ use crate::app::{Output, Report, SourceDetail, SourceSummary};
 use crate::domain::dates::iso;
 use crate::domain::model::{Claim, Deadline, HistoryEntry, SourceRef, Status, TrackRecord};
 use crate::domain::normalize::fold;
+use crate::domain::stem::stem;
 use crate::render::wording::{
     days_late_text, days_text, due_text, event_text, next_due_text, on_time_text, plural, shown_of,
 };
@@ -151,19 +152,25 @@ fn migrations_table(path: &str, uuid: Option<&str>, migrations: &[MigrationState
     )
 }
 
-/// Claims as a table; words starting with a `highlight` term (folded) are
-/// marked in the claim text when colour is on.
+/// Claims as a table; words starting with a `highlight` term (folded), or
+/// of its stem, are marked in the claim text and the quote when colour is
+/// on. Search results (with terms) show each claim's original quote too, so
+/// that a hit in the Arabic can be seen.
 fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[String]) -> String {
     if claims.is_empty() {
         return "no claims\n".to_string();
     }
     // The grade column only when something is graded.
     let graded = claims.iter().any(|c| c.grade().is_some());
+    let quotes = !highlight.is_empty() && claims.iter().any(|c| c.quote.is_some());
     let mut header = vec!["ID", "STATUS", "DUE", "WHEN", "SPEAKER"];
     if graded {
         header.push("GRADE");
     }
     header.push("CLAIM");
+    if quotes {
+        header.push("QUOTE");
+    }
     let mut table = Table::new(&header);
     for claim in claims {
         let mut row = vec![
@@ -181,6 +188,10 @@ fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[S
             style,
             highlight,
         ));
+        if quotes {
+            let quote = claim.quote.as_deref().unwrap_or("");
+            row.push(text_cell(truncate(quote, TEXT_WIDTH), style, highlight));
+        }
         table.row(row);
     }
     table.render(style)
@@ -192,9 +203,12 @@ fn text_cell(text: String, style: Style, highlight: &[String]) -> Cell {
     }
     let mut painted = String::with_capacity(text.len() + 16);
     let mut word = String::new();
+    let stems: Vec<String> = highlight.iter().map(|t| stem(t)).collect();
     let flush = |word: &mut String, painted: &mut String| {
         let folded = fold(word);
-        if !word.is_empty() && highlight.iter().any(|t| folded.starts_with(t.as_str())) {
+        let matches = highlight.iter().any(|t| folded.starts_with(t.as_str()))
+            || stems.contains(&stem(&folded));
+        if !word.is_empty() && matches {
             painted.push_str(&style.paint(word, Some(Color::Highlight)));
         } else {
             painted.push_str(word);

@@ -33,6 +33,7 @@ pub(crate) mod importing;
 pub mod postgres;
 pub(crate) mod records;
 mod redact;
+pub(crate) mod search;
 pub mod sqlite;
 #[cfg(test)]
 mod tests;

@@ -28,13 +28,6 @@ pub(crate) fn opt_credibility(value: Option<i64>) -> Result<Option<Credibility>>
         .transpose()
 }
 
-/// The searchable text of a claim, folded: text, quote, speaker, outlet
-/// (and the other speakers of a joint statement).
-pub(crate) fn search_body(parts: &[Option<&str>]) -> String {
-    let joined: Vec<&str> = parts.iter().flatten().copied().collect();
-    crate::domain::normalize::fold(&joined.join("\n"))
-}
-
 /// When a change is written: now, in UTC; or the time `CLAIMS_CLOCK` gives
 /// (an RFC 3339 timestamp), so that tests and the transcription of a paper
 /// log can write events on the days they were written.

@@ -16,7 +16,7 @@ use super::history::append_event;
 use super::queries::{history_from_row, EVENT_COLUMNS};
 use super::reads::{claim_state, derive_new, refresh_derived, word};
 use super::search::index_claim;
-use super::search::search_words;
+use super::search::{words_and_stems, WORDS_VECTOR};
 use super::sources::{insert_source_in, source_id_by_key};
 use super::statement::{insert_rows, PgValue};
 use super::PostgresStore;
@@ -28,8 +28,9 @@ use crate::store::differences::{differing_fields, StoredClaim};
 use crate::store::importing::{
     deadline_numbers, gone_deadlines, imported_events, record_state, repeat_key, Keyed,
 };
+use crate::store::search::search_row;
 use crate::store::update::{update_claim_from, ClaimWrites};
-use crate::store::values::{now, search_body, Event};
+use crate::store::values::{now, Event};
 use crate::store::{
     ClaimFields, ImportClaim, ImportDifference, ImportMode, ImportSummary, NewDeadline, NewSource,
     StoreResult as Result,
@@ -361,11 +362,11 @@ impl PostgresStore {
             .into_iter()
             .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
             .collect();
-            let body = search_body(&names);
+            let row = search_row(&names);
             search.extend([
                 PgValue::Int(claim_id),
-                PgValue::Text(search_words(&body)),
-                PgValue::Text(body),
+                PgValue::Text(words_and_stems(&row)),
+                PgValue::Text(row.body),
             ]);
             let event_ids: Vec<i64> = event_ids.by_ref().take(events.len()).collect();
             for (e, id) in events.into_iter().zip(&event_ids) {
@@ -437,7 +438,7 @@ impl PostgresStore {
             ),
             (
                 "INSERT INTO claim_search (claim_id, words, body)",
-                &["bigint", "to_tsvector('simple', {})", ""],
+                &["bigint", WORDS_VECTOR, ""],
                 &search,
             ),
             (

@@ -123,6 +123,7 @@ impl PostgresStore {
                 .run(&store.pool)
                 .await
                 .map_err(|e| Error::Migration(e.to_string()))?;
+            store.fill_search().await?;
         }
         Ok(store)
     }

@@ -10,148 +10,63 @@ use sqlx::postgres::PgConnection;
 
 use super::PostgresStore;
 use crate::domain::model::Claim;
-use crate::domain::normalize::fold;
-use crate::store::values::search_body;
+use crate::store::search::{list_phrase, parse_query, search_row, SearchRow, Term, Token};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
-/// The words of folded text, split as SQLite splits plain queries.
-fn words(folded: &str) -> Vec<&str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect()
+/// The `words` vector of a search row, from `"{words}\t{stems}"`: the
+/// words themselves at weight A, their stems at weight B, so that one
+/// `tsquery` can ask for a word exactly (`:A`) or in any form (`:B`), and
+/// exact matches rank first.
+pub(super) const WORDS_VECTOR: &str =
+    "setweight(to_tsvector('simple', split_part({}, E'\\t', 1)), 'A') \
+     || setweight(to_tsvector('simple', split_part({}, E'\\t', 2)), 'B')";
+
+/// The text `WORDS_VECTOR` reads for a row.
+pub(super) fn words_and_stems(row: &SearchRow) -> String {
+    format!("{}\t{}", row.words, row.stems)
 }
 
-/// The words of a search row as the index reads them: split in Rust, so
-/// PostgreSQL's parser sees nothing to split further.
-pub(super) fn search_words(body: &str) -> String {
-    words(body).join(" ")
+/// A lexeme for `to_tsquery`, quoted (the words hold no quote), with its weight.
+fn lexeme(word: &str, weight: char) -> String {
+    format!("'{word}':{weight}")
 }
 
-/// A lexeme for `to_tsquery`, quoted (the words hold no quote).
-fn lexeme(word: &str) -> String {
-    format!("'{word}'")
-}
-
-/// Words that must follow each other.
-fn phrase(words: &[&str]) -> String {
-    let lexemes: Vec<String> = words.iter().map(|w| lexeme(w)).collect();
+/// Words that must follow each other, at one weight.
+fn phrase(words: &[String], weight: char) -> String {
+    let lexemes: Vec<String> = words.iter().map(|w| lexeme(w, weight)).collect();
+    if lexemes.len() == 1 {
+        return lexemes.into_iter().next().unwrap_or_default();
+    }
     format!("({})", lexemes.join(" <-> "))
 }
 
-/// The `tsquery` of words as one phrase (`list --search`); matches nothing
-/// when there are no words.
+/// The `tsquery` of `list --search`: the words as one phrase, exactly or
+/// in any form; matches nothing when there are no words.
 pub(super) fn phrase_query(text: &str) -> String {
-    let folded = fold(text);
-    let words = words(&folded);
-    if words.is_empty() {
-        return "''".to_string();
+    match list_phrase(text) {
+        Some((words, stems)) => format!("({} | {})", phrase(&words, 'A'), phrase(&stems, 'B')),
+        None => "''".to_string(),
     }
-    phrase(&words)
 }
 
 /// The `tsquery` of what a user typed, or why it cannot be one.
 pub(super) fn ts_query(query: &str) -> std::result::Result<String, String> {
-    let folded = fold(query);
-    let mut out: Vec<String> = Vec::new();
-    // Whether the last token ends an operand (so the next one needs `&`).
-    let mut operand = false;
-    let push_operand = |out: &mut Vec<String>, text: String, operand: &mut bool| {
-        if *operand {
-            out.push("&".to_string());
-        }
-        out.push(text);
-        *operand = true;
-    };
-    let mut rest = folded.as_str();
-    while let Some(c) = rest.chars().next() {
-        if c.is_whitespace() {
-            rest = &rest[c.len_utf8()..];
-            continue;
-        }
-        match c {
-            '"' => {
-                let end = rest[1..]
-                    .find('"')
-                    .ok_or("a quote is not closed".to_string())?;
-                let inner = words(&rest[1..=end]);
-                rest = &rest[end + 2..];
-                if !inner.is_empty() {
-                    push_operand(&mut out, phrase(&inner), &mut operand);
-                }
+    let tokens = parse_query(query)?;
+    let out: Vec<String> = tokens
+        .iter()
+        .map(|token| match token {
+            Token::Term(Term::Word { word, stem }) => {
+                format!("({} | {})", lexeme(word, 'A'), lexeme(stem, 'B'))
             }
-            '(' => {
-                if operand {
-                    out.push("&".to_string());
-                }
-                out.push("(".to_string());
-                operand = false;
-                rest = &rest[1..];
-            }
-            ')' => {
-                out.push(")".to_string());
-                operand = true;
-                rest = &rest[1..];
-            }
-            '^' | ':' => return Err(format!("`{c}` is not supported on PostgreSQL")),
-            _ => {
-                let end = rest
-                    .find(|ch: char| ch.is_whitespace() || matches!(ch, '"' | '(' | ')'))
-                    .unwrap_or(rest.len());
-                let token = &rest[..end];
-                rest = &rest[end..];
-                match token {
-                    "or" | "and" if !operand => {
-                        return Err(format!("`{}` needs a term before it", token.to_uppercase()))
-                    }
-                    "or" => {
-                        out.push("|".to_string());
-                        operand = false;
-                    }
-                    "and" => {
-                        out.push("&".to_string());
-                        operand = false;
-                    }
-                    "not" => {
-                        if !operand {
-                            return Err("`NOT` needs a term before it".to_string());
-                        }
-                        out.push("& !".to_string());
-                        operand = false;
-                    }
-                    "near" => return Err("`NEAR` is not supported on PostgreSQL".to_string()),
-                    _ => {
-                        let (stem, prefix) = match token.strip_suffix('*') {
-                            Some(stem) => (stem, true),
-                            None => (token, false),
-                        };
-                        let parts = words(stem);
-                        if parts.is_empty() {
-                            continue;
-                        }
-                        let mut text = if parts.len() == 1 {
-                            lexeme(parts[0])
-                        } else {
-                            phrase(&parts)
-                        };
-                        if prefix {
-                            if parts.len() > 1 {
-                                return Err(format!("`{token}`: a prefix is one word"));
-                            }
-                            text.push_str(":*");
-                        }
-                        push_operand(&mut out, text, &mut operand);
-                    }
-                }
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err("there is nothing to search for".to_string());
-    }
-    if !operand {
-        return Err("the query ends with an operator".to_string());
-    }
+            Token::Term(Term::Phrase(words)) => phrase(words, 'A'),
+            Token::Term(Term::Prefix(word)) => format!("'{word}':*A"),
+            Token::And => "&".to_string(),
+            Token::Or => "|".to_string(),
+            Token::AndNot => "& !".to_string(),
+            Token::Open => "(".to_string(),
+            Token::Close => ")".to_string(),
+        })
+        .collect();
     Ok(out.join(" "))
 }
 
@@ -180,20 +95,20 @@ pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()>
         .execute(&mut *tx)
         .await?;
     if let Some((text, quote, speaker, outlet, others)) = row {
-        let body = search_body(&[
+        let row = search_row(&[
             Some(&text),
             quote.as_deref(),
             Some(&speaker),
             outlet.as_deref(),
             others.as_deref(),
         ]);
-        sqlx::query(
-            "INSERT INTO claim_search (claim_id, body, words) \
-             VALUES ($1, $2, to_tsvector('simple', $3))",
-        )
+        sqlx::query(&format!(
+            "INSERT INTO claim_search (claim_id, body, words) VALUES ($1, $2, {})",
+            WORDS_VECTOR.replace("{}", "$3")
+        ))
         .bind(claim_id)
-        .bind(&body)
-        .bind(search_words(&body))
+        .bind(&row.body)
+        .bind(words_and_stems(&row))
         .execute(&mut *tx)
         .await?;
     }
@@ -201,6 +116,32 @@ pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()>
 }
 
 impl PostgresStore {
+    /// Rewrites the search rows of claims stored before their words had
+    /// stems (`search_backfill`, migration 3), in one transaction.
+    pub(super) async fn fill_search(&self) -> Result<()> {
+        let pending: Option<i32> =
+            sqlx::query_scalar("SELECT pending FROM search_backfill LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| self.failed(e))?;
+        if pending.is_none() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        for id in ids {
+            index_claim(&mut tx, id).await.map_err(|e| self.failed(e))?;
+        }
+        sqlx::query("DELETE FROM search_backfill")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        self.commit(tx).await
+    }
+
     /// Claims matching a query over the folded text, best first.
     pub async fn search(&self, query: &str, limit: u32, as_of: NaiveDate) -> Result<Vec<Claim>> {
         let bad = |reason: String| Error::BadQuery {
@@ -233,19 +174,24 @@ mod tests {
 
     #[test]
     fn queries_become_tsqueries() {
-        assert_eq!(ts_query("convoy base").unwrap(), "'convoy' & 'base'");
-        assert_eq!(ts_query("al-Asad").unwrap(), "('al' <-> 'asad')");
+        assert_eq!(
+            ts_query("convoys base").unwrap(),
+            "('convoys':A | 'convoy':B) & ('base':A | 'base':B)"
+        );
+        assert_eq!(ts_query("al-Asad").unwrap(), "('al':A <-> 'asad':A)");
         assert_eq!(
             ts_query("\"first convoy\" OR withdraw*").unwrap(),
-            "('first' <-> 'convoy') | 'withdraw':*"
+            "('first':A <-> 'convoy':A) | 'withdraw':*A"
         );
-        assert_eq!(ts_query("(a OR b) NOT c").unwrap(), "( 'a' | 'b' ) & ! 'c'");
-        assert_eq!(ts_query("انسحاب التحالف").unwrap(), "'انسحاب' & 'التحالف'");
-        assert!(ts_query("a NEAR b").is_err());
-        assert!(ts_query("OR a").is_err());
-        assert!(ts_query("a OR").is_err());
-        assert!(ts_query("\"open").is_err());
-        assert!(ts_query("  ").is_err());
-        assert_eq!(phrase_query("first, convoy"), "('first' <-> 'convoy')");
+        assert_eq!(
+            ts_query("(a OR b) NOT c").unwrap(),
+            "( ('a':A | 'a':B) | ('b':A | 'b':B) ) & ! ('c':A | 'c':B)"
+        );
+        assert_eq!(ts_query("انسحاب").unwrap(), "('انسحاب':A | 'انسحاب':B)");
+        assert_eq!(
+            phrase_query("first, convoys"),
+            "(('first':A <-> 'convoys':A) | ('first':B <-> 'convoy':B))"
+        );
+        assert_eq!(phrase_query(" , "), "''");
     }
 }

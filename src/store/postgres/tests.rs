@@ -153,6 +153,60 @@ async fn a_new_database_gets_the_schema_once_even_when_opened_at_once() {
     drop_database(&url, &admin).await;
 }
 
+/// A database of schema 2 (the first released on PostgreSQL), with a claim
+/// written as that version wrote it, upgrades: its search row gets the
+/// stems of its words (migration 3 and the fill on open).
+#[tokio::test]
+async fn a_schema_2_database_upgrades_and_its_search_finds_other_forms() {
+    let Some((url, admin)) = scratch_database("postgres schema 2 upgrade").await else {
+        return;
+    };
+    let pool = PgPool::connect(&url).await.unwrap();
+    let schema_2 = Migrator {
+        migrations: MIGRATOR
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 20261201000002)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..Migrator::DEFAULT
+    };
+    schema_2.run(&pool).await.unwrap();
+    for statement in [
+        "INSERT INTO sources (id, name, name_key, kind, created_at) \
+         VALUES (1, 'مصدر', 'مصدر', 'anonymous', now())",
+        "INSERT INTO claims (id, uid, text, speaker_id, quote, kind, status, created_at, \
+         updated_at, fingerprint) VALUES (1, gen_random_uuid(), 'Withdrawal from Ain al-Asad', \
+         1, 'الانسحاب من قاعدة عين الأسد', 'promise', 'pending', now(), now(), 'x')",
+        "INSERT INTO claim_search (claim_id, body, words) VALUES (1, \
+         'withdrawal from ain al-asad\nالانسحاب من قاعده عين الاسد\nمصدر', \
+         to_tsvector('simple', 'withdrawal from ain al asad الانسحاب من قاعده عين الاسد مصدر'))",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    let store = PostgresStore::open(&url).await.unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    for query in ["withdrawal", "withdrawals", "انسحاب", "\"عين الاسد\""] {
+        let found: Vec<i64> = store
+            .search(query, 10, as_of)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(found, vec![1], "{query}");
+    }
+    let pending: Option<i32> = sqlx::query_scalar("SELECT pending FROM search_backfill")
+        .fetch_optional(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(pending, None);
+    store.close().await;
+    drop_database(&url, &admin).await;
+}
+
 #[tokio::test]
 async fn a_newer_schema_is_refused() {
     let Some((url, admin)) = scratch_database("postgres newer schema").await else {

@@ -10,7 +10,6 @@ use super::days::{fill_marked, mark_from};
 use super::derived::insert_facts;
 use super::ids::{take_ids, Ids};
 use super::rows::now;
-use super::search::search_body;
 use super::sources::insert_source_in;
 use super::statement::{insert_many, placeholders, Value, IDS_PER_QUERY};
 use super::update::{stored_claim, update_claim_from};
@@ -23,6 +22,7 @@ use crate::store::differences::differing_fields;
 use crate::store::importing::{
     deadline_numbers, gone_deadlines, imported_events, record_state, repeat_key, Keyed,
 };
+use crate::store::search::search_row;
 use crate::store::{
     ImportClaim, ImportDifference, ImportMode, ImportSummary, NewSource, StoreResult as Result,
 };
@@ -325,19 +325,21 @@ impl SqliteStore {
                         Value::Int(*source),
                     ]);
                 }
+                let row = search_row(
+                    &[
+                        Some(c.text.as_str()),
+                        c.quote.as_deref(),
+                        Some(r.speaker.name.as_str()),
+                        r.reported_by.as_ref().map(|o| o.name.as_str()),
+                    ]
+                    .into_iter()
+                    .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
+                    .collect::<Vec<_>>(),
+                );
                 search.extend([
                     Value::Int(claim_id),
-                    Value::Owned(search_body(
-                        &[
-                            Some(c.text.as_str()),
-                            c.quote.as_deref(),
-                            Some(r.speaker.name.as_str()),
-                            r.reported_by.as_ref().map(|o| o.name.as_str()),
-                        ]
-                        .into_iter()
-                        .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
-                        .collect::<Vec<_>>(),
-                    )),
+                    Value::Owned(row.body),
+                    Value::Owned(row.stems),
                 ]);
                 let first_event = event_id;
                 for e in events {
@@ -391,8 +393,8 @@ impl SqliteStore {
             .await?;
             insert_many(
                 &mut tx,
-                "INSERT INTO claim_search (rowid, body)",
-                2,
+                "INSERT INTO claim_search (rowid, body, stems)",
+                3,
                 &search,
                 "",
             )

@@ -101,11 +101,9 @@ impl SqliteStore {
             s.push(" AND c.status = 'pending' AND c.next_due IS NULL", []);
         }
         if let Some(search) = &filter.search {
-            // The words as one phrase, however they are punctuated.
-            let phrase = format!(
-                "\"{}\"",
-                crate::domain::normalize::fold(search).replace('"', "\"\"")
-            );
+            // The words as one phrase, however they are punctuated; none
+            // matches nothing.
+            let phrase = super::search::fts_phrase(search).unwrap_or_else(|| "\"\"".to_string());
             // A word in a large share of the claims: walking the list order
             // and testing each claim against the matches (`+c.id` keeps the
             // planner from fetching every match by id and sorting them all)

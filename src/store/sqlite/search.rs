@@ -5,37 +5,51 @@ use sqlx::sqlite::SqliteConnection;
 
 use super::SqliteStore;
 use crate::domain::model::Claim;
+use crate::store::search::{list_phrase, parse_query, search_row, Term, Token};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
-/// The FTS5 query for what a user typed, folded. Plain words (no quotes,
-/// `*`, parentheses or operators) are matched each as a word, whatever the
-/// punctuation between them ("al-Asad"); anything else is FTS5 syntax.
-pub(super) fn fts_query(query: &str) -> String {
-    let folded = crate::domain::normalize::fold(query);
-    let operators = folded.contains(['"', '*', '(', ')', '^', ':'])
-        || folded
-            .split_whitespace()
-            .any(|w| matches!(w, "and" | "or" | "not" | "near"));
-    if operators {
-        // Operators are upper case in FTS5; folding lowered them.
-        return folded
-            .split(' ')
-            .map(|w| match w {
-                "and" | "or" | "not" | "near" => w.to_uppercase(),
-                _ => w.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-    }
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A phrase in FTS5's syntax: the words quoted (they hold no quote).
+fn quoted(words: &[String]) -> String {
+    format!("\"{}\"", words.join(" "))
 }
 
-pub(super) use crate::store::values::search_body;
+/// The FTS5 query for what a user typed (`store::search`'s syntax): a word
+/// matches itself in `body` or its stem in `stems`; phrases and prefixes
+/// match `body`.
+pub(super) fn fts_query(query: &str) -> std::result::Result<String, String> {
+    let tokens = parse_query(query)?;
+    let out: Vec<String> = tokens
+        .iter()
+        .map(|token| match token {
+            Token::Term(Term::Word { word, stem }) => format!(
+                "(body : {} OR stems : {})",
+                quoted(std::slice::from_ref(word)),
+                quoted(std::slice::from_ref(stem))
+            ),
+            Token::Term(Term::Phrase(words)) => format!("body : {}", quoted(words)),
+            Token::Term(Term::Prefix(word)) => {
+                format!("body : {}*", quoted(std::slice::from_ref(word)))
+            }
+            Token::And => "AND".to_string(),
+            Token::Or => "OR".to_string(),
+            Token::AndNot => "NOT".to_string(),
+            Token::Open => "(".to_string(),
+            Token::Close => ")".to_string(),
+        })
+        .collect();
+    Ok(out.join(" "))
+}
+
+/// The FTS5 query of `list --search`: the words as one phrase, exactly or
+/// in any form; `None` when there are no words.
+pub(super) fn fts_phrase(text: &str) -> Option<String> {
+    let (words, stems) = list_phrase(text)?;
+    Some(format!(
+        "(body : {} OR stems : {})",
+        quoted(&words),
+        quoted(&stems)
+    ))
+}
 
 /// Rewrites one claim's search row from what is stored.
 pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Result<()> {
@@ -61,16 +75,17 @@ pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Res
         .execute(&mut *tx)
         .await?;
     if let Some((text, quote, speaker, outlet, others)) = row {
-        let body = search_body(&[
+        let row = search_row(&[
             Some(&text),
             quote.as_deref(),
             Some(&speaker),
             outlet.as_deref(),
             others.as_deref(),
         ]);
-        sqlx::query("INSERT INTO claim_search (rowid, body) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO claim_search (rowid, body, stems) VALUES ($1, $2, $3)")
             .bind(claim_id)
-            .bind(body)
+            .bind(row.body)
+            .bind(row.stems)
             .execute(&mut *tx)
             .await?;
     }
@@ -89,10 +104,14 @@ impl SqliteStore {
         limit: u32,
         as_of: NaiveDate,
     ) -> Result<Vec<Claim>> {
+        let fts = fts_query(query).map_err(|reason| Error::BadQuery {
+            query: query.to_string(),
+            reason,
+        })?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT rowid FROM claim_search WHERE claim_search MATCH $1 ORDER BY rank LIMIT $2",
         )
-        .bind(fts_query(query))
+        .bind(fts)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
