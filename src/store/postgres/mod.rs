@@ -83,14 +83,22 @@ impl PostgresStore {
             Err(e) => return Err(failure(e, &location)),
         };
         // Who we are and the schema's state in one statement: each one
-        // costs a fresh server backend more than its rows.
-        let known: Sql<(String, Vec<i64>)> = sqlx::query_as(
-            "SELECT current_user::text, \
-             ARRAY(SELECT version FROM _sqlx_migrations WHERE success ORDER BY version)",
-        )
-        .fetch_one(&pool)
-        .await;
-        let (role, applied) = match known {
+        // costs a fresh server backend more than its rows. Before schema 3
+        // there is no search fill to ask about.
+        let state = |fill: &str| {
+            format!(
+                "SELECT current_user::text, \
+                 ARRAY(SELECT version FROM _sqlx_migrations WHERE success ORDER BY version), {fill}"
+            )
+        };
+        let mut known: Sql<(String, Vec<i64>, bool)> =
+            sqlx::query_as(&state("EXISTS (SELECT 1 FROM search_backfill)"))
+                .fetch_one(&pool)
+                .await;
+        if matches!(&known, Err(e) if undefined_table(e)) {
+            known = sqlx::query_as(&state("false")).fetch_one(&pool).await;
+        }
+        let (role, applied, fill_pending) = match known {
             Ok(known) => known,
             Err(e) => {
                 let missing = undefined_table(&e);
@@ -106,7 +114,7 @@ impl PostgresStore {
                     return Err(denied(&role, "not read", "read"));
                 }
                 // Not yet migrated.
-                (role, Vec::new())
+                (role, Vec::new(), false)
             }
         };
         let store = PostgresStore {
@@ -124,6 +132,13 @@ impl PostgresStore {
                 .await
                 .map_err(|e| Error::Migration(e.to_string()))?;
             store.fill_search().await?;
+        } else if mode == OpenMode::Migrate && fill_pending {
+            // A fill that an earlier open began and did not finish; left
+            // to a role that may write.
+            match store.fill_search().await {
+                Err(Error::Denied(_)) => {}
+                done => done?,
+            }
         }
         Ok(store)
     }

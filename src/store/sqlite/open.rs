@@ -12,9 +12,11 @@ use sqlx::Row;
 use sqlx::{Sqlite, Transaction};
 
 use super::rows::opt_date;
-use super::search::index_claim;
+use super::search::{Searchable, SEARCHABLE};
+use super::statement::{insert_many, Value};
 use super::SqliteStore;
 use crate::domain::keys::fingerprint;
+use crate::store::search::search_row;
 use crate::store::{MigrationState, OpenMode, StoreError as Error, StoreResult as Result};
 
 pub(super) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -303,11 +305,46 @@ impl SqliteStore {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM claims ORDER BY id")
+        sqlx::query("DELETE FROM claim_search")
+            .execute(&mut *tx)
+            .await?;
+        // A page of claims at a time, read in one statement and written in
+        // multi-row inserts: claim by claim, a million took minutes.
+        let mut after = 0i64;
+        loop {
+            let page: Vec<Searchable> = sqlx::query_as(&format!(
+                "{SEARCHABLE} WHERE c.id > $1 ORDER BY c.id LIMIT 5000"
+            ))
+            .bind(after)
             .fetch_all(&mut *tx)
             .await?;
-        for id in ids {
-            index_claim(&mut tx, id).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.0;
+            let mut values = Vec::with_capacity(page.len() * 3);
+            for (id, text, quote, speaker, outlet, others) in &page {
+                let row = search_row(&[
+                    Some(text),
+                    quote.as_deref(),
+                    Some(speaker),
+                    outlet.as_deref(),
+                    others.as_deref(),
+                ]);
+                values.extend([
+                    Value::Int(*id),
+                    Value::Owned(row.body),
+                    Value::Owned(row.stems),
+                ]);
+            }
+            insert_many(
+                &mut tx,
+                "INSERT INTO claim_search (rowid, body, stems)",
+                3,
+                &values,
+                "",
+            )
+            .await?;
         }
         sqlx::query("DELETE FROM search_backfill")
             .execute(&mut *tx)
