@@ -86,6 +86,11 @@ fn a_word_finds_its_other_forms() {
             );
         }
     }
+    // The Persian and Urdu letters of Iraqi and Gulf keyboards meet the
+    // Arabic ones, in the query and in the text.
+    assert_eq!(sorted("کويت"), sorted("كويت"));
+    db.ok(&["add", "Talks in تشرین الأول", "--source", "1"]);
+    assert!(sorted("تشرين").contains(&10), "{:?}", sorted("تشرين"));
     // Quoted, a word matches only itself.
     assert!(exact("convoys").is_empty());
     assert_eq!(sorted("convoys"), sorted("convoy"));

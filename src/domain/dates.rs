@@ -740,7 +740,7 @@ const MONTH_WORDS: &[(&str, u32)] = &[
 ];
 
 /// The search folding (hamza forms, diacritics, tatweel, ta marbuta, alif
-/// maqsura, Arabic-Indic digits, case) plus what only dates need: direction
+/// maqsura, Persian and Urdu letters, Arabic-Indic digits, case) plus what only dates need: direction
 /// marks dropped and the Arabic comma read as a comma.
 fn normalize_input(input: &str) -> String {
     crate::domain::normalize::fold(input)
@@ -748,10 +748,6 @@ fn normalize_input(input: &str) -> String {
         .filter_map(|c| match c {
             '\u{200E}' | '\u{200F}' => None,
             '\u{060C}' => Some(','),
-            // The Persian and Urdu letters of Iraqi and Gulf keyboards.
-            'ی' | 'ې' | 'ے' => Some('ي'),
-            'ک' => Some('ك'),
-            'ۀ' | 'ہ' | 'ە' => Some('ه'),
             _ => Some(c),
         })
         .collect()

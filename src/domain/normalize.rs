@@ -6,7 +6,8 @@
 /// Folds `text` for matching:
 /// - strips Arabic harakat and Quranic marks (U+064B–065F, U+0670,
 ///   U+0610–061A, U+06D6–06ED) and tatweel (U+0640);
-/// - folds أ إ آ ٱ → ا, ة → ه, ى → ي;
+/// - folds أ إ آ ٱ → ا, ة → ه, ى → ي, and the Persian and Urdu letters
+///   that Iraqi and Gulf keyboards produce: ی ې ے → ي, ک → ك, ۀ ہ ە → ه;
 /// - turns Arabic-Indic and Eastern Arabic-Indic digits into ASCII;
 /// - lower-cases (Latin and every other cased script).
 pub fn fold(text: &str) -> String {
@@ -19,8 +20,9 @@ pub fn fold(text: &str) -> String {
             | '\u{06D6}'..='\u{06ED}'
             | '\u{0640}' => {}
             'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ة' => out.push('ه'),
-            'ى' => out.push('ي'),
+            'ة' | 'ۀ' | 'ہ' | 'ە' => out.push('ه'),
+            'ى' | 'ی' | 'ې' | 'ے' => out.push('ي'),
+            'ک' => out.push('ك'),
             '\u{0660}'..='\u{0669}' => out.push(char::from(b'0' + (c as u32 - 0x0660) as u8)),
             '\u{06F0}'..='\u{06F9}' => out.push(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
@@ -52,6 +54,10 @@ mod tests {
             ("Ain al-Asad", "ain al-asad"),
             ("ÉLECTIONS", "élections"),
             ("mixed العربيّة and ENGLISH", "mixed العربيه and english"),
+            ("تشرین", "تشرين"),
+            ("کانون", "كانون"),
+            ("مدرسۀ", "مدرسه"),
+            ("ہے", "هي"),
             ("", ""),
         ];
         for (input, folded) in cases {
