@@ -763,6 +763,27 @@ mod tests {
 
     const AS_OF: &str = "2026-11-30";
 
+    /// Each input reads, as of `AS_OF`, as a period due that day at that precision.
+    fn assert_reads(cases: &[(&str, &str, Precision)]) {
+        let as_of = d(AS_OF);
+        for (input, due, precision) in cases {
+            let got = parse(input, as_of).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(
+                (iso(got.end), got.precision),
+                (due.to_string(), *precision),
+                "{input}"
+            );
+        }
+    }
+
+    /// Each input is refused, as of `AS_OF`, with a reason that says this.
+    fn assert_refuses(cases: &[(&str, &str)]) {
+        for (input, reason) in cases {
+            let err = parse(input, d(AS_OF)).expect_err(input);
+            assert!(err.contains(reason), "{input}: {err}");
+        }
+    }
+
     #[test]
     fn accepted_forms() {
         use Precision::*;
@@ -817,15 +838,7 @@ mod tests {
             ("next November", "2027-11-30", Month),
             ("أيلول المقبل", "2027-09-30", Month),
         ];
-        let as_of = d(AS_OF);
-        for (input, due, precision) in cases {
-            let got = parse(input, as_of).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!(
-                (iso(got.end), got.precision),
-                (due.to_string(), *precision),
-                "{input}"
-            );
-        }
+        assert_reads(cases);
     }
 
     /// The forms of real reporting (issue 13), as of Monday 2026-11-30.
@@ -922,15 +935,7 @@ mod tests {
             ("تشرین الأول 2026", "2026-10-31", Month),
             ("کانون الثانی 2027", "2027-01-31", Month),
         ];
-        let as_of = d(AS_OF);
-        for (input, due, precision) in cases {
-            let got = parse(input, as_of).unwrap_or_else(|e| panic!("{input}: {e}"));
-            assert_eq!(
-                (iso(got.end), got.precision),
-                (due.to_string(), *precision),
-                "{input}"
-            );
-        }
+        assert_reads(cases);
     }
 
     /// What the grammar cannot read for certain is refused, saying why.
@@ -958,10 +963,7 @@ mod tests {
             ("31/04/2026", "April 2026 has only 30 days"),
             ("20261301", "month 13 does not exist"),
         ];
-        for (input, reason) in cases {
-            let err = parse(input, d(AS_OF)).expect_err(input);
-            assert!(err.contains(reason), "{input}: {err}");
-        }
+        assert_refuses(cases);
     }
 
     #[test]
@@ -991,10 +993,7 @@ mod tests {
             ("next September 2026", "not both"),
             ("31 September 2026", "September 2026 has only 30 days"),
         ];
-        for (input, reason) in cases {
-            let err = parse(input, d(AS_OF)).expect_err(input);
-            assert!(err.contains(reason), "{input}: {err}");
-        }
+        assert_refuses(cases);
     }
 
     #[test]

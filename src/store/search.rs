@@ -10,6 +10,7 @@
 
 use crate::domain::normalize::fold;
 use crate::domain::stem::stem;
+use crate::store::ImportClaim;
 
 /// What a claim's search row holds.
 pub(crate) struct SearchRow {
@@ -33,6 +34,43 @@ pub(crate) fn search_row(parts: &[Option<&str>]) -> SearchRow {
         stems: stems.join(" "),
         body,
     }
+}
+
+/// A claim's searchable parts as both engines read them back: id, text,
+/// quote, speaker, outlet, and the other speakers (one per line, in order).
+pub(crate) type Searchable = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// The search row of a stored claim.
+pub(crate) fn stored_row(parts: &Searchable) -> SearchRow {
+    let (_, text, quote, speaker, outlet, others) = parts;
+    search_row(&[
+        Some(text),
+        quote.as_deref(),
+        Some(speaker),
+        outlet.as_deref(),
+        others.as_deref(),
+    ])
+}
+
+/// The search row of an imported record.
+pub(crate) fn record_row(r: &ImportClaim) -> SearchRow {
+    let parts: Vec<Option<&str>> = [
+        Some(r.claim.text.as_str()),
+        r.claim.quote.as_deref(),
+        Some(r.speaker.name.as_str()),
+        r.reported_by.as_ref().map(|o| o.name.as_str()),
+    ]
+    .into_iter()
+    .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
+    .collect();
+    search_row(&parts)
 }
 
 /// The words of folded text: split at every character that is not a

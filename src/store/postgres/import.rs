@@ -28,7 +28,7 @@ use crate::store::differences::{differing_fields, StoredClaim};
 use crate::store::importing::{
     deadline_numbers, gone_deadlines, imported_events, record_state, repeat_key, Keyed,
 };
-use crate::store::search::search_row;
+use crate::store::search::record_row;
 use crate::store::update::{update_claim_from, ClaimWrites};
 use crate::store::values::{now, Event};
 use crate::store::{
@@ -353,16 +353,7 @@ impl PostgresStore {
                     PgValue::Int(*source),
                 ]);
             }
-            let names: Vec<Option<&str>> = [
-                Some(c.text.as_str()),
-                c.quote.as_deref(),
-                Some(r.speaker.name.as_str()),
-                r.reported_by.as_ref().map(|o| o.name.as_str()),
-            ]
-            .into_iter()
-            .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
-            .collect();
-            let row = search_row(&names);
+            let row = record_row(r);
             search.extend([
                 PgValue::Int(claim_id),
                 PgValue::Text(words_and_stems(&row)),

@@ -10,7 +10,9 @@ use sqlx::postgres::PgConnection;
 
 use super::PostgresStore;
 use crate::domain::model::Claim;
-use crate::store::search::{list_phrase, parse_query, search_row, SearchRow, Term, Token};
+use crate::store::search::{
+    list_phrase, parse_query, stored_row, SearchRow, Searchable, Term, Token,
+};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// The `words` vector of a search row, from `"{words}\t{stems}"`: the
@@ -73,17 +75,6 @@ pub(super) fn ts_query(query: &str) -> std::result::Result<String, String> {
 
 use super::Sql;
 
-/// A claim's searchable parts: id, text, quote, speaker, outlet, and the
-/// other speakers of a joint statement (one per line, in order).
-type Searchable = (
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// The statement that reads `Searchable` rows (a `WHERE` on `c` follows).
 const SEARCHABLE: &str = "SELECT c.id, c.text, c.quote, s.name, r.name, \
      (SELECT string_agg(o.name, E'\\n' ORDER BY cs.position) FROM claim_speakers cs \
@@ -101,14 +92,8 @@ pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()>
         .bind(claim_id)
         .execute(&mut *tx)
         .await?;
-    if let Some((_, text, quote, speaker, outlet, others)) = row {
-        let row = search_row(&[
-            Some(&text),
-            quote.as_deref(),
-            Some(&speaker),
-            outlet.as_deref(),
-            others.as_deref(),
-        ]);
+    if let Some(parts) = row {
+        let row = stored_row(&parts);
         sqlx::query(&format!(
             "INSERT INTO claim_search (claim_id, body, words) VALUES ($1, $2, {})",
             WORDS_VECTOR.replace("{}", "$3")
@@ -153,15 +138,9 @@ impl PostgresStore {
             let mut ids = Vec::with_capacity(page.len());
             let mut bodies = Vec::with_capacity(page.len());
             let mut words = Vec::with_capacity(page.len());
-            for (id, text, quote, speaker, outlet, others) in &page {
-                let row = search_row(&[
-                    Some(text),
-                    quote.as_deref(),
-                    Some(speaker),
-                    outlet.as_deref(),
-                    others.as_deref(),
-                ]);
-                ids.push(*id);
+            for parts in &page {
+                let row = stored_row(parts);
+                ids.push(parts.0);
                 words.push(words_and_stems(&row));
                 bodies.push(row.body);
             }

@@ -22,7 +22,7 @@ use crate::store::differences::differing_fields;
 use crate::store::importing::{
     deadline_numbers, gone_deadlines, imported_events, record_state, repeat_key, Keyed,
 };
-use crate::store::search::search_row;
+use crate::store::search::record_row;
 use crate::store::{
     ImportClaim, ImportDifference, ImportMode, ImportSummary, NewSource, StoreResult as Result,
 };
@@ -325,17 +325,7 @@ impl SqliteStore {
                         Value::Int(*source),
                     ]);
                 }
-                let row = search_row(
-                    &[
-                        Some(c.text.as_str()),
-                        c.quote.as_deref(),
-                        Some(r.speaker.name.as_str()),
-                        r.reported_by.as_ref().map(|o| o.name.as_str()),
-                    ]
-                    .into_iter()
-                    .chain(r.other_speakers.iter().map(|s| Some(s.name.as_str())))
-                    .collect::<Vec<_>>(),
-                );
+                let row = record_row(r);
                 search.extend([
                     Value::Int(claim_id),
                     Value::Owned(row.body),

@@ -12,11 +12,11 @@ use sqlx::Row;
 use sqlx::{Sqlite, Transaction};
 
 use super::rows::opt_date;
-use super::search::{Searchable, SEARCHABLE};
+use super::search::SEARCHABLE;
 use super::statement::{insert_many, Value};
 use super::SqliteStore;
 use crate::domain::keys::fingerprint;
-use crate::store::search::search_row;
+use crate::store::search::{stored_row, Searchable};
 use crate::store::{MigrationState, OpenMode, StoreError as Error, StoreResult as Result};
 
 pub(super) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -323,16 +323,10 @@ impl SqliteStore {
             };
             after = last.0;
             let mut values = Vec::with_capacity(page.len() * 3);
-            for (id, text, quote, speaker, outlet, others) in &page {
-                let row = search_row(&[
-                    Some(text),
-                    quote.as_deref(),
-                    Some(speaker),
-                    outlet.as_deref(),
-                    others.as_deref(),
-                ]);
+            for parts in &page {
+                let row = stored_row(parts);
                 values.extend([
-                    Value::Int(*id),
+                    Value::Int(parts.0),
                     Value::Owned(row.body),
                     Value::Owned(row.stems),
                 ]);

@@ -5,7 +5,7 @@ use sqlx::sqlite::SqliteConnection;
 
 use super::SqliteStore;
 use crate::domain::model::Claim;
-use crate::store::search::{list_phrase, parse_query, search_row, Term, Token};
+use crate::store::search::{list_phrase, parse_query, stored_row, Searchable, Term, Token};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// A phrase in FTS5's syntax: the words quoted (they hold no quote).
@@ -49,17 +49,6 @@ pub(super) fn fts_phrase(text: &str) -> Option<String> {
     Some(format!("stems : {}", quoted(&stems)))
 }
 
-/// A claim's searchable parts: id, text, quote, speaker, outlet, and the
-/// other speakers of a joint statement (one per line).
-pub(super) type Searchable = (
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
 /// The statement that reads `Searchable` rows (a `WHERE` on `c` follows).
 pub(super) const SEARCHABLE: &str = "SELECT c.id, c.text, c.quote, s.name, r.name, \
      (SELECT group_concat(o.name, char(10)) FROM claim_speakers cs \
@@ -77,14 +66,8 @@ pub(super) async fn index_claim(tx: &mut SqliteConnection, claim_id: i64) -> Res
         .bind(claim_id)
         .execute(&mut *tx)
         .await?;
-    if let Some((_, text, quote, speaker, outlet, others)) = row {
-        let row = search_row(&[
-            Some(&text),
-            quote.as_deref(),
-            Some(&speaker),
-            outlet.as_deref(),
-            others.as_deref(),
-        ]);
+    if let Some(parts) = row {
+        let row = stored_row(&parts);
         sqlx::query("INSERT INTO claim_search (rowid, body, stems) VALUES ($1, $2, $3)")
             .bind(claim_id)
             .bind(row.body)
