@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::common::{one_error_line, Db};
+use crate::common::{ids, one_error_line, Db};
 
 #[test]
 fn add_prints_the_created_deadline() {
@@ -220,4 +220,76 @@ fn deadlines_are_named_by_claim_and_number() {
     assert_eq!(db.json(&["deadline", "add", "3", "2027-09"])["ref"], "3.3");
     assert!(db.ok(&["show", "3"]).contains("3.3"));
     assert!(db.ok(&["check"]).starts_with("ok: 8 claims"));
+}
+
+/// The periods of real reporting (parts of a month or a year, half years,
+/// Hijri months) keep their precision, show as a phrase that reads back, are
+/// overdue from the day after their end, and come back whole from an
+/// export in JSON and in CSV.
+#[test]
+fn parts_halves_and_hijri_periods_are_kept_shown_and_exchanged() {
+    let db = Db::with_sources();
+    let cases = [
+        ("نهاية العام", "2025-12-31", "late-year", "late 2025"),
+        ("بحلول نهاية العام", "2025-12-31", "year", "2025"),
+        ("أوائل أيلول", "2025-09-10", "early-month", "early Sep 2025"),
+        ("منتصف 2026", "2026-08-31", "mid-year", "mid 2026"),
+        (
+            "النصف الأول من العام المقبل",
+            "2026-06-30",
+            "half",
+            "2026-H1",
+        ),
+        (
+            "رمضان 1447 هـ",
+            "2026-03-19",
+            "hijri-month",
+            "Ramadan 1447 AH",
+        ),
+    ];
+    for (i, (phrase, due, precision, shown)) in cases.iter().enumerate() {
+        let out = db.json(&[
+            "add",
+            &format!("claim {i}"),
+            "--source",
+            "1",
+            "--said-on",
+            "2025-08-18",
+            "--due",
+            phrase,
+        ]);
+        let deadline = &out["deadlines"][0];
+        assert_eq!(deadline["due"], *due, "{phrase}");
+        assert_eq!(deadline["precision"], *precision, "{phrase}");
+        assert_eq!(deadline["as_written"], *phrase);
+        let id = out["id"].to_string();
+        assert!(db.ok(&["show", &id]).contains(shown), "{phrase}: {shown}");
+    }
+    // Early September 2025 is days 1 to 10: overdue from the 11th.
+    assert!(!ids(&db.json(&["--as-of", "2025-09-10", "overdue"])).contains(&3));
+    assert!(ids(&db.json(&["--as-of", "2025-09-11", "overdue"])).contains(&3));
+
+    let key = |records: &Value| -> Vec<(Value, Value, Value)> {
+        let mut keys: Vec<_> = records
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let d = &r["deadlines"][0];
+                (r["text"].clone(), d["due"].clone(), d["precision"].clone())
+            })
+            .collect();
+        keys.sort_by_key(|k| k.0.to_string());
+        keys
+    };
+    let expected = key(&db.json(&["export"]));
+    for format in ["jsonl", "csv"] {
+        let file = db.dir.path().join(format!("periods.{format}"));
+        std::fs::write(&file, db.ok(&["export", "--format", format])).unwrap();
+        let other = Db::new();
+        other.ok(&["import", file.to_str().unwrap()]);
+        assert_eq!(key(&other.json(&["export"])), expected, "{format}");
+    }
+    let csv = db.ok(&["export", "--format", "csv"]);
+    assert!(csv.contains("Ramadan 1447 AH"), "{csv}");
 }

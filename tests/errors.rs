@@ -31,7 +31,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         ),
         (
             &["add", "x", "--source", "1", "--said-on", "2025-09"],
-            "error: invalid --said-on `2025-09`: names a whole month; give a day such as 2025-09-30",
+            "error: invalid --said-on `2025-09`: names a period (Sep 2025), not a day; give a day such as 2025-09-30",
         ),
         (
             &["deadline", "move", "1.1", "2026-13"],

@@ -344,6 +344,7 @@ fn landed_postgres_migrations_are_never_edited() {
         (20261201000001, "ea6190a5d3976ecbb15e634520bcdfeddd1f7f3e4f48df5d24214627713458bd9a6e074d2978aeac1605c64b74cdf14b"),
         (20261201000002, "8b9e7814c64a2b65808f39787cb28e785e9a57d91c3506dab2a34c3ec50b8506bb6dbe6d3d01971b19d90a17a1d03eaf"),
         (20261201000003, "972711aa400524ae703e87c603d2885afdb970a3b0d56203f350a571ffe8cd8bf071fa837fd39259d7cf651cdae48e64"),
+        (20261201000004, "1e699c955e5f59c448dc51582756c642785959afea09d711317a25343e247edf77c09cf0dbb956c90c985e2e59e0410d"),
     ];
     for (version, checksum) in pinned {
         let found = migrator.iter().find(|m| m.version == *version).map(|m| {
@@ -399,6 +400,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000014, "8390280d465cd648feac0f5e9127ded894230d074aa0196da59cc63d7be027724f85852aafb2fd37cd820b1a5e03c5bb"),
         (20261201000015, "5ab9301f9c4e37dc4a1ba9436cb2667252bb441a9ffd2e3c5f459fe4e1e9d7fba18e838b32f64f20e2ca6771da2ddb3d"),
         (20261201000016, "4369b9bf7d28c44ddc41cab68010053c3e206d02bbe829c3ca95fe36b294cc2790262350defb5fd7bb9dddda46d7580c"),
+        (20261201000017, "c52db37dfbd4ad4c913faea804bf0688f36404a6c0e433f5bf20863bc58724750743af9fb82ea1a554d3b664c01738fb"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

@@ -10,12 +10,12 @@ use crate::interchange::problem::{problem, Problem};
 use crate::interchange::record::{Record, RecordDeadline, RecordSource};
 
 /// A due date in the form that names its period: `2026-09-30`, `2026-09`,
-/// `2026-Q3`, `2026`. The CSV `deadlines` column uses it.
+/// and otherwise as [`dates::display`] shows it (`2026-Q3`, `late 2026`). The CSV `deadlines` column uses it.
 pub fn period_form(due: NaiveDate, precision: Precision) -> String {
     match precision {
         Precision::Day => iso(due),
         Precision::Month => due.format("%Y-%m").to_string(),
-        Precision::Quarter | Precision::Year => dates::display(due, precision),
+        _ => dates::display(due, precision),
     }
 }
 
