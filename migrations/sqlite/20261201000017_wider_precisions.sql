@@ -1,4 +1,4 @@
--- Deadlines may be due at the end of a half year, of the early, mid or late
+-- Deadlines may be due at the end of an ISO week, a half year, the early, mid or late
 -- part of a month or a year, or of a Hijri month or year (the date phrases of
 -- real reporting): the precision check widens. SQLite cannot alter a CHECK,
 -- so the table is rebuilt with the same columns, rows and indexes.
@@ -6,7 +6,7 @@ CREATE TABLE deadlines_widened (
     id         INTEGER PRIMARY KEY,
     claim_id   INTEGER NOT NULL REFERENCES claims (id) ON DELETE CASCADE,
     due        TEXT NOT NULL,
-    precision  TEXT NOT NULL CHECK (precision IN ('day', 'month', 'quarter', 'year', 'half', 'early-month', 'mid-month', 'late-month', 'early-year', 'mid-year', 'late-year', 'hijri-month', 'hijri-year')),
+    precision  TEXT NOT NULL CHECK (precision IN ('day', 'week', 'month', 'quarter', 'year', 'half', 'early-month', 'mid-month', 'late-month', 'early-year', 'mid-year', 'late-year', 'hijri-month', 'hijri-year')),
     label      TEXT,
     met_on     TEXT,
     open       INTEGER NOT NULL DEFAULT 0,

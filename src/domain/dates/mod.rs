@@ -1,7 +1,7 @@
 //! The one date parser every date-taking flag goes through, and the one place
 //! that decides how a date looks at its precision ("Sep 2026").
 //!
-//! A date is a *period*: a day, a month, part of a month, a quarter, a half
+//! A date is a *period*: a day, an ISO week, a month, part of a month, a quarter, a half
 //! year, a year or part of one, a Hijri month or year. Deadlines are due on the
 //! last day of their period, so "by September 2026" is met in time on
 //! 2026-09-30 and overdue from 2026-10-01.
@@ -23,6 +23,7 @@ word_enum!(
     /// How precise a date is; a deadline is due at the end of its period.
     Precision, "precision" {
         Day => "day",
+        Week => "week",
         Month => "month",
         Quarter => "quarter",
         Year => "year",
@@ -81,6 +82,17 @@ impl Period {
             end: date,
             precision: Precision::Day,
         }
+    }
+
+    /// An ISO week, Monday to Sunday.
+    fn week(year: i32, week: u32) -> Result<Self, String> {
+        let start = NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon)
+            .ok_or_else(|| format!("week {week} of {year} does not exist (ISO weeks)"))?;
+        Ok(Period {
+            start,
+            end: start + Days::new(6),
+            precision: Precision::Week,
+        })
     }
 
     fn month(year: i32, month: u32) -> Result<Self, String> {
@@ -164,6 +176,10 @@ impl Period {
         let (year, month) = (date.year(), date.month());
         match precision {
             Precision::Day => Ok(Period::day(date)),
+            Precision::Week => {
+                let week = date.iso_week();
+                Period::week(week.year(), week.week())
+            }
             Precision::Month => Period::month(year, month),
             Precision::Quarter => Period::quarter(year, (month - 1) / 3 + 1),
             Precision::Half => Period::half(year, (month - 1) / 6 + 1),
@@ -252,13 +268,17 @@ pub fn parse_day(input: &str, as_of: NaiveDate) -> Result<NaiveDate, String> {
     Ok(period.end)
 }
 
-/// Shows a date at its precision: `2026-09-30`, `Sep 2026`, `late Sep 2026`,
+/// Shows a date at its precision: `2026-09-30`, `2026-W49`, `Sep 2026`, `late Sep 2026`,
 /// `2026-Q3`, `2026-H2`, `2026`, `late 2026`, `Ramadan 1448 AH`, `1448 AH`;
 /// every form parses back to the same period.
 pub fn display(date: NaiveDate, precision: Precision) -> String {
     let month = || date.format("%b %Y").to_string();
     match precision {
         Precision::Day => iso(date),
+        Precision::Week => {
+            let week = date.iso_week();
+            format!("{}-W{:02}", week.year(), week.week())
+        }
         Precision::Month => month(),
         Precision::Quarter => format!("{}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
         Precision::Half => format!("{}-H{}", date.year(), (date.month() - 1) / 6 + 1),

@@ -88,7 +88,7 @@ pub(super) fn day_numbers(text: &str) -> Result<Option<(i32, u32, u32)>, String>
     Ok(None)
 }
 
-/// `2026-09-30`, `2026-09`, `2026-Q3`, `2026-H1`, `2026`.
+/// `2026-09-30`, `2026-W49`, `2026-09`, `2026-Q3`, `2026-H1`, `2026`.
 pub(super) fn parse_numeric(text: &str) -> Result<Option<Period>, String> {
     let parts: Vec<&str> = text.split('-').collect();
     let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
@@ -103,6 +103,9 @@ pub(super) fn parse_numeric(text: &str) -> Result<Option<Period>, String> {
         [y, q] if all_digits(y) && q.starts_with('q') && all_digits(&q[1..]) => Ok(Some(
             Period::quarter(year(y)?, q[1..].parse().unwrap_or(0))?,
         )),
+        [y, w] if all_digits(y) && w.starts_with('w') && all_digits(&w[1..]) => {
+            Ok(Some(Period::week(year(y)?, w[1..].parse().unwrap_or(0))?))
+        }
         [y, h] if all_digits(y) && h.starts_with('h') && all_digits(&h[1..]) => {
             Ok(Some(Period::half(year(y)?, h[1..].parse().unwrap_or(0))?))
         }
@@ -115,7 +118,7 @@ pub(super) fn parse_numeric(text: &str) -> Result<Option<Period>, String> {
             Ok(Some(Period::day(date)))
         }
         _ if parts.iter().all(|p| all_digits(p)) => {
-            Err("expected YYYY-MM-DD, YYYY-MM, YYYY-QN, YYYY-HN or YYYY".into())
+            Err("expected YYYY-MM-DD, YYYY-WNN, YYYY-MM, YYYY-QN, YYYY-HN or YYYY".into())
         }
         _ => Ok(None),
     }

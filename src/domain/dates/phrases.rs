@@ -68,7 +68,7 @@ pub(super) fn parse_phrase(text: &str, as_of: NaiveDate) -> Result<Option<Period
     }
 }
 
-/// The month, quarter or year that holds `as_of`, moved by `offset` of them;
+/// The ISO week, month, quarter or year that holds `as_of`, moved by `offset` of them;
 /// `None` for days, which have their own words (today, tomorrow).
 fn unit_period(unit: Unit, as_of: NaiveDate, offset: i32) -> Result<Option<Period>, String> {
     let (months, precision) = match unit {
@@ -76,10 +76,14 @@ fn unit_period(unit: Unit, as_of: NaiveDate, offset: i32) -> Result<Option<Perio
         Unit::Quarter => (3, Precision::Quarter),
         Unit::Year => (12, Precision::Year),
         Unit::Week => {
-            return Err(
-                "a week is not a period claims keeps: give its last day, or a span such as +1w"
-                    .into(),
-            )
+            let days = Days::new(7 * u64::from(offset.unsigned_abs()));
+            let moved = if offset < 0 {
+                as_of.checked_sub_days(days)
+            } else {
+                as_of.checked_add_days(days)
+            };
+            let moved = moved.ok_or("is too far away")?;
+            return Period::of(moved, Precision::Week).map(Some);
         }
         Unit::Day => return Ok(None),
     };

@@ -236,6 +236,19 @@ mod examples {
             ("النصف الثاني من العام المقبل", "2027-12-31", Half),
             ("النصف الأول من العام", "2026-06-30", Half),
             ("خلال النصف الثاني من عام 2027", "2027-12-31", Half),
+            // ISO weeks, Monday to Sunday.
+            ("next week", "2026-12-13", Week),
+            ("the coming week", "2026-12-13", Week),
+            ("الأسبوع المقبل", "2026-12-13", Week),
+            ("الأسبوع القادم", "2026-12-13", Week),
+            ("this week", "2026-12-06", Week),
+            ("الأسبوع الجاري", "2026-12-06", Week),
+            ("last week", "2026-11-29", Week),
+            ("by the end of next week", "2026-12-13", Week),
+            ("بحلول نهاية الأسبوع المقبل", "2026-12-13", Week),
+            ("2026-W49", "2026-12-06", Week),
+            ("2026-W53", "2027-01-03", Week),
+            ("2027-w01", "2027-01-10", Week),
             // The last period before the anchor's.
             ("last year", "2025-12-31", Year),
             ("العام الماضي", "2025-12-31", Year),
@@ -277,8 +290,11 @@ mod examples {
                 "2026-02-25 is a Wednesday, not a Thursday",
             ),
             ("الخميس شباط 2026", "a weekday goes with a day"),
-            ("next week", "a week is not a period"),
-            ("الأسبوع المقبل", "a week is not a period"),
+            ("2025-W53", "week 53 of 2025 does not exist"),
+            (
+                "نهاية الأسبوع",
+                "divide a month, a quarter or a year, and 2026-W49 is none",
+            ),
             ("this Monday", "say next Monday"),
             (
                 "أيلول الجاري",
@@ -302,7 +318,7 @@ mod examples {
             ("2026-H3", "half 3 does not exist"),
             ("أواخر", "say of what"),
             ("early soon", "after \"early\": not a date"),
-            ("منتصف الأسبوع المقبل", "a week is not a period"),
+            ("منتصف الأسبوع المقبل", "2026-W50 is none"),
             (
                 "رمضان 1600 هـ",
                 "outside the Umm al-Qura tables (1356 to 1500 AH)",
