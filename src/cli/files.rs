@@ -61,6 +61,34 @@ pub fn progress_bar(len: usize) -> ProgressBar {
     }
     bar
 }
+/// The bar of a long step of opening (the search index rebuilt after an
+/// upgrade): drawn on a terminal once the step is known to be large.
+#[derive(Default)]
+pub struct OpeningBar(std::sync::OnceLock<ProgressBar>);
+
+impl OpeningBar {
+    pub fn advanced(&self, step: &str, done: u64, total: u64) {
+        use std::io::IsTerminal;
+        let bar = self.0.get_or_init(|| {
+            if total < 10_000 || !std::io::stderr().is_terminal() {
+                return ProgressBar::hidden();
+            }
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            if let Ok(style) =
+                ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} ({eta})")
+            {
+                bar.set_style(style);
+            }
+            bar.set_message(step.to_string());
+            bar
+        });
+        bar.set_position(done);
+        if done >= total {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn display_name(file: &Path) -> String {
     if file == Path::new("-") {
         "<stdin>".to_string()

@@ -87,12 +87,16 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
     };
     match config::database_location(cli.db.clone())? {
         config::Location::File(path) => {
-            let mut store = SqliteStore::open(&path, mode).await?;
+            let bar = files::OpeningBar::default();
+            let progress = |step: &str, done, total| bar.advanced(step, done, total);
+            let mut store = SqliteStore::open_reporting(&path, mode, &progress).await?;
             store.set_actor(&actor(cli.by.as_deref()));
             run_on(store, &cli, inputs, out).await
         }
         config::Location::Postgres(url) => {
-            let store = PostgresStore::open_with(&url, mode).await?;
+            let bar = files::OpeningBar::default();
+            let progress = |step: &str, done, total| bar.advanced(step, done, total);
+            let store = PostgresStore::open_reporting(&url, mode, &progress).await?;
             if cli.by.is_some() && writes(&cli.command) {
                 let role = store.role().await?;
                 store.close().await;

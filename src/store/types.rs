@@ -17,6 +17,17 @@ pub enum OpenMode {
     Inspect,
 }
 
+/// Told how far a long step of opening has got (the step, claims done, claims
+/// in all): rebuilding the search index of a million claims after an upgrade
+/// takes a minute, and a terminal shows it as a bar.
+pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
+
+/// The [`Progress`] of callers that show nothing.
+pub fn quietly(_step: &str, _done: u64, _total: u64) {}
+
+/// The step of opening that rewrites every claim's search row.
+pub const SEARCH_REBUILD: &str = "rebuilding the search index";
+
 /// One migration and whether this database has it.
 #[derive(Debug, serde::Serialize)]
 pub struct MigrationState {

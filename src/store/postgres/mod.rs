@@ -24,9 +24,9 @@ use crate::domain::replay::{Snapshot, View};
 use crate::domain::rules::TallyChanges;
 use crate::interchange::record::Record;
 use crate::store::{
-    redact, AccessLevel, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts,
+    quietly, redact, AccessLevel, BundleClaim, ClaimFields, ClaimFilter, DayList, DeadlineCounts,
     FieldChange, Grant, ImportClaim, ImportMode, ImportSummary, LogFilter, MigrationState,
-    NewClaim, NewDeadline, NewSource, OpenMode, RecordsBySource, StatusChange, Store,
+    NewClaim, NewDeadline, NewSource, OpenMode, Progress, RecordsBySource, StatusChange, Store,
     StoreError as Error, StoreResult as Result, TallyScope,
 };
 
@@ -54,6 +54,15 @@ impl PostgresStore {
 
     /// As `open`; with `OpenMode::Inspect`, the schema is left as it is.
     pub async fn open_with(url: &str, mode: OpenMode) -> Result<PostgresStore> {
+        PostgresStore::open_reporting(url, mode, &quietly).await
+    }
+
+    /// As `open_with`, telling `progress` how a long fill after an upgrade goes.
+    pub async fn open_reporting(
+        url: &str,
+        mode: OpenMode,
+        progress: Progress<'_>,
+    ) -> Result<PostgresStore> {
         let location = redact(url);
         let options = connect_options(url)?;
         let pool_options = || {
@@ -131,11 +140,11 @@ impl PostgresStore {
                 .run(&store.pool)
                 .await
                 .map_err(|e| Error::Migration(e.to_string()))?;
-            store.fill_search().await?;
+            store.fill_search(progress).await?;
         } else if mode == OpenMode::Migrate && fill_pending {
             // A fill that an earlier open began and did not finish; left
             // to a role that may write.
-            match store.fill_search().await {
+            match store.fill_search(progress).await {
                 Err(Error::Denied(_)) => {}
                 done => done?,
             }

@@ -13,7 +13,7 @@ use crate::domain::model::Claim;
 use crate::store::search::{
     list_phrase, parse_query, stored_row, SearchRow, Searchable, Term, Token,
 };
-use crate::store::{StoreError as Error, StoreResult as Result};
+use crate::store::{Progress, StoreError as Error, StoreResult as Result, SEARCH_REBUILD};
 
 /// The `words` vector of a search row, from `"{words}\t{stems}"`: the
 /// words themselves at weight A, their stems at weight B, so that one
@@ -110,7 +110,7 @@ pub(super) async fn index_claim(tx: &mut PgConnection, claim_id: i64) -> Sql<()>
 impl PostgresStore {
     /// Rewrites the search rows of claims stored before their words had
     /// stems (`search_backfill`, migration 3), in one transaction.
-    pub(super) async fn fill_search(&self) -> Result<()> {
+    pub(super) async fn fill_search(&self, progress: Progress<'_>) -> Result<()> {
         let pending: Option<i32> =
             sqlx::query_scalar("SELECT pending FROM search_backfill LIMIT 1")
                 .fetch_optional(&self.pool)
@@ -120,6 +120,12 @@ impl PostgresStore {
             return Ok(());
         }
         let mut tx = self.begin().await?;
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        let (total, mut done) = (total as u64, 0u64);
+        progress(SEARCH_REBUILD, done, total);
         // A page of claims at a time: read in one statement, rewritten in
         // one (claim by claim, a million would take minutes).
         let mut after = 0i64;
@@ -157,6 +163,8 @@ impl PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.failed(e))?;
+            done += ids.len() as u64;
+            progress(SEARCH_REBUILD, done, total);
         }
         sqlx::query("DELETE FROM search_backfill")
             .execute(&mut *tx)

@@ -186,7 +186,18 @@ async fn a_schema_2_database_upgrades_and_its_search_finds_other_forms() {
         sqlx::query(statement).execute(&pool).await.unwrap();
     }
     pool.close().await;
-    let store = PostgresStore::open(&url).await.unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let record = |step: &str, done, total| {
+        seen.lock().unwrap().push((step.to_string(), done, total));
+    };
+    let store = PostgresStore::open_reporting(&url, OpenMode::Migrate, &record)
+        .await
+        .unwrap();
+    let step = crate::store::SEARCH_REBUILD.to_string();
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        vec![(step.clone(), 0, 1), (step, 1, 1)]
+    );
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
     for query in ["withdrawal", "withdrawals", "انسحاب", "\"عين الاسد\""] {
         let found: Vec<i64> = store

@@ -455,4 +455,33 @@ mod tests {
         assert_eq!(applied as usize, states.len());
         store.close().await;
     }
+
+    /// Opening a database of schema 15 rebuilds its search index, telling
+    /// how far it has got (a terminal draws it as a bar); the next open has
+    /// nothing to rebuild and tells nothing.
+    #[tokio::test]
+    async fn an_upgrade_tells_how_the_search_rebuild_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("schema-15.db");
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-15.db"),
+            &path,
+        )
+        .unwrap();
+        async fn open_telling(path: &std::path::Path) -> Vec<(String, u64, u64)> {
+            let seen = std::sync::Mutex::new(Vec::new());
+            let record = |step: &str, done, total| {
+                seen.lock().unwrap().push((step.to_string(), done, total));
+            };
+            let store = SqliteStore::open_reporting(path, OpenMode::Migrate, &record)
+                .await
+                .unwrap();
+            store.close().await;
+            seen.into_inner().unwrap()
+        }
+        let first = open_telling(&path).await;
+        let step = crate::store::SEARCH_REBUILD.to_string();
+        assert_eq!(first, vec![(step.clone(), 0, 8), (step, 8, 8)]);
+        assert!(open_telling(&path).await.is_empty());
+    }
 }

@@ -17,7 +17,10 @@ use super::statement::{insert_many, Value};
 use super::SqliteStore;
 use crate::domain::keys::fingerprint;
 use crate::store::search::{stored_row, Searchable};
-use crate::store::{MigrationState, OpenMode, StoreError as Error, StoreResult as Result};
+use crate::store::{
+    quietly, MigrationState, OpenMode, Progress, StoreError as Error, StoreResult as Result,
+    SEARCH_REBUILD,
+};
 
 pub(super) static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -91,6 +94,15 @@ impl SqliteStore {
     /// SQLite database, a SQLite database of another program, and one written
     /// by a newer `claims`, without writing to any of them.
     pub async fn open(path: &Path, mode: OpenMode) -> Result<SqliteStore> {
+        SqliteStore::open_reporting(path, mode, &quietly).await
+    }
+
+    /// As `open`, telling `progress` how a long fill after an upgrade goes.
+    pub async fn open_reporting(
+        path: &Path,
+        mode: OpenMode,
+        progress: Progress<'_>,
+    ) -> Result<SqliteStore> {
         let exists = path.exists();
         if !exists && mode == OpenMode::Inspect {
             return Err(Error::Missing {
@@ -181,7 +193,7 @@ impl SqliteStore {
                 store.fill_uids().await?;
             }
             if search {
-                store.fill_search().await?;
+                store.fill_search(progress).await?;
             }
             if days {
                 store.fill_days().await?;
@@ -296,7 +308,7 @@ impl SqliteStore {
     }
 
     /// Writes the search rows of claims stored before search existed.
-    pub(super) async fn fill_search(&self) -> Result<()> {
+    pub(super) async fn fill_search(&self, progress: Progress<'_>) -> Result<()> {
         let pending: Option<i64> =
             sqlx::query_scalar("SELECT pending FROM search_backfill LIMIT 1")
                 .fetch_optional(&self.pool)
@@ -308,6 +320,11 @@ impl SqliteStore {
         sqlx::query("DELETE FROM claim_search")
             .execute(&mut *tx)
             .await?;
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM claims")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (total, mut done) = (total as u64, 0u64);
+        progress(SEARCH_REBUILD, done, total);
         // A page of claims at a time, read in one statement and written in
         // multi-row inserts: claim by claim, a million took minutes.
         let mut after = 0i64;
@@ -339,6 +356,8 @@ impl SqliteStore {
                 "",
             )
             .await?;
+            done += page.len() as u64;
+            progress(SEARCH_REBUILD, done, total);
         }
         sqlx::query("DELETE FROM search_backfill")
             .execute(&mut *tx)
