@@ -477,7 +477,8 @@ pub enum DeadlineCommand {
     Add {
         /// Claim id
         claim: i64,
-        /// Due date: a day, month, quarter or year
+        /// Due date: a day, week, month, quarter, half or year, a part of one
+        /// ("end of 2026"), a Hijri month ("رمضان 1448 هـ") or a phrase ("next month")
         date: String,
         /// A label ("phase 2")
         #[arg(long)]

@@ -74,8 +74,7 @@ impl OpeningBar {
                 return ProgressBar::hidden();
             }
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-            if let Ok(style) =
-                ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} ({eta})")
+            if let Ok(style) = ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} ({eta})")
             {
                 bar.set_style(style);
             }

@@ -278,7 +278,14 @@ fn deadline(d: &RecordDeadline, base: NaiveDate, as_of: NaiveDate) -> Result<New
                 problem(
                     "deadlines.precision",
                     &p,
-                    "expected one of: day, month, quarter, year",
+                    format!(
+                        "expected one of: {}",
+                        Precision::ALL
+                            .iter()
+                            .map(|p| p.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 )
             })?;
             let due = from_iso(&d.due).ok_or_else(|| {
