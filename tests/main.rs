@@ -11,6 +11,7 @@ mod history;
 mod hostile;
 mod html;
 mod postgres;
+mod readme;
 mod records;
 mod replay;
 mod reports;
