@@ -20,4 +20,5 @@ mod search;
 mod sources;
 mod storage;
 mod stress;
+mod terminal;
 mod transfer;

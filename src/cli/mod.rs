@@ -35,8 +35,11 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
     // These need no database.
     match &cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "claims", out);
-            return Ok(());
+            // `generate` panics when its writer fails (a closed pipe): it
+            // writes to memory, and the write that can fail is ours.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "claims", &mut script);
+            return out.write_all(&script).map_err(Error::Output);
         }
         Command::Man => {
             return clap_mangen::Man::new(Cli::command())

@@ -244,6 +244,11 @@ impl Db {
     /// `--as-of`: a flag given twice is an error), with no colour and no
     /// database from the environment.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        Command::from_std(self.process(args))
+    }
+
+    /// As [`Db::cmd`], for a process to spawn and talk to.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
         let mut args = args.to_vec();
         let mut target = self.target();
         // On PostgreSQL the writer is the database role: a change `--by`
@@ -255,7 +260,7 @@ impl Db {
                 target = as_role(url, &role).into();
             }
         }
-        let mut cmd = Command::cargo_bin("claims").unwrap();
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("claims"));
         cmd.env_remove("CLAIMS_DB")
             .env_remove("CLICOLOR_FORCE")
             .env("NO_COLOR", "1")
