@@ -41,3 +41,114 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
         assert!(stderr.is_empty(), "claims {args:?} wrote: {stderr}");
     }
 }
+
+/// Runs `claims ARGS` on a pseudo-terminal of `columns` columns (through
+/// util-linux `script`), returning what the terminal was sent; `None`, said
+/// visibly, where `script` is missing.
+fn on_a_terminal(db: &Db, columns: usize, args: &[&str]) -> Option<String> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: no `script` (util-linux) to make a terminal");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("claims");
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut line = vec![
+        quote(binary.to_str().unwrap()),
+        "--db".into(),
+        quote(db.target().to_str().unwrap()),
+        "--as-of".into(),
+        crate::common::AS_OF.into(),
+    ];
+    line.extend(args.iter().map(|a| quote(a)));
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env("COLUMNS", columns.to_string())
+        .env("NO_COLOR", "1")
+        .env_remove("CLAIMS_DB")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n"))
+}
+
+/// Columns as the terminal draws them: isolates are drawn as nothing.
+fn drawn_columns(line: &str) -> usize {
+    line.chars()
+        .filter(|c| !matches!(c, '\u{2068}' | '\u{2069}'))
+        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum()
+}
+
+/// On an 80-column terminal every row of `list` and `report` fits, the long
+/// cells cut with `…`; `--wide` and a pipe print them whole.
+#[test]
+fn tables_fit_the_terminal_and_pipes_get_whole_cells() {
+    let db = Db::demo();
+    let Some(list) = on_a_terminal(&db, 80, &["list"]) else {
+        return;
+    };
+    let long_line = |text: &str| text.lines().map(drawn_columns).max().unwrap_or(0);
+    assert!(long_line(&list) <= 80, "{list}");
+    assert!(list.contains('…'), "{list}");
+    // Right-to-left names are isolated, so the columns keep their order.
+    assert!(list.contains("\u{2068}مصدر"), "{list}");
+    for args in [
+        &["report"][..],
+        &["sources"],
+        &["sources", "--record"],
+        &["log"],
+        &["show", "3"],
+        &["search", "انسحاب"],
+    ] {
+        let text = on_a_terminal(&db, 80, args).unwrap();
+        assert!(long_line(&text) <= 80, "{args:?}\n{text}");
+    }
+    // `show` wraps a long text under its first line.
+    let shown = on_a_terminal(&db, 80, &["show", "3"]).unwrap();
+    assert!(
+        shown.contains("\n               Iraq will be signed soon"),
+        "{shown}"
+    );
+    let narrow = on_a_terminal(&db, 60, &["list"]).unwrap();
+    assert!(long_line(&narrow) <= 60, "{narrow}");
+    assert!(!narrow.contains("WHEN"), "{narrow}");
+    let wide = on_a_terminal(&db, 80, &["list", "--wide"]).unwrap();
+    assert!(!wide.contains('…'), "{wide}");
+    assert!(long_line(&wide) > 80);
+    // To a pipe, never cut.
+    let piped = db.ok(&["list"]);
+    assert!(!piped.contains('…'), "{piped}");
+    assert!(piped.contains("مصدر أمني عراقي"));
+}
+
+/// A claim's text and quote of several lines stay a block beside their name.
+#[test]
+fn show_indents_text_of_several_lines_as_a_block() {
+    let db = Db::with_sources();
+    db.ok(&[
+        "add",
+        "First line\nsecond line",
+        "--source",
+        "1",
+        "--quote",
+        "السطر الأول\nالسطر الثاني",
+    ]);
+    let shown = db.ok(&["show", "1"]);
+    assert!(
+        shown.contains("  text         First line\n               second line\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  quote        السطر الأول\n               السطر الثاني\n"),
+        "{shown}"
+    );
+}

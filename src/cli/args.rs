@@ -66,6 +66,11 @@ pub struct Cli {
     )]
     pub color: ColorChoice,
 
+    /// Print table cells whole instead of fitting the table to the terminal
+    /// (output to a pipe or a file is never cut)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

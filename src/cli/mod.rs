@@ -158,8 +158,8 @@ async fn run_on<S: Store>(store: S, cli: &Cli, inputs: Inputs, out: &mut dyn Wri
                     _ => None,
                 };
                 let style = match to_file {
-                    Some(_) => Style { color: false },
-                    None => color_style(cli.color),
+                    Some(_) => Style::PLAIN,
+                    None => terminal_style(cli.color, cli.wide),
                 };
                 let text = render::render(&output, format, as_of, style)?;
                 match to_file {
@@ -275,10 +275,13 @@ fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
 }
 
 /// `--color always|never` decide; with `auto`, colour only on a terminal,
-/// never with `NO_COLOR`, always with `CLICOLOR_FORCE`.
-fn color_style(choice: ColorChoice) -> Style {
+/// never with `NO_COLOR`, always with `CLICOLOR_FORCE`. Tables fit the
+/// terminal (`COLUMNS`, else its size, else 80) unless `--wide`; output to a
+/// pipe or a file is never cut.
+fn terminal_style(choice: ColorChoice, wide: bool) -> Style {
     use std::io::IsTerminal;
     let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let terminal = std::io::stdout().is_terminal();
     let color = if choice != ColorChoice::Auto {
         choice == ColorChoice::Always
     } else if set("NO_COLOR") {
@@ -286,9 +289,17 @@ fn color_style(choice: ColorChoice) -> Style {
     } else if set("CLICOLOR_FORCE") {
         true
     } else {
-        std::io::stdout().is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        terminal && std::env::var("TERM").map_or(true, |t| t != "dumb")
     };
-    Style { color }
+    let width = (terminal && !wide).then(|| {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+            .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .unwrap_or(80)
+    });
+    Style { color, width }
 }
 
 fn source_fields(fields: &SourceFields) -> sources::SourceFields {

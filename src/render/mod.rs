@@ -8,6 +8,7 @@ pub mod export;
 pub mod html;
 mod json;
 mod markdown;
+mod table;
 mod text;
 pub mod wording;
 
@@ -60,9 +61,18 @@ impl Format {
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
+    /// The terminal columns tables must fit in, cutting cells with `…`;
+    /// `None` prints every cell whole (a pipe, a file, `--wide`).
+    pub width: Option<usize>,
 }
 
 impl Style {
+    /// Uncoloured, cells whole.
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: None,
+    };
+
     fn paint(self, text: &str, color: Option<Color>) -> String {
         match (self.color, color) {
             (true, Some(color)) => format!("\x1b[{}m{text}\x1b[0m", color as u8),

@@ -5,21 +5,16 @@
 use std::fmt::Write;
 
 use chrono::NaiveDate;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::{Output, Report, SourceDetail, SourceSummary};
 use crate::domain::dates::iso;
 use crate::domain::model::{Claim, Deadline, HistoryEntry, SourceRef, Status, TrackRecord};
-use crate::domain::normalize::fold;
-use crate::domain::stem::stem;
+use crate::render::table::{wrap, Cell, Table};
 use crate::render::wording::{
     days_late_text, days_text, due_text, event_text, next_due_text, on_time_text, plural, shown_of,
 };
 use crate::render::{Color, Style};
 use crate::store::{ImportSummary, MigrationState};
-
-/// Widest the claim text gets in a table row; `show` prints it whole.
-const TEXT_WIDTH: usize = 60;
 
 pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
     match output {
@@ -146,10 +141,7 @@ fn migrations_table(path: &str, uuid: Option<&str>, migrations: &[MigrationState
         ]);
     }
     let uuid = uuid.map_or(String::new(), |u| format!("uuid: {u}\n"));
-    format!(
-        "database: {path}\n{uuid}{}",
-        table.render(Style { color: false })
-    )
+    format!("database: {path}\n{uuid}{}", table.render(Style::PLAIN))
 }
 
 /// Claims as a table; words starting with a `highlight` term (folded), or
@@ -172,64 +164,35 @@ fn claims_table(claims: &[Claim], as_of: NaiveDate, style: Style, highlight: &[S
         header.push("QUOTE");
     }
     let mut table = Table::new(&header);
+    let text_column = header
+        .iter()
+        .position(|h| *h == "CLAIM")
+        .expect("in the header");
+    table.shrinkable(4, 10);
+    table.shrinkable(text_column, 20);
+    if quotes {
+        table.shrinkable(text_column + 1, 20);
+    }
+    table.droppable(3);
+    table.marking(highlight);
     for claim in claims {
         let mut row = vec![
             Cell::plain(claim.id.to_string()),
             status_cell(claim),
             Cell::plain(next_due_text(claim)),
             when_cell(claim, as_of),
-            Cell::plain(truncate(&claim.source.name, 30)),
+            Cell::plain(&claim.source.name),
         ];
         if graded {
             row.push(Cell::plain(claim.grade().unwrap_or_else(|| "-".into())));
         }
-        row.push(text_cell(
-            truncate(&claim.text, TEXT_WIDTH),
-            style,
-            highlight,
-        ));
+        row.push(Cell::marked(&claim.text));
         if quotes {
-            let quote = claim.quote.as_deref().unwrap_or("");
-            row.push(text_cell(truncate(quote, TEXT_WIDTH), style, highlight));
+            row.push(Cell::marked(claim.quote.as_deref().unwrap_or("")));
         }
         table.row(row);
     }
     table.render(style)
-}
-
-fn text_cell(text: String, style: Style, highlight: &[String]) -> Cell {
-    if !style.color || highlight.is_empty() {
-        return Cell::plain(text);
-    }
-    let mut painted = String::with_capacity(text.len() + 16);
-    let mut word = String::new();
-    let stems: Vec<String> = highlight.iter().map(|t| stem(t)).collect();
-    let flush = |word: &mut String, painted: &mut String| {
-        let folded = fold(word);
-        let matches = highlight.iter().any(|t| folded.starts_with(t.as_str()))
-            || stems.contains(&stem(&folded));
-        if !word.is_empty() && matches {
-            painted.push_str(&style.paint(word, Some(Color::Highlight)));
-        } else {
-            painted.push_str(word);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        // Arabic harakat are marks inside a word, not breaks between words.
-        if c.is_alphanumeric() || ('\u{0610}'..='\u{06ED}').contains(&c) {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut painted);
-            painted.push(c);
-        }
-    }
-    flush(&mut word, &mut painted);
-    Cell {
-        text,
-        color: None,
-        painted: Some(painted),
-    }
 }
 
 /// How far the next open deadline is: "overdue 61 days", "in 12 days".
@@ -255,11 +218,7 @@ fn status_cell(claim: &Claim) -> Cell {
         Status::Failed => Some(Color::Red),
         Status::Retracted | Status::Unverifiable => Some(Color::Dim),
     };
-    Cell {
-        text: claim.status.to_string(),
-        color,
-        painted: None,
-    }
+    Cell::colored_if(claim.status.to_string(), color)
 }
 
 fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
@@ -275,8 +234,18 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
         style.paint("claim", Some(Color::Bold)),
         claim.id
     );
+    // A value stays a block beside its name: its own lines, and on a
+    // terminal its long lines wrapped, start under its first.
     let mut field = |name: &str, value: Option<String>| {
         if let Some(value) = value {
+            let lines: Vec<String> = value
+                .lines()
+                .flat_map(|line| match style.width {
+                    Some(width) => wrap(line, width.saturating_sub(15).max(20)),
+                    None => vec![line.to_string()],
+                })
+                .collect();
+            let value = lines.join(&format!("\n{:15}", ""));
             let _ = writeln!(out, "  {name:<12} {value}");
         }
     };
@@ -323,10 +292,12 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
                 Cell::plain(due_text(deadline)),
                 Cell::plain(deadline.label.clone().unwrap_or_else(|| "-".into())),
                 deadline_state(claim, deadline, as_of),
-                Cell::plain(truncate(&written, 40)),
+                Cell::plain(written),
             ]);
         }
-        out.push_str(&indent(&table.render(style), 4));
+        table.shrinkable(2, 12);
+        table.shrinkable(4, 12);
+        out.push_str(&indented(&table, style, 4));
     }
     if let Some(history) = &claim.history {
         let _ = writeln!(out, "  history");
@@ -346,7 +317,10 @@ fn claim_detail(claim: &Claim, as_of: NaiveDate, style: Style) -> String {
                 Cell::plain(entry.evidence.clone().unwrap_or_default()),
             ]);
         }
-        out.push_str(&indent(&table.render(style), 4));
+        table.shrinkable(2, 20);
+        table.shrinkable(4, 12);
+        table.shrinkable(5, 16);
+        out.push_str(&indented(&table, style, 4));
     }
     out
 }
@@ -364,10 +338,12 @@ fn log_table(events: &[HistoryEntry], style: Style) -> String {
             Cell::plain(entry.by.clone().unwrap_or_else(|| "-".into())),
             Cell::plain(entry.claim_id.to_string()),
             Cell::plain(iso(entry.at)),
-            Cell::plain(truncate(&event_text(entry, None), TEXT_WIDTH)),
-            Cell::plain(truncate(entry.note.as_deref().unwrap_or_default(), 40)),
+            Cell::plain(event_text(entry, None)),
+            Cell::plain(entry.note.as_deref().unwrap_or_default()),
         ]);
     }
+    table.shrinkable(5, 20);
+    table.shrinkable(6, 12);
     table.render(style)
 }
 
@@ -429,7 +405,7 @@ fn records_table(list: &[SourceSummary], style: Style) -> String {
         for (role, r) in s.roles() {
             table.row(vec![
                 Cell::plain(s.source.id.to_string()),
-                Cell::plain(truncate(&s.source.name, 40)),
+                Cell::plain(&s.source.name),
                 Cell::plain(s.source.reliability.map_or("-", |r| r.as_str())),
                 Cell::plain(role),
                 Cell::plain(r.claims.to_string()),
@@ -445,6 +421,10 @@ fn records_table(list: &[SourceSummary], style: Style) -> String {
     }
     for column in [4, 5, 6, 7, 8, 9] {
         table.right_align(column);
+    }
+    table.shrinkable(1, 12);
+    for column in [2, 7, 11, 5] {
+        table.droppable(column);
     }
     table.render(style)
 }
@@ -471,7 +451,7 @@ fn sources_table(list: &[SourceSummary], style: Style) -> String {
         let r = &s.record;
         table.row(vec![
             Cell::plain(s.source.id.to_string()),
-            Cell::plain(truncate(&s.source.name, 40)),
+            Cell::plain(&s.source.name),
             Cell::plain(s.source.kind.to_string()),
             Cell::plain(s.source.reliability.map_or("-", |r| r.as_str())),
             Cell::plain(r.claims.to_string()),
@@ -481,8 +461,13 @@ fn sources_table(list: &[SourceSummary], style: Style) -> String {
             Cell::plain(r.partial.to_string()),
             count_cell(r.failed, Color::Red),
             Cell::plain(s.reported.claims.to_string()),
-            Cell::plain(truncate(s.source.role.as_deref().unwrap_or("-"), 50)),
+            Cell::plain(s.source.role.as_deref().unwrap_or("-")),
         ]);
+    }
+    table.shrinkable(1, 12);
+    table.shrinkable(11, 12);
+    for column in [11, 8, 3, 10, 2] {
+        table.droppable(column);
     }
     table.render(style)
 }
@@ -582,11 +567,7 @@ fn report_text(report: &Report, style: Style) -> String {
     ] {
         let color = color.filter(|_| n > 0);
         counts.row(vec![
-            Cell {
-                text: name.into(),
-                color,
-                painted: None,
-            },
+            Cell::colored_if(name, color),
             Cell::plain(n.to_string()),
         ]);
     }
@@ -626,130 +607,18 @@ fn source_ref(source: &SourceRef) -> String {
     format!("{} ({}, id {})", source.name, source.kind, source.id)
 }
 
+/// A table inside a detail view, `by` columns in, fitted to what is left.
+fn indented(table: &Table, style: Style, by: usize) -> String {
+    let style = Style {
+        width: style.width.map(|w| w.saturating_sub(by)),
+        ..style
+    };
+    indent(&table.render(style), by)
+}
+
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
     text.lines().map(|line| format!("{pad}{line}\n")).collect()
-}
-
-/// Cuts text to `width` terminal columns, ending with `…` when cut, and
-/// keeps it on one line.
-fn truncate(text: &str, width: usize) -> String {
-    let text = text.replace(['\n', '\r', '\t'], " ");
-    if text.width() <= width {
-        return text;
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-struct Cell {
-    text: String,
-    color: Option<Color>,
-    /// Already coloured text, used instead of `text` when colour is on.
-    painted: Option<String>,
-}
-
-impl Cell {
-    fn plain(text: impl Into<String>) -> Cell {
-        Cell {
-            text: text.into(),
-            color: None,
-            painted: None,
-        }
-    }
-
-    fn colored(text: impl Into<String>, color: Color) -> Cell {
-        Cell {
-            text: text.into(),
-            color: Some(color),
-            painted: None,
-        }
-    }
-}
-
-/// Columns padded to their widest cell in terminal columns (so Arabic,
-/// combining marks and wide characters line up); the last column is not
-/// padded, so lines carry no trailing spaces.
-struct Table {
-    header: Vec<&'static str>,
-    rows: Vec<Vec<Cell>>,
-    right: Vec<usize>,
-}
-
-impl Table {
-    fn new(header: &[&'static str]) -> Table {
-        Table {
-            header: header.to_vec(),
-            rows: Vec::new(),
-            right: Vec::new(),
-        }
-    }
-
-    fn row(&mut self, cells: Vec<Cell>) {
-        self.rows.push(cells);
-    }
-
-    fn right_align(&mut self, column: usize) {
-        self.right.push(column);
-    }
-
-    /// Columns empty in every row are left out.
-    fn render(&self, style: Style) -> String {
-        let shown: Vec<usize> = (0..self.header.len())
-            .filter(|&i| self.rows.iter().any(|row| !row[i].text.is_empty()))
-            .collect();
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
-        for row in &self.rows {
-            for (i, cell) in row.iter().enumerate() {
-                widths[i] = widths[i].max(cell.text.width());
-            }
-        }
-        let mut out = String::new();
-        let header: Vec<Cell> = self
-            .header
-            .iter()
-            .map(|h| Cell::colored(*h, Color::Dim))
-            .collect();
-        for row in std::iter::once(&header).chain(&self.rows) {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                if !shown.contains(&i) {
-                    continue;
-                }
-                let pad = widths[i] - cell.text.width();
-                let last = Some(&i) == shown.last();
-                let painted = match (&cell.painted, style.color) {
-                    (Some(painted), true) => painted.clone(),
-                    _ => style.paint(&cell.text, cell.color),
-                };
-                if self.right.contains(&i) {
-                    line.push_str(&" ".repeat(pad));
-                    line.push_str(&painted);
-                } else {
-                    line.push_str(&painted);
-                    if !last {
-                        line.push_str(&" ".repeat(pad));
-                    }
-                }
-                if !last {
-                    line.push_str("  ");
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
-    }
 }
 
 /// Who may do what: one role a line.
@@ -761,31 +630,5 @@ fn grants_table(grants: &[crate::store::Grant]) -> String {
             Cell::plain(g.level.as_str()),
         ]);
     }
-    table.render(Style { color: false })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tables_align_by_terminal_width() {
-        let mut table = Table::new(&["A", "B"]);
-        table.row(vec![Cell::plain("كَتَبَ"), Cell::plain("x")]);
-        table.row(vec![Cell::plain("ab"), Cell::plain("y")]);
-        let text = table.render(Style { color: false });
-        let lines: Vec<&str> = text.lines().collect();
-        // The three fathas are combining marks: 6 characters, 3 columns.
-        assert_eq!(lines[0], "A    B");
-        assert_eq!(lines[1], "كَتَبَ  x");
-        assert_eq!(lines[2], "ab   y");
-    }
-
-    #[test]
-    fn truncation_counts_columns_and_marks_the_cut() {
-        assert_eq!(truncate("short", 10), "short");
-        assert_eq!(truncate("abcdefghij", 5), "abcd…");
-        assert_eq!(truncate("一二三四五", 5), "一二…");
-        assert_eq!(truncate("a\nb", 5), "a b");
-    }
+    table.render(Style::PLAIN)
 }
