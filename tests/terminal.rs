@@ -152,3 +152,49 @@ fn show_indents_text_of_several_lines_as_a_block() {
         "{shown}"
     );
 }
+
+/// A mistyped word gets the nearest one; `--status overdue` works, as the
+/// STATUS column shows it.
+#[test]
+fn typos_get_suggestions_and_status_overdue_lists_the_overdue() {
+    let db = Db::demo();
+    for (args, message) in [
+        (
+            &["list", "--status", "fulfiled"][..],
+            "error: invalid status `fulfiled`: did you mean `fulfilled`? (expected one of: \
+             pending, fulfilled, partial, failed, retracted, unverifiable, overdue)",
+        ),
+        (
+            &["resolve", "1", "fulfiled"],
+            "error: invalid status `fulfiled`: did you mean `fulfilled`? (expected one of: \
+             pending, fulfilled, partial, failed, retracted, unverifiable)",
+        ),
+        (
+            &["list", "--kind", "promis"],
+            "error: invalid claim kind `promis`: did you mean `promise`? (expected one of: \
+             promise, prediction, report, opinion)",
+        ),
+        (
+            &["list", "--status", "done"],
+            "error: invalid status `done`: expected one of: \
+             pending, fulfilled, partial, failed, retracted, unverifiable, overdue",
+        ),
+    ] {
+        let (code, err) = db.fails(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(crate::common::one_error_line(&err), message);
+    }
+    let overdue = crate::common::ids(&db.json(&["overdue"]));
+    let mut listed = crate::common::ids(&db.json(&["list", "--status", "overdue"]));
+    listed.sort();
+    let mut expected = overdue.clone();
+    expected.sort();
+    assert_eq!(listed, expected);
+    assert_eq!(overdue.len(), 4);
+    let (code, err) = db.fails(&["export", "--status", "overdue"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("claims list --status overdue --format jsonl"),
+        "{err}"
+    );
+}

@@ -357,6 +357,26 @@ pub struct ListClaims {
     pub limit: Option<i64>,
 }
 
+/// `--status`: a status, or `overdue` (pending with a deadline passed), as
+/// tables show it; the second value says whether it was `overdue`.
+pub fn status_filter(value: Option<&str>) -> Result<(Option<Status>, bool)> {
+    let Some(value) = value else {
+        return Ok((None, false));
+    };
+    if value.trim().eq_ignore_ascii_case("overdue") {
+        return Ok((None, true));
+    }
+    Status::parse(value).map(|s| (Some(s), false)).map_err(|_| {
+        let mut words: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        words.push("overdue");
+        Error::invalid(
+            "status",
+            value,
+            crate::domain::words::expected(value, &words),
+        )
+    })
+}
+
 pub async fn list<S: Store>(ctx: &Context<S>, input: &ListClaims) -> Result<Output> {
     if let Some(limit) = input.limit.filter(|limit| *limit < 0) {
         return Err(Error::invalid(
@@ -365,10 +385,11 @@ pub async fn list<S: Store>(ctx: &Context<S>, input: &ListClaims) -> Result<Outp
             "must not be negative",
         ));
     }
+    let (status, overdue) = status_filter(input.status.as_deref())?;
     let mut filter = ClaimFilter {
-        status: input.status.as_deref().map(Status::parse).transpose()?,
+        status,
         kind: input.kind.as_deref().map(ClaimKind::parse).transpose()?,
-        overdue: input.overdue,
+        overdue: input.overdue || overdue,
         due_before: input
             .due_before
             .as_deref()

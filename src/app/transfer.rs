@@ -6,7 +6,7 @@
 //! happen at the edge (`cli`, `render`).
 
 use super::{resolve_source, Context, Output};
-use crate::domain::model::{Claim, Status};
+use crate::domain::model::Claim;
 use crate::domain::validate::tags;
 use crate::error::{Error, Result};
 use crate::interchange::read::ReadRecord;
@@ -81,8 +81,17 @@ pub async fn export<'a, S: Store>(
     input: &ExportClaims,
     whole_claims: bool,
 ) -> Result<Export<'a, S>> {
+    let (status, overdue) = crate::app::claims::status_filter(input.status.as_deref())?;
+    if overdue {
+        return Err(Error::invalid(
+            "status",
+            input.status.as_deref().unwrap_or_default(),
+            "an export takes a stored status; for the overdue claims use \
+             `claims list --status overdue --format jsonl` (or csv)",
+        ));
+    }
     let mut filter = ClaimFilter {
-        status: input.status.as_deref().map(Status::parse).transpose()?,
+        status,
         ..ClaimFilter::default()
     };
     if let Some(tag) = &input.tag {
