@@ -19,7 +19,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         ),
         (
             &["list", "--status", "open"],
-            "error: invalid status `open`: expected one of: pending, fulfilled, partial, failed, retracted, unverifiable",
+            "error: invalid status `open`: expected one of: pending, fulfilled, partial, failed, retracted, unverifiable, overdue",
         ),
         (
             &["add", "x", "--source", "1", "--due", "2026-02-30"],
