@@ -198,3 +198,115 @@ fn typos_get_suggestions_and_status_overdue_lists_the_overdue() {
         "{err}"
     );
 }
+
+/// Each command's help lists the formats it takes, and examples; the date
+/// forms have their own help.
+#[test]
+fn help_lists_each_commands_formats_and_examples() {
+    let db = Db::new();
+    for (command, formats) in [
+        ("list", "table (default), json, jsonl, csv, markdown"),
+        (
+            "upcoming",
+            "table (default), json, jsonl, csv, markdown, ics",
+        ),
+        ("report", "table (default), json, csv, markdown, html"),
+        ("export", "json (default), jsonl, csv, ics, claimreview"),
+        ("show", "table (default), json"),
+    ] {
+        let help = db.ok(&[command, "--help"]);
+        assert!(
+            help.contains(&format!("Formats (--format): {formats}\n")),
+            "{command}: {help}"
+        );
+        assert!(help.contains("Examples:\n  claims "), "{command}: {help}");
+    }
+    let (code, err) = db.fails(&["show", "1", "--format", "csv"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format csv is not available for this command (use table, json)"));
+    for args in [&["help", "dates"][..], &["dates", "--help"], &["dates"]] {
+        let text = db.ok(args);
+        for form in [
+            "رمضان 1448 هـ",
+            "by the end of 2026",
+            "2026-W49",
+            "النصف الأول من 2026",
+        ] {
+            assert!(text.contains(form), "{args:?}: {form}");
+        }
+    }
+    assert!(db.ok(&["--help"]).contains("CLAIMS_DB"));
+}
+
+/// `claims man --dir` writes the page of every command that `claims.1` and
+/// the other pages point to, each with its sections; `man` renders them
+/// without a warning where it is installed.
+#[test]
+fn the_manual_has_a_page_for_every_command_it_names() {
+    let db = Db::new();
+    let dir = db.dir.path().join("man1");
+    let said = db.ok(&["man", "--dir", dir.to_str().unwrap()]);
+    assert!(said.starts_with("wrote "), "{said}");
+    let page = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let main = page("claims.1");
+    for section in [
+        ".SH ENVIRONMENT",
+        ".SH \"EXIT STATUS\"",
+        ".SH FILES",
+        ".SH DATES",
+        ".SH EXAMPLES",
+    ] {
+        assert!(main.contains(section), "{section}");
+    }
+    for variable in [
+        "CLAIMS_DB",
+        "CLAIMS_USER",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "COLUMNS",
+    ] {
+        assert!(main.contains(variable), "{variable}");
+    }
+    assert_eq!(db.ok(&["man"]), main);
+    let mut pages: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    pages.sort();
+    for name in &pages {
+        let text = page(name);
+        // clap_mangen names the pages of subcommands `claims\-add(1)`.
+        for reference in text.split("claims\\-").skip(1) {
+            let Some(end) = reference.find("(1)") else {
+                continue;
+            };
+            let target = format!("claims-{}.1", reference[..end].replace("\\-", "-"));
+            if !reference[..end].contains(char::is_whitespace) {
+                assert!(pages.contains(&target), "{name} points to {target}");
+            }
+        }
+    }
+    assert!(pages.contains(&"claims-add.1".to_string()));
+    assert!(pages.contains(&"claims-source-add.1".to_string()));
+    assert!(page("claims-list.1").contains(".SH EXAMPLES"));
+    if std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: rendering the pages (no `man` here)");
+        return;
+    }
+    for name in &pages {
+        let out = std::process::Command::new("man")
+            .args(["--warnings", "-l"])
+            .arg(dir.join(name))
+            .env("MANWIDTH", "80")
+            .env("MAN_KEEP_FORMATTING", "0")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}");
+        let warnings = String::from_utf8_lossy(&out.stderr);
+        assert!(warnings.is_empty(), "{name}: {warnings}");
+    }
+}

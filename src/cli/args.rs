@@ -135,7 +135,7 @@ pub enum Command {
         status: bool,
     },
     /// Add, list, show, edit and remove sources (speakers and outlets)
-    #[command(subcommand)]
+    #[command(subcommand, disable_help_subcommand = true)]
     Source(SourceCommand),
     /// List sources with their track records (the same as `source list`)
     Sources(SourceListArgs),
@@ -157,7 +157,7 @@ pub enum Command {
         yes: bool,
     },
     /// Add, meet, move and remove a claim's deadlines
-    #[command(subcommand)]
+    #[command(subcommand, disable_help_subcommand = true)]
     Deadline(DeadlineCommand),
     /// Set a claim's outcome: fulfilled, partial, failed, retracted or unverifiable
     Resolve {
@@ -315,8 +315,15 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write every page into a directory
+    Man {
+        /// Write claims.1 and a page per subcommand (claims-add.1, ...) here
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Show the date forms claims reads (also: claims help dates)
+    #[command(after_long_help = crate::cli::help::DATE_FORMS)]
+    Dates,
     /// Load the claims of the example report (Ain al-Asad, Shafaq News) and print the report
     Demo {
         /// Add the demo claims even if the database holds other data

@@ -5,6 +5,8 @@
 
 pub mod args;
 mod files;
+mod help;
+mod manual;
 
 use std::io::Write;
 
@@ -38,17 +40,31 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
             // `generate` panics when its writer fails (a closed pipe): it
             // writes to memory, and the write that can fail is ours.
             let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "claims", &mut script);
+            clap_complete::generate(*shell, &mut command(), "claims", &mut script);
             return out.write_all(&script).map_err(Error::Output);
         }
-        Command::Man => {
-            return clap_mangen::Man::new(Cli::command())
-                .render(out)
+        Command::Man { dir: None } => {
+            let page = manual::main_page(&command()).map_err(Error::Output)?;
+            return out.write_all(&page).map_err(Error::Output);
+        }
+        Command::Man { dir: Some(dir) } => {
+            let written = manual::write_pages(&command(), dir).map_err(|e| {
+                Error::Input(format!(
+                    "cannot write the manual into `{}`: {e}",
+                    dir.display()
+                ))
+            })?;
+            return writeln!(out, "wrote {} pages into {}", written.len(), dir.display())
+                .map_err(Error::Output);
+        }
+        Command::Dates => {
+            return out
+                .write_all(help::DATE_FORMS.as_bytes())
                 .map_err(Error::Output);
         }
         _ => {}
     }
-    let format = format_for(&cli.command, cli.format)?;
+    let format = format_for(matches.subcommand_name().unwrap_or_default(), cli.format)?;
     let today = chrono::Local::now().date_naive();
     let as_of = match &cli.as_of {
         Some(value) => day("as_of", value, today)?,
@@ -246,19 +262,9 @@ fn refuse_repeated_globals(words: &[std::ffi::OsString]) -> Result<()> {
 }
 
 /// The output format: the one asked for if the command has it, else its default.
-fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
-    use Format::*;
-    let (default, allowed): (Format, &[Format]) = match command {
-        Command::Export { .. } => (Json, &[Json, Jsonl, Csv, Ics, Claimreview]),
-        Command::List(_) | Command::Search { .. } | Command::Overdue { .. } => {
-            (Table, &[Table, Json, Jsonl, Csv, Markdown])
-        }
-        Command::Upcoming { .. } => (Table, &[Table, Json, Jsonl, Csv, Markdown, Ics]),
-        Command::Report { .. } | Command::Demo { .. } => {
-            (Table, &[Table, Json, Csv, Markdown, Html])
-        }
-        _ => (Table, &[Table, Json]),
-    };
+fn format_for(command: &str, asked: Option<Format>) -> Result<Format> {
+    let allowed = help::formats(command);
+    let default = allowed.first().copied().unwrap_or(Format::Table);
     match asked {
         None => Ok(default),
         Some(format) if allowed.contains(&format) => Ok(format),
@@ -272,6 +278,12 @@ fn format_for(command: &Command, asked: Option<Format>) -> Result<Format> {
                 .join(", ")
         ))),
     }
+}
+
+/// The command line's grammar with each command's formats and examples in
+/// its help (what `main`, completions and the manual use).
+pub fn command() -> clap::Command {
+    help::with_help(Cli::command())
 }
 
 /// `--color always|never` decide; with `auto`, colour only on a terminal,
@@ -523,7 +535,7 @@ async fn dispatch<S: Store>(
             app::access::grant(ctx, role, level).await
         }
         Command::Grant { .. } => app::access::grants(ctx).await,
-        Command::Export { .. } | Command::Completions { .. } | Command::Man => {
+        Command::Export { .. } | Command::Completions { .. } | Command::Man { .. } | Command::Dates => {
             unreachable!("handled by execute")
         }
     }
