@@ -580,7 +580,7 @@ fn completions_and_manual_need_no_database() {
         );
     }
     let man = db.ok(&["man"]);
-    assert!(man.contains(".TH claims"), "{man}");
+    assert!(man.contains(".TH CLAIMS 1"), "{man}");
     assert!(!db.path.exists());
 }
 
