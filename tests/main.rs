@@ -3,6 +3,7 @@
 
 mod common;
 
+mod calendar;
 mod claims;
 mod deadlines;
 mod demo;

@@ -427,7 +427,7 @@ fn export_filters_by_status_source_and_tag() {
 }
 
 #[test]
-fn the_calendar_parses_and_keeps_one_stable_event_per_open_deadline() {
+fn the_calendar_parses_and_keeps_one_stable_event_per_deadline() {
     use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
     let db = Db::demo();
     db.ok(&["deadline", "met", "3.1"]);
@@ -446,8 +446,14 @@ fn the_calendar_parses_and_keeps_one_stable_event_per_open_deadline() {
             _ => None,
         })
         .collect();
-    // Four deadlines on pending claims, one of them met.
-    assert_eq!(events.len(), 3);
+    // Four deadlines on pending claims, one of them met: the met one stays,
+    // cancelled, so a subscribed calendar drops it.
+    assert_eq!(events.len(), 4);
+    let cancelled: Vec<_> = events
+        .iter()
+        .filter(|e| e.property_value("STATUS") == Some("CANCELLED"))
+        .collect();
+    assert_eq!(cancelled.len(), 1);
     let phase_two = events
         .iter()
         .find(|e| e.get_summary().is_some_and(|s| s.starts_with("Phase two")))
@@ -476,7 +482,7 @@ fn the_calendar_parses_and_keeps_one_stable_event_per_open_deadline() {
             .collect()
     };
     assert_eq!(uids(&ics), uids(&export(&db, "ics")));
-    assert_eq!(uids(&ics).len(), 3);
+    assert_eq!(uids(&ics).len(), 4);
     // upcoming --format ics: only the window.
     let soon = db.ok(&["--as-of", "2026-09-01", "upcoming", "--format", "ics"]);
     assert_eq!(uids(&soon).len(), 2);

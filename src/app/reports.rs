@@ -11,14 +11,25 @@ use crate::domain::rules::TallyChanges;
 use crate::error::{Error, Result};
 use crate::store::{ClaimFilter, DayList, DeadlineCounts, Store};
 
+/// The pending claims with a deadline in [as-of, as-of + `within`]; with
+/// `histories`, each with its history (a calendar counts a deadline's moves).
 pub async fn upcoming<S: Store>(
     ctx: &Context<S>,
     within: &str,
     limit: Option<u32>,
+    histories: bool,
 ) -> Result<Output> {
     let until = span_end(within, ctx.as_of)?;
+    let mut claims = upcoming_claims(ctx, until, limit).await?;
+    if histories {
+        let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+        let mut found = ctx.store.histories(&ids).await?;
+        for claim in &mut claims {
+            claim.history = Some(found.remove(&claim.id).unwrap_or_default());
+        }
+    }
     Ok(Output::Claims {
-        claims: upcoming_claims(ctx, until, limit).await?,
+        claims,
         window: Some((ctx.as_of, until)),
         highlight: Vec::new(),
     })

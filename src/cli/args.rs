@@ -97,7 +97,9 @@ impl ValueEnum for Format {
             Format::Jsonl => "One JSON object per line",
             Format::Csv => "Comma-separated values with a header row",
             Format::Markdown => "Markdown tables",
-            Format::Ics => "An iCalendar file: one all-day event per open deadline",
+            Format::Ics => {
+                "An iCalendar file: an all-day event per deadline (closed ones cancelled)"
+            }
             Format::Claimreview => "schema.org ClaimReview JSON-LD for resolved claims",
             Format::Html => "One self-contained HTML page (report)",
         };

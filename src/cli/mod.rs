@@ -165,7 +165,7 @@ async fn run_on<S: Store>(store: S, cli: &Cli, inputs: Inputs, out: &mut dyn Wri
             };
             export(&ctx, &input, format, out).await
         }
-        command => match dispatch(&ctx, command, deadlines).await {
+        command => match dispatch(&ctx, command, deadlines, format).await {
             Ok(output) => {
                 let to_file = match &cli.command {
                     Command::Report {
@@ -329,6 +329,7 @@ async fn dispatch<S: Store>(
     ctx: &Context<S>,
     command: &Command,
     due: Vec<(String, Option<String>)>,
+    format: Format,
 ) -> Result<Output> {
     match command {
         Command::Init => app::init(ctx).await,
@@ -483,7 +484,11 @@ async fn dispatch<S: Store>(
             claims::list(ctx, &input).await
         }
         Command::Search { query, limit } => claims::search(ctx, query, *limit).await,
-        Command::Upcoming { within, limit } => reports::upcoming(ctx, within, *limit).await,
+        Command::Upcoming { within, limit } => {
+            // A calendar's events count their deadline's moves: histories.
+            let histories = format == Format::Ics;
+            reports::upcoming(ctx, within, *limit, histories).await
+        }
         Command::Overdue { limit } => reports::overdue(ctx, *limit).await,
         Command::Report {
             within,

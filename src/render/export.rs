@@ -81,7 +81,9 @@ impl<'a> ExportWriter<'a> {
 
     pub fn claim(&mut self, claim: &Claim) -> Result<()> {
         match self.format {
-            Format::Ics => self.write(calendar::events(claim, None).as_bytes())?,
+            Format::Ics => {
+                self.write(calendar::events(claim, calendar::Scope::Everything).as_bytes())?
+            }
             Format::Claimreview => {
                 if let Some(review) = claimreview::review(claim) {
                     let text =

@@ -110,7 +110,9 @@ pub fn render(output: &Output, format: Format, as_of: NaiveDate, style: Style) -
         (Format::Markdown, Output::Demo { report, .. }) => markdown::report_markdown(report),
         (Format::Html, Output::Report(report)) => html::report(report),
         (Format::Html, Output::Demo { report, .. }) => html::report(report),
-        (Format::Ics, Output::Claims { claims, window, .. }) => calendar::calendar(claims, *window),
+        (Format::Ics, Output::Claims { claims, window, .. }) => {
+            calendar::calendar(claims, calendar::Scope::Open(*window))
+        }
         _ => {
             let mut text = json::to_json(output);
             text.push('\n');
