@@ -147,3 +147,44 @@ fn show_gives_claims_and_track_record() {
         "{table}"
     );
 }
+
+/// `sources` and `sources --record` in every format they take: CSV with a
+/// row per source (or per source and role), JSON Lines, Markdown.
+#[test]
+fn sources_are_written_in_csv_jsonl_and_markdown() {
+    let db = crate::common::Db::demo();
+    let csv_rows = |args: &[&str]| -> Vec<csv::StringRecord> {
+        let text = db.ok(args);
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let plain = csv_rows(&["sources", "--format", "csv"]);
+    assert_eq!(plain.len(), 5);
+    let outlet = plain.iter().find(|r| &r[1] == "Shafaq News").unwrap();
+    assert_eq!(&outlet[2], "outlet");
+    assert_eq!(outlet.iter().next_back(), Some("8"), "reported: {outlet:?}");
+    assert!(plain.iter().any(|r| &r[1] == "مصدر حكومي عراقي"));
+    let by_role = csv_rows(&["sources", "--record", "--format", "csv"]);
+    let roles: Vec<(&str, &str)> = by_role.iter().map(|r| (&r[1], &r[7])).collect();
+    assert!(roles.contains(&("Shafaq News", "outlet")), "{roles:?}");
+    assert!(
+        roles.contains(&("مصدر حكومي عراقي", "speaker")),
+        "{roles:?}"
+    );
+    let jsonl = db.ok(&["source", "list", "--format", "jsonl"]);
+    assert_eq!(jsonl.lines().count(), 5);
+    for line in jsonl.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(value["name"].is_string() && value["reported"].is_object());
+    }
+    let markdown = db.ok(&["sources", "--format", "markdown"]);
+    assert!(markdown.starts_with("| Source | Kind | As |"), "{markdown}");
+    assert!(
+        markdown.contains("| مصدر حكومي عراقي | anonymous | speaker |"),
+        "{markdown}"
+    );
+    let (code, _) = db.fails(&["source", "show", "1", "--format", "csv"]);
+    assert_eq!(code, 2);
+}

@@ -13,6 +13,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "list" | "search" | "overdue" => &[Table, Json, Jsonl, Csv, Markdown],
         "upcoming" => &[Table, Json, Jsonl, Csv, Markdown, Ics],
         "report" | "demo" => &[Table, Json, Csv, Markdown, Html],
+        "sources" | "source list" => &[Table, Json, Jsonl, Csv, Markdown],
         "completions" | "man" | "dates" => &[],
         _ => &[Table, Json],
     }
@@ -74,7 +75,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "claims source show \"Shafaq News\"",
         ],
     ),
-    ("sources", &["claims sources --record"]),
+    (
+        "sources",
+        &[
+            "claims sources --record",
+            "claims sources --record --format csv > track-records.csv",
+        ],
+    ),
     ("log", &["claims log --since 2026-11-01", "claims log 6"]),
     (
         "import",
@@ -184,18 +191,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// The top-level command with each subcommand's formats and examples in its
 /// help, and the environment in the top-level help.
 pub fn with_help(command: ClapCommand) -> ClapCommand {
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
-    let mut command = command;
-    for name in names {
-        let after = after_help(&name);
-        if after.is_empty() {
-            continue;
-        }
-        command = command.mut_subcommand(&name, |sub| sub.after_help(after));
-    }
+    let command = with_subcommand_help(command, "");
     let environment: String = ENVIRONMENT
         .iter()
         .map(|(name, meaning)| format!("  {name:<15} {meaning}\n"))
@@ -204,6 +200,32 @@ pub fn with_help(command: ClapCommand) -> ClapCommand {
         "Dates: `claims dates` shows the forms (\"end of 2026\", \"أيلول المقبل\", \"رمضان 1448 هـ\").\n\n\
          Environment:\n{environment}"
     ))
+}
+
+/// Each subcommand of `command` (named `path` on the command line: "" at
+/// the top, "source" below it) with its formats and examples.
+fn with_subcommand_help(mut command: ClapCommand, path: &str) -> ClapCommand {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let full = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        let after = after_help(&full);
+        command = command.mut_subcommand(&name, |sub| {
+            let sub = with_subcommand_help(sub, &full);
+            if after.is_empty() {
+                sub
+            } else {
+                sub.after_help(after)
+            }
+        });
+    }
+    command
 }
 
 /// "Formats: table (default), json ..." and "Examples:" for a subcommand.

@@ -64,7 +64,7 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
         }
         _ => {}
     }
-    let format = format_for(matches.subcommand_name().unwrap_or_default(), cli.format)?;
+    let format = format_for(&command_path(matches), cli.format)?;
     let today = chrono::Local::now().date_naive();
     let as_of = match &cli.as_of {
         Some(value) => day("as_of", value, today)?,
@@ -278,6 +278,17 @@ fn format_for(command: &str, asked: Option<Format>) -> Result<Format> {
                 .join(", ")
         ))),
     }
+}
+
+/// The command as typed, below the top: `list`, `source list`.
+fn command_path(matches: &ArgMatches) -> String {
+    let mut path = Vec::new();
+    let mut current = matches;
+    while let Some((name, sub)) = current.subcommand() {
+        path.push(name);
+        current = sub;
+    }
+    path.join(" ")
 }
 
 /// The command line's grammar with each command's formats and examples in

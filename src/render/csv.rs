@@ -1,6 +1,6 @@
 //! Claims as CSV, in the import columns.
 
-use crate::app::Report;
+use crate::app::{Report, SourceSummary};
 use crate::domain::model::Claim;
 use crate::error::{Error, Result};
 use crate::interchange::csv::{csv_row, neutralise_cell, CSV_COLUMNS};
@@ -48,4 +48,92 @@ pub fn report_csv(report: &Report) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// The sources as CSV: a row per source with its record as speaker and the
+/// claims it reported; with `by_role`, a row per source and role (`as`:
+/// speaker or outlet), as `sources --record` shows them.
+pub fn sources_csv(sources: &[SourceSummary], by_role: bool) -> Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "id",
+        "name",
+        "kind",
+        "role",
+        "affiliation",
+        "url",
+        "reliability",
+    ];
+    if by_role {
+        header.push("as");
+    }
+    header.extend([
+        "claims",
+        "pending",
+        "fulfilled",
+        "partial",
+        "failed",
+        "retracted",
+        "unverifiable",
+        "overdue",
+        "resolved",
+        "deadlines_due",
+        "deadlines_met_on_time",
+        "on_time_share",
+        "median_days_late",
+    ]);
+    if !by_role {
+        header.push("reported");
+    }
+    writer.write_record(&header).map_err(csv_error)?;
+    for s in sources {
+        let roles = if by_role {
+            s.roles()
+        } else {
+            vec![("speaker", &s.record)]
+        };
+        for (role, r) in roles {
+            let source = &s.source;
+            let mut row = vec![
+                source.id.to_string(),
+                source.name.clone(),
+                source.kind.to_string(),
+                source.role.clone().unwrap_or_default(),
+                source.affiliation.clone().unwrap_or_default(),
+                source.url.clone().unwrap_or_default(),
+                source
+                    .reliability
+                    .map(|r| r.as_str().to_string())
+                    .unwrap_or_default(),
+            ];
+            if by_role {
+                row.push(role.to_string());
+            }
+            let optional = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+            row.extend([
+                r.claims.to_string(),
+                r.pending.to_string(),
+                r.fulfilled.to_string(),
+                r.partial.to_string(),
+                r.failed.to_string(),
+                r.retracted.to_string(),
+                r.unverifiable.to_string(),
+                r.overdue.to_string(),
+                r.resolved.to_string(),
+                r.deadlines_due.to_string(),
+                r.deadlines_met_on_time.to_string(),
+                optional(r.on_time_share),
+                optional(r.median_days_late),
+            ]);
+            if !by_role {
+                row.push(s.reported.claims.to_string());
+            }
+            let row: Vec<String> = row.iter().map(|c| neutralise_cell(c)).collect();
+            writer.write_record(&row).map_err(csv_error)?;
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Output(e.into_error()))?;
+    String::from_utf8(bytes).map_err(|e| Error::Corrupt(format!("csv: {e}")))
 }

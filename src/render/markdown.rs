@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::app::Report;
+use crate::app::{Report, SourceSummary};
 use crate::domain::dates::iso;
 use crate::domain::model::Claim;
 use crate::render::wording::{
@@ -148,8 +148,14 @@ pub fn report_markdown(report: &Report) -> String {
         out.push_str(&claims_markdown(claims, report.as_of));
     }
     out.push_str("\n## Sources\n\n");
+    out.push_str(&sources_markdown(&report.sources));
+    out
+}
+
+/// The sources' track records, a row per source and role.
+pub fn sources_markdown(sources: &[SourceSummary]) -> String {
     let mut rows: Vec<Vec<String>> = Vec::new();
-    for s in &report.sources {
+    for s in sources {
         for (role, r) in s.roles() {
             rows.push(vec![
                 md_cell(&s.source.name),
@@ -169,7 +175,7 @@ pub fn report_markdown(report: &Report) -> String {
             ]);
         }
     }
-    out.push_str(&md_table(
+    md_table(
         &[
             "Source",
             "Kind",
@@ -185,6 +191,5 @@ pub fn report_markdown(report: &Report) -> String {
             "Median delay",
         ],
         &rows,
-    ));
-    out
+    )
 }

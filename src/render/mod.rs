@@ -102,6 +102,12 @@ pub fn render(output: &Output, format: Format, as_of: NaiveDate, style: Style) -
             .collect(),
         (Format::Csv, Output::Claims { claims, .. }) => csv::claims_csv(claims, None)?,
         (Format::Csv, Output::Report(report)) => csv::report_csv(report)?,
+        (Format::Csv, Output::Sources { sources, record }) => csv::sources_csv(sources, *record)?,
+        (Format::Jsonl, Output::Sources { sources, .. }) => sources
+            .iter()
+            .map(|s| serde_json::to_string(s).expect("plain data serializes") + "\n")
+            .collect(),
+        (Format::Markdown, Output::Sources { sources, .. }) => markdown::sources_markdown(sources),
         (Format::Csv, Output::Demo { report, .. }) => csv::report_csv(report)?,
         (Format::Markdown, Output::Claims { claims, .. }) => {
             markdown::claims_markdown(claims, as_of)
