@@ -647,3 +647,65 @@ fn uuids_identify_databases_and_claims() {
     two.ok(&["deadline", "move", "7.1", "2027-03"]);
     assert_eq!(uids(&two), before);
 }
+
+/// Excel in most of Europe and the Arab world saves `;`: the separator is
+/// read from the header (or forced with --delimiter), and export writes the
+/// one asked for. The example report round-trips through each.
+#[test]
+fn csv_with_semicolons_or_tabs_imports_and_exports() {
+    let source = Db::demo();
+    for (flag, separator) in [("semicolon", ';'), ("tab", '\t')] {
+        let csv = source.ok(&["export", "--format", "csv", "--delimiter", flag]);
+        let header = csv.lines().next().unwrap();
+        assert!(
+            header.starts_with(&format!("id{separator}external_id{separator}text")),
+            "{header}"
+        );
+        let target = Db::new();
+        let summary = import_file(&target, "excel.csv", &csv);
+        assert_eq!(summary["new"], 8, "{flag}");
+        let arabic = target.json(&["show", "7"]);
+        assert_eq!(
+            arabic["quote"],
+            "المرحلة الثانية من الاتفاق تتضمن جدولة الانسحاب العسكري الكامل للتحالف الدولي في أيلول 2026"
+        );
+        // Forced: the same file read with the wrong separator is refused.
+        let path = target.dir.path().join("excel.csv");
+        let (code, err) = target.fails(&[
+            "import",
+            path.to_str().unwrap(),
+            "--delimiter",
+            "comma",
+            "--dry-run",
+        ]);
+        assert_eq!(code, 1, "{err}");
+    }
+}
+
+/// A CSV whose Arabic became `????` (saved again in a legacy encoding) is
+/// refused, saying so; nothing is imported.
+#[test]
+fn a_csv_whose_arabic_became_question_marks_is_refused() {
+    let source = Db::demo();
+    let csv = source.ok(&["export", "--format", "csv"]);
+    let lossy: String = csv
+        .chars()
+        .map(|c| {
+            if ('\u{0600}'..='\u{06FF}').contains(&c) {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let target = Db::new();
+    let path = target.dir.path().join("resaved.csv");
+    std::fs::write(&path, lossy).unwrap();
+    let (code, err) = target.fails(&["import", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let line = crate::common::one_error_line(&err);
+    assert!(line.contains("its letters were replaced by `?`"), "{line}");
+    assert!(line.contains("save it again as \"CSV UTF-8\""), "{line}");
+    assert!(line.contains("nothing was imported"), "{line}");
+    assert_eq!(target.json(&["list"]).as_array().unwrap().len(), 0);
+}

@@ -75,6 +75,27 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// A CSV cell separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Delimiter {
+    /// ,
+    Comma,
+    /// ;
+    Semicolon,
+    /// a tab character
+    Tab,
+}
+
+impl Delimiter {
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+        }
+    }
+}
+
 /// What `claims grant` gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GrantLevel {
@@ -277,6 +298,9 @@ pub enum Command {
         /// Refuse inputs larger than this (bytes, or with k, m, g)
         #[arg(long, default_value = "2g", value_name = "SIZE")]
         max_size: String,
+        /// The CSV cell separator [default: found from the header: comma, semicolon or tab]
+        #[arg(long, value_enum)]
+        delimiter: Option<Delimiter>,
     },
     /// Write every claim with sources, deadlines and history (json, jsonl, csv, ics, claimreview)
     Export {
@@ -289,6 +313,9 @@ pub enum Command {
         /// Only claims with this tag
         #[arg(long)]
         tag: Option<String>,
+        /// The CSV cell separator (semicolon for Excel in most of Europe and the Arab world)
+        #[arg(long, value_enum, default_value_t = Delimiter::Comma)]
+        delimiter: Delimiter,
     },
     /// Write a consistent copy of the database, safe while others write
     Backup {

@@ -15,13 +15,21 @@ pub fn read_inputs(
     files: &[std::path::PathBuf],
     from: Option<InputFormat>,
     max_size: &str,
+    delimiter: Option<u8>,
 ) -> Result<Vec<ReadRecord>> {
     let max = parse_size(max_size)?;
     let mut read = Vec::new();
     for file in files {
         let bytes = read_capped(file, max)?;
         let extension = file.extension().and_then(|e| e.to_str());
-        read_records(&display_name(file), extension, from, &bytes, &mut read)?;
+        read_records(
+            &display_name(file),
+            extension,
+            from,
+            delimiter,
+            &bytes,
+            &mut read,
+        )?;
     }
     Ok(read)
 }

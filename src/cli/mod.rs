@@ -157,13 +157,14 @@ async fn run_on<S: Store>(store: S, cli: &Cli, inputs: Inputs, out: &mut dyn Wri
             status,
             source,
             tag,
+            delimiter,
         } => {
             let input = transfer::ExportClaims {
                 status: status.clone(),
                 source: source.clone(),
                 tag: tag.clone(),
             };
-            export(&ctx, &input, format, out).await
+            export(&ctx, &input, format, delimiter.byte(), out).await
         }
         command => match dispatch(&ctx, command, deadlines, format).await {
             Ok(output) => {
@@ -519,8 +520,9 @@ async fn dispatch<S: Store>(
             dry_run,
             update,
             max_size,
+            delimiter,
         } => {
-            let read = files::read_inputs(files, *from, max_size)?;
+            let read = files::read_inputs(files, *from, max_size, delimiter.map(|d| d.byte()))?;
             let bar = files::progress_bar(read.len());
             let mode = ImportMode {
                 dry_run: *dry_run,
@@ -562,13 +564,14 @@ async fn export<S: Store>(
     ctx: &Context<S>,
     input: &transfer::ExportClaims,
     format: Format,
+    delimiter: u8,
     out: &mut dyn Write,
 ) -> Result<()> {
     // Records straight from the store for the record formats; whole claims
     // for the calendar and ClaimReview.
     let whole_claims = !matches!(format, Format::Json | Format::Jsonl | Format::Csv);
     let mut pages = transfer::export(ctx, input, whole_claims).await?;
-    let mut writer = ExportWriter::new(format, out)?;
+    let mut writer = ExportWriter::new(format, delimiter, out)?;
     while let Some(page) = pages.next_page().await? {
         match page {
             transfer::ExportPage::Records(records) => {

@@ -2,7 +2,7 @@
 //! each record with where it was (file and line) or what was wrong with it.
 
 use crate::error::{Error, Result};
-use crate::interchange::csv::{check_csv_header, csv_record, restore_cell};
+use crate::interchange::csv::{check_csv_header, csv_record, restore_cell, CSV_COLUMNS};
 use crate::interchange::record::Record;
 
 /// The formats `claims import` reads.
@@ -37,10 +37,13 @@ pub struct ReadRecord {
 
 /// Reads the records of one input named `name` (a file name, or
 /// `<stdin>`): in `format`, else the one its extension or first byte says.
+/// A CSV's cells are separated by `delimiter`, else by the one of comma,
+/// semicolon and tab that splits its header into the most known columns.
 pub fn read_records(
     name: &str,
     extension: Option<&str>,
     format: Option<InputFormat>,
+    delimiter: Option<u8>,
     bytes: &[u8],
     out: &mut Vec<ReadRecord>,
 ) -> Result<()> {
@@ -55,8 +58,41 @@ pub fn read_records(
             read_jsonl(name, bytes, out);
             Ok(())
         }
-        InputFormat::Csv => read_csv(name, bytes, out),
+        InputFormat::Csv => {
+            let delimiter = delimiter.unwrap_or_else(|| csv_delimiter(bytes));
+            read_csv(name, bytes, delimiter, out)
+        }
     }
+}
+
+/// Whether a cell has a word made only of `?` (`????`, `(??? ????)`): what
+/// a spreadsheet writes for letters the encoding it saves in does not have.
+fn lost_letters(cell: &str) -> bool {
+    cell.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '?');
+        word.chars().count() >= 2 && word.chars().all(|c| c == '?')
+    })
+}
+
+/// The separator of a CSV whose first line is our header: the one of `,`,
+/// `;` and tab that splits it into the most known column names (Excel saves
+/// `;` where the decimal mark is a comma: most of Europe and the Arab world).
+fn csv_delimiter(bytes: &[u8]) -> u8 {
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let known = |delimiter: u8| {
+        first_line
+            .split(|b| *b == delimiter)
+            .filter(|cell| {
+                let cell = String::from_utf8_lossy(cell);
+                let cell = cell.trim().trim_matches('"');
+                CSV_COLUMNS.contains(&cell)
+            })
+            .count()
+    };
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (known(*d), *d == b','))
+        .unwrap_or(b',')
 }
 
 fn detect_format(name: &str, extension: Option<&str>, bytes: &[u8]) -> Result<InputFormat> {
@@ -145,8 +181,11 @@ fn read_jsonl(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) {
     }
 }
 
-fn read_csv(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+fn read_csv(name: &str, bytes: &[u8], delimiter: u8, out: &mut Vec<ReadRecord>) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
     let header: Vec<String> = {
         let raw = reader
             .byte_headers()
@@ -196,6 +235,20 @@ fn read_csv(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) -> Result<()> {
                 })
             })
             .collect();
+        let cells = cells.and_then(|cells| {
+            match cells
+                .iter()
+                .zip(&header)
+                .find(|(cell, _)| lost_letters(cell))
+            {
+                Some((cell, column)) => Err(format!(
+                    "column `{column}` is `{cell}`: its letters were replaced by `?` when the \
+                     file was saved in an encoding without them (Arabic saved as Windows-1252 \
+                     or Latin-1); save it again as \"CSV UTF-8\", or as xlsx"
+                )),
+                None => Ok(cells),
+            }
+        });
         let record = cells.and_then(|cells| csv_record(&header, &cells).map_err(|p| p.to_string()));
         out.push(ReadRecord { location, record });
     }
@@ -215,5 +268,25 @@ mod tests {
             err,
             "f.json: line 3: invalid UTF-8 at byte 3; nothing was imported"
         );
+    }
+
+    #[test]
+    fn words_of_question_marks_are_lost_letters() {
+        assert!(lost_letters("????"));
+        assert!(lost_letters("Iraqi news agency (??? ????)"));
+        assert!(lost_letters("\"?????\""));
+        assert!(!lost_letters("Will they leave?"));
+        assert!(!lost_letters("what?? really"));
+        assert!(!lost_letters("?"));
+        assert!(!lost_letters("مصدر أمني"));
+    }
+
+    #[test]
+    fn the_separator_is_read_from_the_header() {
+        assert_eq!(csv_delimiter(b"id,text,source\n1,a,b"), b',');
+        assert_eq!(csv_delimiter(b"id;text;source\n1;a,b;c"), b';');
+        assert_eq!(csv_delimiter(b"\"id\";\"text\";\"source\"\n"), b';');
+        assert_eq!(csv_delimiter(b"id\ttext\tsource\n"), b'\t');
+        assert_eq!(csv_delimiter(b"nothing known"), b',');
     }
 }

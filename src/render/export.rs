@@ -15,14 +15,17 @@ pub struct ExportWriter<'a> {
     format: Format,
     out: &'a mut dyn Write,
     first: bool,
+    /// The CSV cell separator.
+    delimiter: u8,
 }
 
 impl<'a> ExportWriter<'a> {
-    pub fn new(format: Format, out: &'a mut dyn Write) -> Result<Self> {
+    pub fn new(format: Format, delimiter: u8, out: &'a mut dyn Write) -> Result<Self> {
         let mut writer = ExportWriter {
             format,
             out,
             first: true,
+            delimiter,
         };
         match format {
             Format::Json | Format::Claimreview => writer.write(b"[")?,
@@ -38,7 +41,9 @@ impl<'a> ExportWriter<'a> {
     }
 
     fn csv_row<T: AsRef<[u8]>>(&mut self, cells: &[T]) -> Result<()> {
-        let mut csv = csv::Writer::from_writer(Vec::new());
+        let mut csv = csv::WriterBuilder::new()
+            .delimiter(self.delimiter)
+            .from_writer(Vec::new());
         csv.write_record(cells).map_err(csv_error)?;
         let bytes = csv
             .into_inner()
