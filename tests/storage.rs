@@ -345,6 +345,7 @@ fn landed_postgres_migrations_are_never_edited() {
         (20261201000002, "8b9e7814c64a2b65808f39787cb28e785e9a57d91c3506dab2a34c3ec50b8506bb6dbe6d3d01971b19d90a17a1d03eaf"),
         (20261201000003, "972711aa400524ae703e87c603d2885afdb970a3b0d56203f350a571ffe8cd8bf071fa837fd39259d7cf651cdae48e64"),
         (20261201000004, "c7f24b00b2250799339e3487a1835cb06294ca0811a973f636104d2df07eaab7ac8931e6ff9d5adb82586db196907e43"),
+        (20261201000005, "64e0d38e2304f0011670cdbf84cc30c96253d02b50b5894d56375437e07cbd7b65f2cb40714a70f9426a9bf705db2217"),
     ];
     for (version, checksum) in pinned {
         let found = migrator.iter().find(|m| m.version == *version).map(|m| {
@@ -401,6 +402,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000015, "5ab9301f9c4e37dc4a1ba9436cb2667252bb441a9ffd2e3c5f459fe4e1e9d7fba18e838b32f64f20e2ca6771da2ddb3d"),
         (20261201000016, "4369b9bf7d28c44ddc41cab68010053c3e206d02bbe829c3ca95fe36b294cc2790262350defb5fd7bb9dddda46d7580c"),
         (20261201000017, "9b4cdc0cd3d8ab0fa8afdc5d376bc7390f9e53f3299dd586fff78d7574468dfd5f9615ecd585cc4d9a7ff1cb2fc97941"),
+        (20261201000018, "3adeab62a29d82561788385e9f7f8636b17203d0d9a6a4ba2a2f5ad7fe0fc13fbd42f0ae0c969b7ae409bee35b19cf45"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);
@@ -609,5 +611,59 @@ fn database_urls_are_recognised_and_passwords_never_show() {
             .iter()
             .all(|name| name.to_string_lossy().starts_with("by-url.db")),
         "{entries:?}"
+    );
+}
+
+/// The views for other tools, read with the sqlite3 command-line shell: the
+/// claims with speaker, outlet, next due date and whether overdue; the open
+/// deadlines; the history in words.
+#[test]
+fn the_readable_views_answer_in_sqlite3() {
+    if crate::common::sqlite_only("the sqlite3 shell on a database file") {
+        return;
+    }
+    if std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: no sqlite3 shell");
+        return;
+    }
+    let db = Db::demo();
+    db.ok(&["deadline", "move", "6.1", "2026-01", "--note", "extended"]);
+    db.ok(&["resolve", "1", "fulfilled"]);
+    let query = |sql: &str| -> String {
+        let out = std::process::Command::new("sqlite3")
+            .arg("-readonly")
+            .arg(&db.path)
+            .arg(sql)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        query("SELECT status, overdue, speaker, outlet, tags FROM claim_overview WHERE id = 7"),
+        "pending|1|مصدر حكومي عراقي|Shafaq News|erbil; timetable; withdrawal\n"
+    );
+    assert_eq!(
+        query("SELECT status, overdue FROM claim_overview WHERE id = 1"),
+        "fulfilled|0\n"
+    );
+    assert_eq!(
+        query("SELECT deadline, due, precision, label FROM open_deadlines ORDER BY due, deadline"),
+        "3.1|2025-09-30|month|next September (أيلول/ سبتمبر المقبل)\n\
+         6.1|2026-01-31|month|phase 1\n\
+         5.1|2026-09-30|month|end of the coalition's mission\n\
+         7.1|2026-09-30|month|phase 2\n"
+    );
+    assert_eq!(
+        query("SELECT change, note FROM history_in_words WHERE claim_id = 6 ORDER BY id"),
+        "recorded as pending|\ndeadline 6.1 moved 2025-09-30 → 2026-01-31|extended\n"
     );
 }

@@ -949,3 +949,40 @@ async fn concurrent_writers_keep_the_counts_true() {
     store.close().await;
     drop_database(&url, &admin).await;
 }
+
+/// The views for other tools answer on PostgreSQL as on SQLite.
+#[tokio::test]
+async fn the_readable_views_answer() {
+    let Some((url, admin)) = scratch_database("postgres readable views").await else {
+        return;
+    };
+    let store = PostgresStore::open(&url).await.unwrap();
+    let speaker = store
+        .insert_source(&crate::store::tests::new_source("مصدر حكومي عراقي"))
+        .await
+        .unwrap();
+    let today = chrono::Local::now().date_naive();
+    let claim = crate::store::tests::new_claim("Phase two", speaker.id, None, &["2025-09-30"]);
+    let id = store.insert_claim(&claim, today).await.unwrap();
+    let (speaker_name, overdue): (String, i32) =
+        sqlx::query_as("SELECT speaker, overdue FROM claim_overview WHERE id = $1")
+            .bind(id)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!((speaker_name.as_str(), overdue), ("مصدر حكومي عراقي", 1));
+    let deadline: String = sqlx::query_scalar("SELECT deadline FROM open_deadlines")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(deadline, format!("{id}.1"));
+    let changes: Vec<String> =
+        sqlx::query_scalar("SELECT change FROM history_in_words WHERE claim_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(changes, vec!["recorded as pending".to_string()]);
+    store.close().await;
+    drop_database(&url, &admin).await;
+}
