@@ -10,6 +10,14 @@ use crate::common::Db;
 #[test]
 fn a_closed_pipe_ends_every_printing_command_quietly() {
     let db = Db::demo();
+    db.ok(&["resolve", "1", "fulfilled"]);
+    for (name, value) in [
+        ("publisher.name", "Desk"),
+        ("publisher.url", "https://desk.example"),
+        ("review_url", "https://desk.example/{uid}"),
+    ] {
+        db.ok(&["settings", "set", name, value]);
+    }
     let mut commands: Vec<Vec<&str>> = vec![
         vec!["completions", "bash"],
         vec!["completions", "zsh"],

@@ -504,29 +504,95 @@ fn claimreview_maps_resolved_claims() {
     ]);
     db.ok(&["resolve", "1", "fulfilled"]);
     db.ok(&["resolve", "2", "unverifiable"]);
+    // Without its publisher an export says which setting is missing.
+    let (code, err) = db.fails(&["export", "--format", "claimreview"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        one_error_line(&err),
+        "error: a ClaimReview export needs the setting `publisher.name`: \
+         claims settings set publisher.name \"Fact-check desk\""
+    );
+    db.ok(&["settings", "set", "publisher.name", "مكتب التحقق"]);
+    db.ok(&["settings", "set", "publisher.url", "https://desk.example"]);
+    let (code, err) = db.fails(&[
+        "settings",
+        "set",
+        "review_url",
+        "https://desk.example/claims",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("needs {uid} or {id}"), "{err}");
+    let (code, err) = db.fails(&["settings", "set", "publisher.nme", "x"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean `publisher.name`?"), "{err}");
+    db.ok(&[
+        "settings",
+        "set",
+        "review_url",
+        "https://desk.example/claims/{uid}",
+    ]);
+    let settings = db.json(&["settings"]);
+    assert_eq!(settings["publisher.name"], "مكتب التحقق");
     let reviews: Value = serde_json::from_str(&export(&db, "claimreview")).unwrap();
     let reviews = reviews.as_array().unwrap();
     assert_eq!(reviews.len(), 3);
+    // Google's required and recommended properties, with their types.
+    let text = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
+    let date = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok())
+    };
+    let web = |v: &Value| v.as_str().is_some_and(|s| s.starts_with("https://"));
+    for review in reviews {
+        assert_eq!(review["@context"], "https://schema.org");
+        assert_eq!(review["@type"], "ClaimReview");
+        assert!(text(&review["claimReviewed"]), "{review}");
+        assert!(web(&review["url"]), "{review}");
+        assert_eq!(review["author"]["@type"], "Organization");
+        assert_eq!(review["author"]["name"], "مكتب التحقق");
+        assert_eq!(review["author"]["url"], "https://desk.example");
+        assert!(date(&review["datePublished"]), "{review}");
+        let rating = &review["reviewRating"];
+        assert_eq!(rating["@type"], "Rating");
+        assert!(text(&rating["alternateName"]), "{review}");
+        assert_eq!(
+            (
+                rating["bestRating"].as_i64(),
+                rating["worstRating"].as_i64()
+            ),
+            (Some(5), Some(1))
+        );
+        let item = &review["itemReviewed"];
+        assert_eq!(item["@type"], "Claim");
+        assert!(
+            matches!(
+                item["author"]["@type"].as_str(),
+                Some("Person" | "Organization")
+            ),
+            "{item}"
+        );
+        assert!(text(&item["author"]["name"]), "{item}");
+        for appearance in [&item["appearance"][0], &item["firstAppearance"]] {
+            assert_eq!(appearance["@type"], "CreativeWork", "{item}");
+            assert_eq!(appearance["publisher"]["name"], "Shafaq News");
+        }
+    }
     let partial = reviews
         .iter()
         .find(|r| r["reviewRating"]["ratingValue"] == 3)
         .unwrap();
-    assert_eq!(partial["@context"], "https://schema.org");
-    assert_eq!(partial["@type"], "ClaimReview");
     assert!(partial["claimReviewed"]
         .as_str()
         .unwrap()
         .starts_with("Phase one"));
     assert_eq!(partial["datePublished"], "2025-10-02");
-    assert_eq!(partial["url"], "https://example.org/handover");
-    assert_eq!(partial["itemReviewed"]["@type"], "Claim");
+    let uid = db.json(&["show", "6"])["uid"].as_str().unwrap().to_string();
+    assert_eq!(partial["url"], format!("https://desk.example/claims/{uid}"));
+    assert_eq!(partial["citation"]["url"], "https://example.org/handover");
+    assert_eq!(partial["reviewBody"], "Baghdad HQ closed, Ain al-Asad kept");
     assert_eq!(
         partial["itemReviewed"]["author"]["name"],
         "مصدر حكومي عراقي"
-    );
-    assert_eq!(
-        partial["itemReviewed"]["appearance"][0]["publisher"]["name"],
-        "Shafaq News"
     );
     assert_eq!(partial["reviewRating"]["alternateName"], "Partly fulfilled");
     let fulfilled = reviews
@@ -539,6 +605,20 @@ fn claimreview_maps_resolved_claims() {
         .find(|r| r["reviewRating"]["alternateName"] == "Unverifiable")
         .unwrap();
     assert!(unverifiable["reviewRating"].get("ratingValue").is_none());
+    // A joint statement: every speaker is an author.
+    let joint = db.json(&["add", "A joint statement", "--source", "3", "--source", "4"]);
+    let id = joint["id"].to_string();
+    db.ok(&["resolve", &id, "failed"]);
+    let reviews: Value = serde_json::from_str(&export(&db, "claimreview")).unwrap();
+    let joint = reviews
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["claimReviewed"] == "A joint statement")
+        .unwrap();
+    let authors = joint["itemReviewed"]["author"].as_array().unwrap();
+    assert_eq!(authors.len(), 2, "{joint}");
+    assert!(authors.iter().all(|a| text(&a["name"])));
 }
 
 #[test]

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod replay;
 pub mod reports;
 pub mod safety;
+pub mod settings;
 pub mod sources;
 pub mod transfer;
 
@@ -114,6 +115,8 @@ pub enum Output {
     },
     /// Who may do what to a shared database.
     Grants(Vec<crate::store::Grant>),
+    /// The database's settings.
+    Settings(Vec<settings::Setting>),
     /// `claims check` found nothing wrong.
     Checked {
         claims: i64,

@@ -339,6 +339,11 @@ pub enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// Show the database's settings, or set one (the ClaimReview publisher and review address)
+    Settings {
+        #[command(subcommand)]
+        action: Option<SettingsCommand>,
+    },
     /// Print a shell completion script
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -359,6 +364,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Set a setting: publisher.name, publisher.url or review_url
+    Set {
+        /// publisher.name, publisher.url or review_url
+        name: String,
+        value: String,
+    },
+    /// Remove a setting
+    Unset { name: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,7 +22,9 @@ use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{AccessLevel, ImportMode, OpenMode, Store};
 pub use args::Cli;
-use args::{ColorChoice, Command, DeadlineCommand, GrantLevel, SourceCommand, SourceFields};
+use args::{
+    ColorChoice, Command, DeadlineCommand, GrantLevel, SettingsCommand, SourceCommand, SourceFields,
+};
 
 /// Runs one command line and writes its result to `out`.
 pub async fn run(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<()> {
@@ -226,6 +228,7 @@ fn writes(command: &Command) -> bool {
             | Command::Demo { .. }
             | Command::Init
             | Command::Grant { list: false, .. }
+            | Command::Settings { action: Some(_) }
             | Command::Migrate { status: false },
     )
 }
@@ -538,6 +541,13 @@ async fn dispatch<S: Store>(
                 other => other,
             })
         }
+        Command::Settings { action: None } => app::settings::list(ctx).await,
+        Command::Settings {
+            action: Some(SettingsCommand::Set { name, value }),
+        } => app::settings::set(ctx, name, Some(value)).await,
+        Command::Settings {
+            action: Some(SettingsCommand::Unset { name }),
+        } => app::settings::set(ctx, name, None).await,
         Command::Backup { path, .. } => app::safety::backup(ctx, path).await,
         Command::Check => app::safety::check(ctx).await,
         Command::Grant {
@@ -570,8 +580,13 @@ async fn export<S: Store>(
     // Records straight from the store for the record formats; whole claims
     // for the calendar and ClaimReview.
     let whole_claims = !matches!(format, Format::Json | Format::Jsonl | Format::Csv);
+    // Checked before anything is written: a review needs its publisher.
+    let publisher = match format {
+        Format::Claimreview => Some(app::settings::publisher(ctx).await?),
+        _ => None,
+    };
     let mut pages = transfer::export(ctx, input, whole_claims).await?;
-    let mut writer = ExportWriter::new(format, delimiter, out)?;
+    let mut writer = ExportWriter::new(format, delimiter, publisher, out)?;
     while let Some(page) = pages.next_page().await? {
         match page {
             transfer::ExportPage::Records(records) => {

@@ -8,6 +8,7 @@
 
 use serde_json::{json, Value};
 
+use crate::app::settings::Publisher;
 use crate::domain::dates::iso;
 use crate::domain::model::{Claim, EventKind, SourceKind, Status};
 
@@ -23,22 +24,34 @@ pub fn rating(status: Status) -> Option<(Option<u8>, &'static str)> {
     }
 }
 
-/// The ClaimReview of a resolved claim (its history must be loaded); `None`
-/// for a pending one.
-pub fn review(claim: &Claim) -> Option<Value> {
+/// The ClaimReview of a resolved claim (its history must be loaded), as
+/// Google documents it: `url` (the review's page, from the `review_url`
+/// setting), `author` (the publisher), `claimReviewed`, `reviewRating`,
+/// `datePublished` (the resolution's day) and `itemReviewed`, a `Claim`
+/// with its speakers as `author`, `datePublished` (said on), `appearance`
+/// and `firstAppearance` (the claim's URL). `None` for a pending claim.
+pub fn review(claim: &Claim, publisher: &Publisher) -> Option<Value> {
     let (value, name) = rating(claim.status)?;
     let resolution = claim.history.as_ref().and_then(|h| {
         h.iter()
             .rev()
             .find(|e| e.to == claim.status && e.event == EventKind::Status && !e.voided)
     });
-    let author_type = match claim.source.kind {
+    let person = |kind: SourceKind| match kind {
         SourceKind::Person | SourceKind::Anonymous => "Person",
         _ => "Organization",
     };
+    let mut authors: Vec<Value> = claim
+        .speakers
+        .iter()
+        .map(|s| json!({"@type": person(s.kind), "name": s.name}))
+        .collect();
+    if authors.is_empty() {
+        authors.push(json!({"@type": person(claim.source.kind), "name": claim.source.name}));
+    }
     let mut item = json!({
         "@type": "Claim",
-        "author": {"@type": author_type, "name": claim.source.name},
+        "author": if authors.len() == 1 { authors.remove(0) } else { json!(authors) },
     });
     if let Some(said_on) = claim.said_on {
         item["datePublished"] = json!(iso(said_on));
@@ -51,6 +64,7 @@ pub fn review(claim: &Claim) -> Option<Value> {
         if let Some(outlet) = &claim.reported_by {
             appearance["publisher"] = json!({"@type": "Organization", "name": outlet.name});
         }
+        item["firstAppearance"] = appearance.clone();
         item["appearance"] = json!([appearance]);
     }
     if let Some(quote) = &claim.quote {
@@ -64,6 +78,7 @@ pub fn review(claim: &Claim) -> Option<Value> {
         "bestRating": 5,
         "worstRating": 1,
         "alternateName": name,
+        "name": name,
     });
     if let Some(value) = value {
         rating["ratingValue"] = json!(value);
@@ -71,6 +86,8 @@ pub fn review(claim: &Claim) -> Option<Value> {
     let mut review = json!({
         "@context": "https://schema.org",
         "@type": "ClaimReview",
+        "url": publisher.review_url(&claim.uid, claim.id),
+        "author": {"@type": "Organization", "name": publisher.name, "url": publisher.url},
         "claimReviewed": claim.text,
         "itemReviewed": item,
         "reviewRating": rating,
@@ -78,7 +95,7 @@ pub fn review(claim: &Claim) -> Option<Value> {
     if let Some(entry) = resolution {
         review["datePublished"] = json!(iso(entry.at));
         if let Some(evidence) = &entry.evidence {
-            review["url"] = json!(evidence);
+            review["citation"] = json!({"@type": "CreativeWork", "url": evidence});
         }
         if let Some(note) = &entry.note {
             review["reviewBody"] = json!(note);

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::app::settings::Publisher;
 use crate::domain::model::Claim;
 use crate::error::{Error, Result};
 use crate::interchange::csv::{csv_row, neutralise_cell, CSV_COLUMNS};
@@ -17,15 +18,23 @@ pub struct ExportWriter<'a> {
     first: bool,
     /// The CSV cell separator.
     delimiter: u8,
+    /// Who publishes ClaimReviews.
+    publisher: Option<Publisher>,
 }
 
 impl<'a> ExportWriter<'a> {
-    pub fn new(format: Format, delimiter: u8, out: &'a mut dyn Write) -> Result<Self> {
+    pub fn new(
+        format: Format,
+        delimiter: u8,
+        publisher: Option<Publisher>,
+        out: &'a mut dyn Write,
+    ) -> Result<Self> {
         let mut writer = ExportWriter {
             format,
             out,
             first: true,
             delimiter,
+            publisher,
         };
         match format {
             Format::Json | Format::Claimreview => writer.write(b"[")?,
@@ -90,7 +99,10 @@ impl<'a> ExportWriter<'a> {
                 self.write(calendar::events(claim, calendar::Scope::Everything).as_bytes())?
             }
             Format::Claimreview => {
-                if let Some(review) = claimreview::review(claim) {
+                let publisher = self.publisher.as_ref().ok_or_else(|| {
+                    Error::Corrupt("a ClaimReview export without a publisher".into())
+                })?;
+                if let Some(review) = claimreview::review(claim, publisher) {
                     let text =
                         serde_json::to_string_pretty(&review).expect("plain data serializes");
                     let separator: &[u8] = if self.first { b"\n" } else { b",\n" };

@@ -32,6 +32,12 @@ pub fn to_json(output: &Output) -> String {
         Output::Backup { path, bytes } => pretty(&json!({"backup": path, "bytes": bytes})),
         Output::Checked { claims } => pretty(&json!({"ok": true, "claims": claims})),
         Output::Grants(grants) => pretty(&json!({"grants": grants})),
+        Output::Settings(settings) => pretty(
+            &settings
+                .iter()
+                .map(|s| (s.name.to_string(), json!(s.value)))
+                .collect::<serde_json::Map<String, serde_json::Value>>(),
+        ),
         Output::Deadline { deadline, .. } => pretty(deadline),
         Output::Report(report) => pretty(report),
         Output::Removed {

@@ -60,6 +60,7 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
         Output::Backup { path, bytes } => format!("backed up to {path} ({bytes} bytes)\n"),
         Output::Checked { claims } => format!("ok: {claims} claims, no problems found\n"),
         Output::Grants(grants) => grants_table(grants),
+        Output::Settings(settings) => settings_table(settings, style),
         Output::Report(report) => report_text(report, style),
         Output::Removed {
             what,
@@ -619,6 +620,21 @@ fn indented(table: &Table, style: Style, by: usize) -> String {
 fn indent(text: &str, by: usize) -> String {
     let pad = " ".repeat(by);
     text.lines().map(|line| format!("{pad}{line}\n")).collect()
+}
+
+/// The settings: set ones with their value, the others `-`, with meanings.
+fn settings_table(settings: &[crate::app::settings::Setting], style: Style) -> String {
+    let mut table = Table::new(&["SETTING", "VALUE", "MEANING"]);
+    for s in settings {
+        table.row(vec![
+            Cell::plain(s.name),
+            Cell::plain(s.value.as_deref().unwrap_or("-")),
+            Cell::colored(s.meaning, Color::Dim),
+        ]);
+    }
+    table.shrinkable(1, 20);
+    table.shrinkable(2, 12);
+    table.render(style)
 }
 
 /// Who may do what: one role a line.

@@ -80,6 +80,12 @@ pub trait Store {
     /// schema has it (a database only inspected, not yet upgraded).
     async fn database_uuid(&self) -> StoreResult<Option<String>>;
 
+    /// The database's settings (`publisher.name`, ...), by name.
+    async fn settings(&self) -> StoreResult<Vec<(String, String)>>;
+
+    /// Sets a setting, or with `None` removes it.
+    async fn set_setting(&self, name: &str, value: Option<&str>) -> StoreResult<()>;
+
     /// Writes a consistent copy of the whole database to `to`, safe while
     /// others write; a file already at `to` is replaced only by a complete
     /// copy. Returns the copy's size in bytes.

@@ -262,6 +262,39 @@ impl Store for PostgresStore {
         self.reading(|| PostgresStore::database_uuid(self)).await
     }
 
+    async fn settings(&self) -> Result<Vec<(String, String)>> {
+        self.reading(|| async {
+            sqlx::query_as(
+                "SELECT substr(key, 9), value FROM database_info WHERE key LIKE 'setting.%' ORDER BY key",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.failed(e))
+        })
+        .await
+    }
+
+    async fn set_setting(&self, name: &str, value: Option<&str>) -> Result<()> {
+        self.retrying(|| async {
+            let mut tx = self.begin().await?;
+            sqlx::query("DELETE FROM database_info WHERE key = $1")
+                .bind(format!("setting.{name}"))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.failed(e))?;
+            if let Some(value) = value {
+                sqlx::query("INSERT INTO database_info (key, value) VALUES ($1, $2)")
+                    .bind(format!("setting.{name}"))
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.failed(e))?;
+            }
+            self.commit(tx).await
+        })
+        .await
+    }
+
     async fn backup(&self, to: &Path) -> Result<u64> {
         PostgresStore::backup(self, to).await
     }

@@ -105,6 +105,31 @@ impl Store for SqliteStore {
         SqliteStore::database_uuid(self).await
     }
 
+    async fn settings(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT substr(key, 9), value FROM database_info WHERE key LIKE 'setting.%' ORDER BY key",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn set_setting(&self, name: &str, value: Option<&str>) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM database_info WHERE key = $1")
+            .bind(format!("setting.{name}"))
+            .execute(&mut *tx)
+            .await?;
+        if let Some(value) = value {
+            sqlx::query("INSERT INTO database_info (key, value) VALUES ($1, $2)")
+                .bind(format!("setting.{name}"))
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn backup(&self, to: &Path) -> Result<u64> {
         SqliteStore::backup(self, to).await
     }
