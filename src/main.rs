@@ -11,6 +11,8 @@ use claims::cli::Cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // `COMPLETE=bash claims ...`: the shell asking for candidates.
+    clap_complete::CompleteEnv::with_factory(claims::cli::command).complete();
     let matches = claims::cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let runtime = match tokio::runtime::Builder::new_current_thread()

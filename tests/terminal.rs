@@ -318,3 +318,102 @@ fn the_manual_has_a_page_for_every_command_it_names() {
         assert!(warnings.is_empty(), "{name}: {warnings}");
     }
 }
+
+/// The shell completes values, not file names: statuses, kinds, formats and
+/// shells from the grammar, sources' names, claims' ids and open deadlines
+/// from the database. Asked as fish asks (`COMPLETE=fish claims -- WORDS`),
+/// and in a real bash with the script `claims completions bash` prints.
+#[test]
+fn completions_offer_values_from_the_grammar_and_the_database() {
+    let db = Db::demo();
+    let ask = |words: &[&str]| -> Vec<String> {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("claims"))
+            .arg("--")
+            .args(words)
+            .env("COMPLETE", "fish")
+            .env("CLAIMS_DB", db.target())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let has = |got: &[String], wanted: &[&str]| {
+        for w in wanted {
+            assert!(got.iter().any(|g| g == w), "{w} not in {got:?}");
+        }
+    };
+    has(
+        &ask(&["claims", "list", "--status", ""]),
+        &["pending", "fulfilled", "overdue"],
+    );
+    has(
+        &ask(&["claims", "resolve", "1", ""]),
+        &["fulfilled", "unverifiable"],
+    );
+    assert!(!ask(&["claims", "resolve", "1", ""]).contains(&"pending".to_string()));
+    has(
+        &ask(&["claims", "add", "x", "--kind", ""]),
+        &["promise", "prediction"],
+    );
+    has(
+        &ask(&["claims", "source", "add", "x", "--kind", ""]),
+        &["government", "anonymous"],
+    );
+    has(
+        &ask(&["claims", "list", "--format", ""]),
+        &["table", "csv", "markdown"],
+    );
+    has(
+        &ask(&["claims", "completions", ""]),
+        &["bash", "zsh", "fish"],
+    );
+    has(
+        &ask(&["claims", "list", "--source", ""]),
+        &["Shafaq News", "مصدر أمني عراقي"],
+    );
+    has(&ask(&["claims", "show", ""]), &["1", "8"]);
+    has(&ask(&["claims", "deadline", "met", ""]), &["6.1", "7.1"]);
+    has(
+        &ask(&["claims", "settings", "set", ""]),
+        &["publisher.name", "review_url"],
+    );
+    // A real bash, with the script the README says to install.
+    let script = db.ok(&["completions", "bash"]);
+    let bin_dir = assert_cmd::cargo::cargo_bin("claims")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script_file = db.dir.path().join("claims.bash");
+    std::fs::write(&script_file, script).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}; COMP_WORDS=(claims list --source 'مصدر'); COMP_CWORD=3; COMP_TYPE=9; \
+             _clap_complete_claims claims 'مصدر' --source; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script_file.display()
+        ))
+        .env("PATH", path)
+        .env("CLAIMS_DB", db.target())
+        .output()
+        .unwrap();
+    let offered = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        offered,
+        "مصدر أمني عراقي\nمصدر حكومي عراقي\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -3,6 +3,10 @@
 
 use std::path::PathBuf;
 
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::cli::complete;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::interchange::read::InputFormat;
@@ -169,11 +173,13 @@ pub enum Command {
     /// Show a claim with its deadlines and history
     Show {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: i64,
     },
     /// Remove a claim with its deadlines and history
     Remove {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: i64,
         /// Confirm the removal
         #[arg(long)]
@@ -185,8 +191,10 @@ pub enum Command {
     /// Set a claim's outcome: fulfilled, partial, failed, retracted or unverifiable
     Resolve {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: i64,
         /// The new status
+        #[arg(add = ArgValueCandidates::new(complete::outcomes))]
         status: String,
         /// When it happened [default: the as-of date]
         #[arg(long, value_name = "DATE")]
@@ -201,6 +209,7 @@ pub enum Command {
     /// Set a resolved claim back to pending
     Reopen {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: i64,
         /// Why
         #[arg(long)]
@@ -212,6 +221,7 @@ pub enum Command {
     /// Add a note to a claim's history (changes nothing else)
     Note {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: i64,
         /// The note
         text: String,
@@ -225,6 +235,7 @@ pub enum Command {
     /// Void a claim's latest change with a correction (the change stays in the history, marked void)
     Undo {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: i64,
         /// Why
         #[arg(long)]
@@ -233,6 +244,7 @@ pub enum Command {
     /// The audit trail: every change, newest written first (--by NAME: only that user's)
     Log {
         /// Only this claim's events
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         id: Option<i64>,
         /// Only events written on or after this date
         #[arg(long, value_name = "DATE")]
@@ -305,10 +317,10 @@ pub enum Command {
     /// Write every claim with sources, deadlines and history (json, jsonl, csv, ics, claimreview)
     Export {
         /// Only claims with this status
-        #[arg(long)]
+        #[arg(long, add = ArgValueCandidates::new(complete::statuses))]
         status: Option<String>,
         /// Only claims by this source, as speaker or outlet (id or name)
-        #[arg(long)]
+        #[arg(long, add = ArgValueCandidates::new(complete::source_names))]
         source: Option<String>,
         /// Only claims with this tag
         #[arg(long)]
@@ -371,11 +383,15 @@ pub enum SettingsCommand {
     /// Set a setting: publisher.name, publisher.url or review_url
     Set {
         /// publisher.name, publisher.url or review_url
+        #[arg(add = ArgValueCandidates::new(complete::settings))]
         name: String,
         value: String,
     },
     /// Remove a setting
-    Unset { name: String },
+    Unset {
+        #[arg(add = ArgValueCandidates::new(complete::settings))]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -387,11 +403,13 @@ pub enum SourceCommand {
     /// Show a source with its claims and track record
     Show {
         /// Source id or name
+        #[arg(add = ArgValueCandidates::new(complete::source_names))]
         source: String,
     },
     /// Change a source's fields (an empty value clears a field)
     Edit {
         /// Source id or name
+        #[arg(add = ArgValueCandidates::new(complete::source_names))]
         source: String,
         /// New name
         #[arg(long)]
@@ -402,6 +420,7 @@ pub enum SourceCommand {
     /// Remove a source that has no claims
     Remove {
         /// Source id or name
+        #[arg(add = ArgValueCandidates::new(complete::source_names))]
         source: String,
     },
 }
@@ -427,7 +446,7 @@ pub struct SourceArgs {
 #[derive(Debug, Args)]
 pub struct SourceFields {
     /// person, organization, government, outlet, anonymous or other [default: other]
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::source_kinds))]
     pub kind: Option<String>,
     /// Role or description ("spokesperson, US Embassy in Baghdad")
     #[arg(long)]
@@ -452,10 +471,10 @@ pub struct AddArgs {
     /// The claim in the tracker's words
     pub text: String,
     /// Who said it (source id or name); repeat for a joint statement, the lead first
-    #[arg(long, value_name = "SOURCE", required = true)]
+    #[arg(long, value_name = "SOURCE", required = true, add = ArgValueCandidates::new(complete::source_names))]
     pub source: Vec<String>,
     /// Who reported it, such as the outlet (source id or name)
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", add = ArgValueCandidates::new(complete::source_names))]
     pub reported_by: Option<String>,
     /// The exact original wording
     #[arg(long)]
@@ -470,7 +489,7 @@ pub struct AddArgs {
     #[arg(long, value_name = "DATE")]
     pub said_on: Option<String>,
     /// promise, prediction, report or opinion [default: promise with a deadline, else report]
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::claim_kinds))]
     pub kind: Option<String>,
     /// Credibility on the Admiralty scale: 1 confirmed, 2 probably true, 3
     /// possibly true, 4 doubtful, 5 improbable, 6 cannot be judged
@@ -490,15 +509,16 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// Claim id
+    #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
     pub id: i64,
     /// New text
     #[arg(long)]
     pub text: Option<String>,
     /// New speakers (source id or name); repeat for several, the lead first
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", add = ArgValueCandidates::new(complete::source_names))]
     pub source: Vec<String>,
     /// New outlet (source id or name; empty to clear)
-    #[arg(long, value_name = "SOURCE")]
+    #[arg(long, value_name = "SOURCE", add = ArgValueCandidates::new(complete::source_names))]
     pub reported_by: Option<String>,
     /// New quote (empty to clear)
     #[arg(long)]
@@ -513,7 +533,7 @@ pub struct EditArgs {
     #[arg(long, value_name = "DATE")]
     pub said_on: Option<String>,
     /// New kind
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::claim_kinds))]
     pub kind: Option<String>,
     /// New credibility, 1 to 6 (empty to clear)
     #[arg(long, value_name = "1-6")]
@@ -534,6 +554,7 @@ pub enum DeadlineCommand {
     /// Add a deadline to a claim
     Add {
         /// Claim id
+        #[arg(add = ArgValueCandidates::new(complete::claim_ids))]
         claim: i64,
         /// Due date: a day, week, month, quarter, half or year, a part of one
         /// ("end of 2026"), a Hijri month ("رمضان 1448 هـ") or a phrase ("next month")
@@ -548,7 +569,7 @@ pub enum DeadlineCommand {
     /// Record that a deadline was met
     Met {
         /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
-        #[arg(value_name = "DEADLINE")]
+        #[arg(value_name = "DEADLINE", add = ArgValueCandidates::new(complete::deadline_refs))]
         deadline: String,
         /// When [default: the as-of date]
         #[arg(long, value_name = "DATE")]
@@ -557,7 +578,7 @@ pub enum DeadlineCommand {
     /// Move a deadline (an extension); recorded in the claim's history
     Move {
         /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
-        #[arg(value_name = "DEADLINE")]
+        #[arg(value_name = "DEADLINE", add = ArgValueCandidates::new(complete::deadline_refs))]
         deadline: String,
         /// The new due date
         date: String,
@@ -571,7 +592,7 @@ pub enum DeadlineCommand {
     /// Remove a deadline (kept in the history: replays of earlier days still see it)
     Remove {
         /// The deadline as CLAIM.N: 6.1 is claim 6's first deadline (`show` lists them)
-        #[arg(value_name = "DEADLINE")]
+        #[arg(value_name = "DEADLINE", add = ArgValueCandidates::new(complete::deadline_refs))]
         deadline: String,
         /// Why
         #[arg(long)]
@@ -584,14 +605,14 @@ pub enum DeadlineCommand {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only claims with this status
-    #[arg(long)]
+    /// Only claims with this status (or overdue)
+    #[arg(long, add = ArgValueCandidates::new(complete::statuses))]
     pub status: Option<String>,
     /// Only claims by this source, as speaker or outlet (id or name)
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::source_names))]
     pub source: Option<String>,
     /// Only claims of this kind
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::claim_kinds))]
     pub kind: Option<String>,
     /// Only claims with this tag
     #[arg(long)]

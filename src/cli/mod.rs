@@ -4,6 +4,7 @@
 //! what comes back; errors get their fields renamed to our flags.
 
 pub mod args;
+mod complete;
 mod files;
 mod help;
 mod manual;
@@ -39,10 +40,21 @@ async fn execute(cli: Cli, matches: &ArgMatches, out: &mut dyn Write) -> Result<
     // These need no database.
     match &cli.command {
         Command::Completions { shell } => {
-            // `generate` panics when its writer fails (a closed pipe): it
-            // writes to memory, and the write that can fail is ours.
+            // The script asks `claims` itself for candidates (COMPLETE=SHELL
+            // claims ...), so values come from the database as it is then.
+            // Written to memory first: the write that can fail is ours.
+            use clap_complete::env::EnvCompleter;
+            let completer: &dyn EnvCompleter = match shell {
+                clap_complete::Shell::Bash => &clap_complete::env::Bash,
+                clap_complete::Shell::Zsh => &clap_complete::env::Zsh,
+                clap_complete::Shell::Fish => &clap_complete::env::Fish,
+                clap_complete::Shell::Elvish => &clap_complete::env::Elvish,
+                _ => &clap_complete::env::Powershell,
+            };
             let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut command(), "claims", &mut script);
+            completer
+                .write_registration("COMPLETE", "claims", "claims", "claims", &mut script)
+                .map_err(Error::Output)?;
             return out.write_all(&script).map_err(Error::Output);
         }
         Command::Man { dir: None } => {

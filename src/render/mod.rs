@@ -9,6 +9,8 @@ pub mod html;
 mod json;
 mod markdown;
 mod table;
+
+pub(crate) use table::truncate;
 mod text;
 pub mod wording;
 
