@@ -28,7 +28,7 @@ fn a_closed_pipe_ends_every_printing_command_quietly() {
         vec!["log"],
         vec!["sources"],
     ];
-    for format in ["json", "jsonl", "csv", "ics", "claimreview"] {
+    for format in ["json", "jsonl", "csv", "xlsx", "ics", "claimreview"] {
         commands.push(vec!["export", "--format", format]);
     }
     for format in ["table", "json", "csv", "markdown", "html"] {
@@ -219,7 +219,10 @@ fn help_lists_each_commands_formats_and_examples() {
             "table (default), json, jsonl, csv, markdown, ics",
         ),
         ("report", "table (default), json, csv, markdown, html"),
-        ("export", "json (default), jsonl, csv, ics, claimreview"),
+        (
+            "export",
+            "json (default), jsonl, csv, xlsx, ics, claimreview",
+        ),
         ("show", "table (default), json"),
     ] {
         let help = db.ok(&[command, "--help"]);

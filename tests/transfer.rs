@@ -790,3 +790,117 @@ fn a_csv_whose_arabic_became_question_marks_is_refused() {
     assert!(line.contains("nothing was imported"), "{line}");
     assert_eq!(target.json(&["list"]).as_array().unwrap().len(), 0);
 }
+
+/// `export --format xlsx`: a Claims sheet with the CSV columns, a Deadlines
+/// sheet with real date cells, a History sheet; only text and dates, never a
+/// formula (a claim that reads like one stays text). `import FILE.xlsx`
+/// brings the same claims back; a sheet with a formula is refused.
+#[test]
+fn xlsx_export_and_import_round_trip() {
+    use calamine::{Data, DataType, Reader};
+    let source = Db::demo();
+    source.ok(&[
+        "add",
+        "=SUM(A1:A9) is not a formula",
+        "--source",
+        "1",
+        "--due",
+        "نهاية العام",
+    ]);
+    source.ok(&["deadline", "move", "6.1", "2026-01"]);
+    let out = source
+        .cmd(&["export", "--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let bytes = out.stdout;
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(
+        workbook.sheet_names(),
+        vec!["Claims", "Deadlines", "History"]
+    );
+    for sheet in ["Claims", "Deadlines", "History"] {
+        let formulas = workbook.worksheet_formula(sheet).unwrap();
+        assert!(
+            formulas.cells().all(|(_, _, f)| f.is_empty()),
+            "{sheet} has a formula"
+        );
+    }
+    let claims = workbook.worksheet_range("Claims").unwrap();
+    let header: Vec<String> = claims
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&header[..3], ["id", "external_id", "text"]);
+    assert_eq!(claims.rows().count(), 10);
+    let quote =
+        "المرحلة الثانية من الاتفاق تتضمن جدولة الانسحاب العسكري الكامل للتحالف الدولي في أيلول 2026";
+    assert!(claims
+        .rows()
+        .any(|r| r.iter().any(|c| c.as_string().as_deref() == Some(quote))));
+    assert!(claims
+        .rows()
+        .all(|r| r.iter().all(|c| matches!(c, Data::String(_) | Data::Empty))));
+    let deadlines = workbook.worksheet_range("Deadlines").unwrap();
+    let moved = deadlines
+        .rows()
+        .find(|r| r[2].as_string().as_deref() == Some("6.1"))
+        .unwrap();
+    assert!(matches!(moved[3], Data::DateTime(_)), "{:?}", moved[3]);
+    assert_eq!(
+        calamine::DataType::as_date(&moved[3]).unwrap().to_string(),
+        "2026-01-31"
+    );
+    let history = workbook.worksheet_range("History").unwrap();
+    assert!(history
+        .rows()
+        .any(|r| r[6].to_string().contains("moved 2025-09-30 → 2026-01-31")));
+
+    let target = Db::new();
+    let path = target.dir.path().join("claims.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let summary = target.json(&["import", path.to_str().unwrap()]);
+    assert_eq!(summary["new"], 9, "{summary}");
+    let records = |db: &Db| -> Vec<Value> {
+        let exported: Value = serde_json::from_str(&db.ok(&["export"])).unwrap();
+        exported
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["text"].clone(),
+                    r["quote"].clone(),
+                    r["deadlines"].clone(),
+                )
+            })
+            .map(|(t, q, d)| {
+                let due: Vec<Value> = d
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["due"].clone())
+                    .collect();
+                serde_json::json!([t, q, due])
+            })
+            .collect()
+    };
+    assert_eq!(records(&target), records(&source));
+
+    // A workbook with a formula in it is refused, naming the cell.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Claims").unwrap();
+    for (i, h) in ["text", "source"].iter().enumerate() {
+        sheet.write_string(0, i as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "A claim").unwrap();
+    sheet.write_formula(1, 1, "=CONCAT(\"a\",\"b\")").unwrap();
+    let formula = target.dir.path().join("formula.xlsx");
+    std::fs::write(&formula, book.save_to_buffer().unwrap()).unwrap();
+    let (code, err) = target.fails(&["import", formula.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cell B2: a formula"), "{err}");
+}

@@ -127,6 +127,7 @@ impl ValueEnum for Format {
             }
             Format::Claimreview => "schema.org ClaimReview JSON-LD for resolved claims",
             Format::Html => "One self-contained HTML page (report)",
+            Format::Xlsx => "An Excel workbook: Claims, Deadlines and History sheets",
         };
         Some(clap::builder::PossibleValue::new(self.name()).help(help))
     }

@@ -9,7 +9,7 @@ use crate::cli::args::Format;
 pub fn formats(command: &str) -> &'static [Format] {
     use Format::*;
     match command {
-        "export" => &[Json, Jsonl, Csv, Ics, Claimreview],
+        "export" => &[Json, Jsonl, Csv, Xlsx, Ics, Claimreview],
         "list" | "search" | "overdue" => &[Table, Json, Jsonl, Csv, Markdown],
         "upcoming" => &[Table, Json, Jsonl, Csv, Markdown, Ics],
         "report" | "demo" => &[Table, Json, Csv, Markdown, Html],
@@ -96,6 +96,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "claims export > claims.json",
             "claims export --format csv --status pending > pending.csv",
             "claims export --format claimreview > reviews.json",
+            "claims export --format xlsx > claims.xlsx",
         ],
     ),
     ("dates", &["claims dates", "claims help dates"]),

@@ -592,6 +592,12 @@ async fn export<S: Store>(
     // Records straight from the store for the record formats; whole claims
     // for the calendar and ClaimReview.
     let whole_claims = !matches!(format, Format::Json | Format::Jsonl | Format::Csv);
+    if format == Format::Xlsx && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::Usage(
+            "a workbook is binary: send it to a file (claims export --format xlsx > claims.xlsx)"
+                .into(),
+        ));
+    }
     // Checked before anything is written: a review needs its publisher.
     let publisher = match format {
         Format::Claimreview => Some(app::settings::publisher(ctx).await?),

@@ -11,17 +11,23 @@ pub enum InputFormat {
     Csv,
     Json,
     Jsonl,
+    Xlsx,
 }
 
 impl InputFormat {
-    pub const ALL: &'static [InputFormat] =
-        &[InputFormat::Csv, InputFormat::Json, InputFormat::Jsonl];
+    pub const ALL: &'static [InputFormat] = &[
+        InputFormat::Csv,
+        InputFormat::Json,
+        InputFormat::Jsonl,
+        InputFormat::Xlsx,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             InputFormat::Csv => "csv",
             InputFormat::Json => "json",
             InputFormat::Jsonl => "jsonl",
+            InputFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -58,11 +64,115 @@ pub fn read_records(
             read_jsonl(name, bytes, out);
             Ok(())
         }
+        InputFormat::Xlsx => read_xlsx(name, bytes, out),
         InputFormat::Csv => {
             let delimiter = delimiter.unwrap_or_else(|| csv_delimiter(bytes));
             read_csv(name, bytes, delimiter, out)
         }
     }
+}
+
+/// The Claims sheet of a workbook (as `claims export --format xlsx` writes
+/// it, or a spreadsheet with the CSV columns): its header row names the
+/// columns, every other row is a claim. A sheet with a formula is refused:
+/// an import takes what a cell says, never what it would compute.
+fn read_xlsx(name: &str, bytes: &[u8], out: &mut Vec<ReadRecord>) -> Result<()> {
+    use calamine::{Data, DataType, Reader};
+    let refuse = |reason: String| Error::Input(format!("{name}: {reason}; nothing was imported"));
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| refuse(format!("not an xlsx workbook: {e}")))?;
+    let sheet = workbook
+        .sheet_names()
+        .into_iter()
+        .find(|n| n.eq_ignore_ascii_case("claims"))
+        .or_else(|| workbook.sheet_names().first().cloned())
+        .ok_or_else(|| refuse("the workbook has no sheet".into()))?;
+    let formulas = workbook
+        .worksheet_formula(&sheet)
+        .map_err(|e| refuse(format!("sheet `{sheet}`: {e}")))?;
+    if let Some((row, column, formula)) = formulas
+        .cells()
+        .find(|(_, _, f)| !f.is_empty())
+        .map(|(r, c, f)| (r, c, f.clone()))
+    {
+        let (start_row, start_column) = formulas.start().unwrap_or((0, 0));
+        return Err(refuse(format!(
+            "sheet `{sheet}`, cell {}: a formula (={formula}); claims takes values, not formulas: \
+             paste the sheet as values first",
+            cell_name(start_row as usize + row, start_column as usize + column)
+        )));
+    }
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| refuse(format!("sheet `{sheet}`: {e}")))?;
+    let text = |cell: &Data| -> std::result::Result<String, String> {
+        Ok(match cell {
+            Data::Empty => String::new(),
+            Data::String(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(_) | Data::DateTimeIso(_) => match cell.as_date() {
+                Some(day) => crate::domain::dates::iso(day),
+                None => return Err(format!("a date cell that is not a day: {cell}")),
+            },
+            Data::DurationIso(d) => d.clone(),
+            Data::Error(e) => return Err(format!("an error cell ({e})")),
+        })
+    };
+    let mut rows = range.rows();
+    let header: Vec<String> = match rows.next() {
+        Some(cells) => cells
+            .iter()
+            .map(|c| text(c).map(|t| t.trim().to_string()))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| refuse(format!("sheet `{sheet}`, row 1: {e}")))?,
+        None => return Err(refuse(format!("sheet `{sheet}` is empty"))),
+    };
+    let header: Vec<String> = header
+        .into_iter()
+        .rev()
+        .skip_while(String::is_empty)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    check_csv_header(&header).map_err(|p| refuse(format!("sheet `{sheet}`, row 1: {p}")))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as usize);
+    for (i, cells) in rows.enumerate() {
+        let location = format!("{name}: sheet `{sheet}`, row {}", first_row + i + 2);
+        if cells.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let cells: std::result::Result<Vec<String>, String> = cells
+            .iter()
+            .take(header.len())
+            .map(|c| text(c).map(|t| restore_cell(&t)))
+            .collect();
+        let record = cells.and_then(|mut cells| {
+            cells.resize(header.len(), String::new());
+            if let Some((cell, column)) = cells.iter().zip(&header).find(|(c, _)| lost_letters(c)) {
+                return Err(format!(
+                    "column `{column}` is `{cell}`: its letters were replaced by `?`"
+                ));
+            }
+            csv_record(&header, &cells).map_err(|p| p.to_string())
+        });
+        out.push(ReadRecord { location, record });
+    }
+    Ok(())
+}
+
+/// `A1`-style name of a 0-based cell.
+fn cell_name(row: usize, column: usize) -> String {
+    let mut letters = String::new();
+    let mut n = column + 1;
+    while n > 0 {
+        letters.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
 }
 
 /// Whether a cell has a word made only of `?` (`????`, `(??? ????)`): what
@@ -101,7 +211,12 @@ fn detect_format(name: &str, extension: Option<&str>, bytes: &[u8]) -> Result<In
         Some("csv") => return Ok(InputFormat::Csv),
         Some("json") => return Ok(InputFormat::Json),
         Some("jsonl" | "ndjson") => return Ok(InputFormat::Jsonl),
+        Some("xlsx") => return Ok(InputFormat::Xlsx),
         _ => {}
+    }
+    // A zip archive: an xlsx workbook.
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Ok(InputFormat::Xlsx);
     }
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => Ok(InputFormat::Json),

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::interchange::csv::{csv_row, neutralise_cell, CSV_COLUMNS};
 use crate::interchange::record::Record;
 use crate::render::csv::csv_error;
+use crate::render::xlsx::XlsxExport;
 use crate::render::{calendar, claimreview, Format};
 
 /// Writes one format incrementally.
@@ -20,6 +21,8 @@ pub struct ExportWriter<'a> {
     delimiter: u8,
     /// Who publishes ClaimReviews.
     publisher: Option<Publisher>,
+    /// The workbook, written whole at the end.
+    xlsx: Option<XlsxExport>,
 }
 
 impl<'a> ExportWriter<'a> {
@@ -35,6 +38,7 @@ impl<'a> ExportWriter<'a> {
             first: true,
             delimiter,
             publisher,
+            xlsx: (format == Format::Xlsx).then(XlsxExport::new),
         };
         match format {
             Format::Json | Format::Claimreview => writer.write(b"[")?,
@@ -98,6 +102,11 @@ impl<'a> ExportWriter<'a> {
             Format::Ics => {
                 self.write(calendar::events(claim, calendar::Scope::Everything).as_bytes())?
             }
+            Format::Xlsx => {
+                if let Some(workbook) = self.xlsx.as_mut() {
+                    workbook.claim(claim);
+                }
+            }
             Format::Claimreview => {
                 let publisher = self.publisher.as_ref().ok_or_else(|| {
                     Error::Corrupt("a ClaimReview export without a publisher".into())
@@ -121,6 +130,12 @@ impl<'a> ExportWriter<'a> {
             Format::Json | Format::Claimreview if self.first => self.write(b"]\n")?,
             Format::Json | Format::Claimreview => self.write(b"\n]\n")?,
             Format::Ics => self.write(calendar::footer().as_bytes())?,
+            Format::Xlsx => {
+                if let Some(workbook) = self.xlsx.take() {
+                    let bytes = workbook.finish()?;
+                    self.write(&bytes)?;
+                }
+            }
             _ => {}
         }
         self.out.flush().map_err(Error::Output)

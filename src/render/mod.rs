@@ -9,6 +9,7 @@ pub mod html;
 mod json;
 mod markdown;
 mod table;
+pub mod xlsx;
 
 pub(crate) use table::truncate;
 mod text;
@@ -30,6 +31,7 @@ pub enum Format {
     Ics,
     Claimreview,
     Html,
+    Xlsx,
 }
 
 impl Format {
@@ -42,6 +44,7 @@ impl Format {
         Format::Ics,
         Format::Claimreview,
         Format::Html,
+        Format::Xlsx,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +57,7 @@ impl Format {
             Format::Ics => "ics",
             Format::Claimreview => "claimreview",
             Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 }
