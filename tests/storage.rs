@@ -667,3 +667,108 @@ fn the_readable_views_answer_in_sqlite3() {
         "recorded as pending|\ndeadline 6.1 moved 2025-09-30 → 2026-01-31|extended\n"
     );
 }
+
+/// The record's tables, the rest being internal (hidden from Datasette by
+/// docs/datasette-metadata.json).
+const RECORD_TABLES: [&str; 6] = [
+    "claim_speakers",
+    "claim_tags",
+    "claims",
+    "deadlines",
+    "events",
+    "sources",
+];
+
+/// Every table is either part of the record or hidden in the Datasette
+/// metadata, so a new internal table cannot slip into what people browse;
+/// and Datasette itself, where installed (CI installs it), shows exactly the
+/// record tables and the three views, the Arabic intact.
+#[test]
+fn datasette_shows_the_record_and_the_views() {
+    if crate::common::sqlite_only("Datasette on a database file") {
+        return;
+    }
+    let db = Db::demo();
+    let metadata_path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/datasette-metadata.json");
+    let metadata: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(metadata_path).unwrap()).unwrap();
+    let hidden = metadata["databases"]["claims"]["tables"]
+        .as_object()
+        .unwrap();
+    if std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok()
+    {
+        let out = std::process::Command::new("sqlite3")
+            .arg("-readonly")
+            .arg(&db.path)
+            .arg("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .output()
+            .unwrap();
+        for table in String::from_utf8(out.stdout).unwrap().lines() {
+            assert!(
+                RECORD_TABLES.contains(&table) || hidden.contains_key(table),
+                "table `{table}` is neither the record nor hidden in {metadata_path}"
+            );
+        }
+    }
+    let datasette = std::env::var_os("CLAIMS_DATASETTE").unwrap_or_else(|| "datasette".into());
+    if std::process::Command::new(&datasette)
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CLAIMS_REQUIRE_DATASETTE").is_none(),
+            "CLAIMS_REQUIRE_DATASETTE is set but no datasette was found"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "datasette is not installed: skipping"
+        );
+        return;
+    }
+    let get = |path: &str| -> serde_json::Value {
+        let out = std::process::Command::new(&datasette)
+            .arg(&db.path)
+            .arg("--metadata")
+            .arg(metadata_path)
+            .arg("--get")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let database = get("/claims.json");
+    let mut shown: Vec<&str> = database["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["hidden"] == false)
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, RECORD_TABLES);
+    let views: Vec<&str> = database["views"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        views,
+        ["claim_overview", "open_deadlines", "history_in_words"]
+    );
+    let rows = get("/claims/claim_overview.json?_shape=array&_sort=id");
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    assert_eq!(rows[6]["speaker"], "مصدر حكومي عراقي");
+    assert_eq!(rows[6]["overdue"], 1);
+}
