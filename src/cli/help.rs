@@ -3,7 +3,7 @@
 
 use clap::Command as ClapCommand;
 
-use crate::cli::args::Format;
+use crate::render::Format;
 
 /// The formats a command writes, the first its default.
 pub fn formats(command: &str) -> &'static [Format] {
