@@ -419,4 +419,54 @@ fn completions_offer_values_from_the_grammar_and_the_database() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A real fish, where installed (CI installs it).
+    if std::process::Command::new("fish")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CLAIMS_REQUIRE_FISH").is_none(),
+            "CLAIMS_REQUIRE_FISH is set but no fish was found"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "fish is not installed: skipping the fish half"
+        );
+        return;
+    }
+    let fish_script = db.dir.path().join("claims.fish");
+    std::fs::write(&fish_script, db.ok(&["completions", "fish"])).unwrap();
+    let fish = |line: &str| -> Vec<String> {
+        let out = std::process::Command::new("fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!(
+                "source {}; complete -C '{line}'",
+                fish_script.display()
+            ))
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin_dir.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("CLAIMS_DB", db.target())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+            .collect()
+    };
+    has(&fish("claims list --status "), &["pending", "overdue"]);
+    assert_eq!(
+        fish("claims list --source مص"),
+        ["مصدر أمني عراقي", "مصدر حكومي عراقي"]
+    );
+    has(&fish("claims deadline move "), &["6.1", "7.1"]);
 }

@@ -904,3 +904,55 @@ fn xlsx_export_and_import_round_trip() {
     assert_eq!(code, 1);
     assert!(err.contains("cell B2: a formula"), "{err}");
 }
+
+/// csvkit (a real CSV client, installed by CI with Datasette) reads our CSV
+/// exports, comma and semicolon, with the Arabic intact and every column.
+#[test]
+fn csvkit_reads_the_csv_exports() {
+    let csvjson = std::env::var_os("CLAIMS_CSVJSON").unwrap_or_else(|| "csvjson".into());
+    if std::process::Command::new(&csvjson)
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CLAIMS_REQUIRE_CSVKIT").is_none(),
+            "CLAIMS_REQUIRE_CSVKIT is set but no csvjson was found"
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "csvkit is not installed: skipping"
+        );
+        return;
+    }
+    let db = Db::demo();
+    for (flag, separator) in [("comma", ","), ("semicolon", ";")] {
+        let path = db.dir.path().join(format!("{flag}.csv"));
+        std::fs::write(
+            &path,
+            db.ok(&["export", "--format", "csv", "--delimiter", flag]),
+        )
+        .unwrap();
+        let out = std::process::Command::new(&csvjson)
+            .args(["-d", separator, "--no-inference"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 8, "{flag}");
+        let seven = rows.iter().find(|r| r["id"] == "7").unwrap();
+        assert_eq!(
+            seven["quote"],
+            "المرحلة الثانية من الاتفاق تتضمن جدولة الانسحاب العسكري الكامل للتحالف الدولي في أيلول 2026"
+        );
+        assert_eq!(seven["source"], "مصدر حكومي عراقي");
+        assert_eq!(seven.as_object().unwrap().len(), 17, "{flag}: every column");
+    }
+}
