@@ -188,3 +188,60 @@ fn sources_are_written_in_csv_jsonl_and_markdown() {
     let (code, _) = db.fails(&["source", "show", "1", "--format", "csv"]);
     assert_eq!(code, 2);
 }
+
+/// `source alias`: the other name finds the source in every place a source
+/// is named (filters, a new claim, an import record, `source show`), the
+/// suggestions use it, and no name can belong to two sources.
+#[test]
+fn an_alias_finds_its_source_everywhere() {
+    let db = crate::common::Db::demo();
+    let shown = db.json(&["source", "alias", "Shafaq News", "شفق نيوز"]);
+    assert_eq!(shown["aliases"], serde_json::json!(["شفق نيوز"]));
+    assert_eq!(
+        crate::common::ids(&db.json(&["list", "--source", "شفق نيوز"])).len(),
+        8
+    );
+    let added = db.json(&[
+        "add",
+        "A new report",
+        "--source",
+        "2",
+        "--reported-by",
+        "شفق نيوز",
+    ]);
+    assert_eq!(added["reported_by"]["name"], "Shafaq News");
+    assert_eq!(db.json(&["source", "show", "شفق نيوز"])["id"], 1);
+    // An import record naming the alias is the same source, not a new one.
+    let file = db.dir.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        "{\"text\": \"Imported\", \"source\": {\"name\": \"مصدر أمني عراقي\"}, \"reported_by\": {\"name\": \"شفق نيوز\"}}\n",
+    )
+    .unwrap();
+    let summary = db.json(&["import", file.to_str().unwrap()]);
+    assert_eq!(summary["sources_created"], 0, "{summary}");
+    assert_eq!(db.json(&["sources"]).as_array().unwrap().len(), 5);
+    // A near miss of the alias suggests its source.
+    let (code, err) = db.fails(&["list", "--source", "شفق نيوزز"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("did you mean `Shafaq News` (id 1)?"), "{err}");
+    // One name, one source.
+    for (args, message) in [
+        (
+            &["source", "alias", "2", "شفق نيوز"][..],
+            "error: `شفق نيوز` is another name of source `Shafaq News` (id 1)",
+        ),
+        (
+            &["source", "add", "شفق نيوز"],
+            "error: `شفق نيوز` is another name of source `Shafaq News` (id 1)",
+        ),
+        (
+            &["source", "alias", "2", "shafaq news"],
+            "error: a source named `Shafaq News` already exists (id 1)",
+        ),
+    ] {
+        let (code, err) = db.fails(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(crate::common::one_error_line(&err), message);
+    }
+}

@@ -346,6 +346,7 @@ fn landed_postgres_migrations_are_never_edited() {
         (20261201000003, "972711aa400524ae703e87c603d2885afdb970a3b0d56203f350a571ffe8cd8bf071fa837fd39259d7cf651cdae48e64"),
         (20261201000004, "c7f24b00b2250799339e3487a1835cb06294ca0811a973f636104d2df07eaab7ac8931e6ff9d5adb82586db196907e43"),
         (20261201000005, "64e0d38e2304f0011670cdbf84cc30c96253d02b50b5894d56375437e07cbd7b65f2cb40714a70f9426a9bf705db2217"),
+        (20261201000006, "6c9d736bf96758a78ff9837b1fe84927a7ba6addb4be598f42432932b211a5c842c49007ac3c996d0ec1e8c33bfa7685"),
     ];
     for (version, checksum) in pinned {
         let found = migrator.iter().find(|m| m.version == *version).map(|m| {
@@ -403,6 +404,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000016, "4369b9bf7d28c44ddc41cab68010053c3e206d02bbe829c3ca95fe36b294cc2790262350defb5fd7bb9dddda46d7580c"),
         (20261201000017, "9b4cdc0cd3d8ab0fa8afdc5d376bc7390f9e53f3299dd586fff78d7574468dfd5f9615ecd585cc4d9a7ff1cb2fc97941"),
         (20261201000018, "3adeab62a29d82561788385e9f7f8636b17203d0d9a6a4ba2a2f5ad7fe0fc13fbd42f0ae0c969b7ae409bee35b19cf45"),
+        (20261201000019, "bfb1d0e3bdb59e1c549577daf7567d076acc3cf7bc2028f1a698be8d0b5f591e1237bee62e46e678fe0ae73ff4230a8d"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);
@@ -670,12 +672,13 @@ fn the_readable_views_answer_in_sqlite3() {
 
 /// The record's tables, the rest being internal (hidden from Datasette by
 /// docs/datasette-metadata.json).
-const RECORD_TABLES: [&str; 6] = [
+const RECORD_TABLES: [&str; 7] = [
     "claim_speakers",
     "claim_tags",
     "claims",
     "deadlines",
     "events",
+    "source_aliases",
     "sources",
 ];
 

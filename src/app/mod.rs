@@ -174,6 +174,8 @@ impl SourceSummary {
 pub struct SourceDetail {
     #[serde(flatten)]
     pub summary: SourceSummary,
+    /// Its other names.
+    pub aliases: Vec<String>,
     /// Claims this source made (as speaker).
     pub claims_made: Vec<Claim>,
     /// Claims this source reported for others (as outlet).
@@ -238,16 +240,26 @@ pub async fn resolve_source<S: Store>(store: &S, field: &str, key: &str) -> Resu
         return Ok(source);
     }
     let sources = store.sources().await?;
+    let aliases = store.aliases().await?;
     let wanted = name_key(key);
+    let score = |name: &str| {
+        let name = name_key(name);
+        let mut score = strsim::normalized_levenshtein(&wanted, &name);
+        if !wanted.is_empty() && (name.contains(&wanted) || wanted.contains(&name)) {
+            score += 0.5;
+        }
+        score
+    };
+    // A source scores by its best name: its own or one of its aliases.
     let mut scored: Vec<(f64, &Source)> = sources
         .iter()
         .map(|s| {
-            let name = name_key(&s.name);
-            let mut score = strsim::normalized_levenshtein(&wanted, &name);
-            if !wanted.is_empty() && (name.contains(&wanted) || wanted.contains(&name)) {
-                score += 0.5;
-            }
-            (score, s)
+            let best = aliases
+                .iter()
+                .filter(|(id, _)| *id == s.id)
+                .map(|(_, alias)| score(alias))
+                .fold(score(&s.name), f64::max);
+            (best, s)
         })
         .filter(|(score, _)| *score >= 0.4)
         .collect();

@@ -4,7 +4,7 @@ use super::replay::{self, Replay};
 use super::{resolve_source, summaries, Context, Output, SourceDetail};
 use crate::domain::model::{grade_list, Reliability, Source, SourceKind};
 use crate::domain::validate::{optional_text, optional_url, required_text};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{ClaimFilter, NewSource, Store};
 
 /// A source's fields as typed: `None` keeps (or, on add, omits) a field;
@@ -69,6 +69,18 @@ pub async fn list<S: Store>(
         sources: summaries(sources, &records),
         record,
     })
+}
+
+/// Gives the source `key` names another name (`شفق نيوز` for Shafaq News):
+/// both find it from then on.
+pub async fn alias<S: Store>(ctx: &Context<S>, key: &str, name: &str) -> Result<Output> {
+    let source = resolve_source(&ctx.store, "source", key).await?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", name, "is empty"));
+    }
+    ctx.store.add_alias(source.id, name).await?;
+    detail(ctx, source).await
 }
 
 pub async fn show<S: Store>(ctx: &Context<S>, key: &str) -> Result<Output> {
@@ -139,9 +151,18 @@ async fn detail<S: Store>(ctx: &Context<S>, source: Source) -> Result<Output> {
         .store
         .track_records(ctx.as_of, Some(&[source.id]), &adjust)
         .await?;
+    let aliases = ctx
+        .store
+        .aliases()
+        .await?
+        .into_iter()
+        .filter(|(id, _)| *id == source.id)
+        .map(|(_, name)| name)
+        .collect();
     let summary = summaries(vec![source], &records).remove(0);
     Ok(Output::Source(Box::new(SourceDetail {
         summary,
+        aliases,
         claims_made,
         claims_reported,
     })))

@@ -418,6 +418,14 @@ pub enum SourceCommand {
         #[command(flatten)]
         fields: SourceFields,
     },
+    /// Give a source another name ("شفق نيوز" for Shafaq News): both find it
+    Alias {
+        /// Source id or name
+        #[arg(add = ArgValueCandidates::new(complete::source_names))]
+        source: String,
+        /// The other name
+        name: String,
+    },
     /// Remove a source that has no claims
     Remove {
         /// Source id or name

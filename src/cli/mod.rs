@@ -227,7 +227,10 @@ fn writes(command: &Command) -> bool {
     matches!(
         command,
         Command::Source(
-            SourceCommand::Add(_) | SourceCommand::Edit { .. } | SourceCommand::Remove { .. },
+            SourceCommand::Add(_)
+                | SourceCommand::Edit { .. }
+                | SourceCommand::Alias { .. }
+                | SourceCommand::Remove { .. },
         ) | Command::Add(_)
             | Command::Edit(_)
             | Command::Remove { .. }
@@ -369,6 +372,7 @@ async fn dispatch<S: Store>(
                 sources::list(ctx, args.reliability.as_deref(), args.record).await
             }
             SourceCommand::Show { source } => sources::show(ctx, source).await,
+            SourceCommand::Alias { source, name } => sources::alias(ctx, source, name).await,
             SourceCommand::Edit {
                 source,
                 name,

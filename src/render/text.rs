@@ -496,6 +496,11 @@ fn source_detail(detail: &SourceDetail, as_of: NaiveDate, style: Style) -> Strin
             let _ = writeln!(out, "  {name:<12} {value}");
         }
     };
+    let aliases = detail.aliases.join("; ");
+    field(
+        "also named",
+        (!aliases.is_empty()).then_some(aliases.as_str()),
+    );
     field("kind", Some(s.kind.as_str()));
     field("role", s.role.as_deref());
     field("affiliation", s.affiliation.as_deref());

@@ -121,6 +121,12 @@ pub trait Store {
     /// The source whose `name_key` is the name's, if any.
     async fn source_by_name(&self, name: &str) -> StoreResult<Option<Source>>;
 
+    /// Gives a source another name (`Conflict` when any source has it).
+    async fn add_alias(&self, source_id: i64, name: &str) -> StoreResult<()>;
+
+    /// Every source's other names, as (source id, name).
+    async fn aliases(&self) -> StoreResult<Vec<(i64, String)>>;
+
     /// Every source, by name key then id.
     async fn sources(&self) -> StoreResult<Vec<Source>>;
 

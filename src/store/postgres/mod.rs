@@ -334,6 +334,15 @@ impl Store for PostgresStore {
             .await
     }
 
+    async fn add_alias(&self, source_id: i64, name: &str) -> Result<()> {
+        self.retrying(|| PostgresStore::add_alias(self, source_id, name))
+            .await
+    }
+
+    async fn aliases(&self) -> Result<Vec<(i64, String)>> {
+        self.reading(|| PostgresStore::aliases(self)).await
+    }
+
     async fn sources(&self) -> Result<Vec<Source>> {
         self.reading(|| PostgresStore::sources(self)).await
     }

@@ -59,11 +59,13 @@ impl PostgresStore {
 
     /// The source whose name matches `name` ignoring Latin case, if any.
     pub async fn source_by_name(&self, name: &str) -> Result<Option<Source>> {
-        let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE name_key = $1"))
-            .bind(name_key(name))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.failed(e))?;
+        let row = sqlx::query(&format!(
+            "{SOURCE_COLUMNS} WHERE id = ({SOURCE_ID_BY_NAME})"
+        ))
+        .bind(name_key(name))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.failed(e))?;
         row.map(|row| source_from_row(&row)).transpose()
     }
 
@@ -168,8 +170,24 @@ async fn ensure_name_free(
             .await
             .map_err(|e| failure(e, location))?;
     match taken {
-        Some((id, existing)) if Some(id) != except => Err(Error::Conflict(format!(
-            "a source named `{existing}` already exists (id {id})"
+        Some((id, existing)) if Some(id) != except => {
+            return Err(Error::Conflict(format!(
+                "a source named `{existing}` already exists (id {id})"
+            )))
+        }
+        _ => {}
+    }
+    let alias: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, a.name FROM source_aliases a JOIN sources s ON s.id = a.source_id \
+         WHERE a.name_key = $1",
+    )
+    .bind(name_key(name))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|e| failure(e, location))?;
+    match alias {
+        Some((id, source, alias)) if Some(id) != except => Err(Error::Conflict(format!(
+            "`{alias}` is another name of source `{source}` (id {id})"
         ))),
         _ => Ok(()),
     }
@@ -201,8 +219,46 @@ pub(super) async fn source_id_by_key(
     tx: &mut PgConnection,
     name: &str,
 ) -> std::result::Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
+    sqlx::query_scalar(SOURCE_ID_BY_NAME)
         .bind(name_key(name))
         .fetch_optional(&mut *tx)
         .await
+}
+
+/// The id of the source a name (folded: `$1`) is the name or an alias of.
+const SOURCE_ID_BY_NAME: &str = "SELECT id FROM sources WHERE name_key = $1 \
+     UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
+
+impl PostgresStore {
+    /// Gives source `id` another name, free of every source's names.
+    pub async fn add_alias(&self, id: i64, name: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sources WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        if known == 0 {
+            return Err(Error::no_source(id));
+        }
+        ensure_name_free(&mut tx, &self.location, name, None).await?;
+        sqlx::query("INSERT INTO source_aliases (name_key, source_id, name) VALUES ($1, $2, $3)")
+            .bind(name_key(name))
+            .bind(id)
+            .bind(name.trim())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
+        self.commit(tx).await
+    }
+
+    /// Every alias, by source and name.
+    pub async fn aliases(&self) -> Result<Vec<(i64, String)>> {
+        sqlx::query_as(
+            "SELECT source_id, name FROM source_aliases ORDER BY source_id, name_key COLLATE \"C\"",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.failed(e))
+    }
 }

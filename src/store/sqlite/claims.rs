@@ -207,11 +207,10 @@ impl SqliteStore {
         let mut tx = self.begin().await?;
         let mut ids = Vec::with_capacity(sources.len());
         for source in sources {
-            let existing: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
-                    .bind(name_key(&source.name))
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let existing: Option<i64> = sqlx::query_scalar(super::sources::SOURCE_ID_BY_NAME)
+                .bind(name_key(&source.name))
+                .fetch_optional(&mut *tx)
+                .await?;
             ids.push(match existing {
                 Some(id) => id,
                 None => insert_source_in(&mut tx, source).await?,

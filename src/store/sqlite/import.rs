@@ -38,7 +38,7 @@ pub(super) async fn import_source(
     if let Some(id) = cache.get(&key) {
         return Ok(*id);
     }
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE name_key = $1")
+    let existing: Option<i64> = sqlx::query_scalar(super::sources::SOURCE_ID_BY_NAME)
         .bind(&key)
         .fetch_optional(&mut *tx)
         .await?;

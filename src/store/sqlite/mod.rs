@@ -166,6 +166,14 @@ impl Store for SqliteStore {
         SqliteStore::source_by_name(self, name).await
     }
 
+    async fn add_alias(&self, source_id: i64, name: &str) -> Result<()> {
+        SqliteStore::add_alias(self, source_id, name).await
+    }
+
+    async fn aliases(&self) -> Result<Vec<(i64, String)>> {
+        SqliteStore::aliases(self).await
+    }
+
     async fn sources(&self) -> Result<Vec<Source>> {
         SqliteStore::sources(self).await
     }

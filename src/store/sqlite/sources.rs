@@ -42,10 +42,61 @@ pub(super) async fn ensure_name_free(
             .fetch_optional(&mut *tx)
             .await?;
     match taken {
-        Some((id, existing)) if Some(id) != except => Err(Error::Conflict(format!(
-            "a source named `{existing}` already exists (id {id})"
+        Some((id, existing)) if Some(id) != except => {
+            return Err(Error::Conflict(format!(
+                "a source named `{existing}` already exists (id {id})"
+            )))
+        }
+        _ => {}
+    }
+    let alias: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT s.id, s.name, a.name FROM source_aliases a JOIN sources s ON s.id = a.source_id \
+         WHERE a.name_key = $1",
+    )
+    .bind(name_key(name))
+    .fetch_optional(&mut *tx)
+    .await?;
+    match alias {
+        Some((id, source, alias)) if Some(id) != except => Err(Error::Conflict(format!(
+            "`{alias}` is another name of source `{source}` (id {id})"
         ))),
         _ => Ok(()),
+    }
+}
+
+/// The id of the source a name (folded: `$1`) is the name or an alias of.
+pub(super) const SOURCE_ID_BY_NAME: &str = "SELECT id FROM sources WHERE name_key = $1 \
+     UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
+
+impl SqliteStore {
+    /// Gives source `id` another name, free of every source's names.
+    pub(super) async fn add_alias(&self, id: i64, name: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sources WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if known == 0 {
+            return Err(Error::no_source(id));
+        }
+        ensure_name_free(&mut tx, name, None).await?;
+        sqlx::query("INSERT INTO source_aliases (name_key, source_id, name) VALUES ($1, $2, $3)")
+            .bind(name_key(name))
+            .bind(id)
+            .bind(name.trim())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every alias, by source and name.
+    pub(super) async fn aliases(&self) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT source_id, name FROM source_aliases ORDER BY source_id, name_key",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 }
 
@@ -72,10 +123,12 @@ impl SqliteStore {
 
     /// The source whose name matches `name` ignoring Latin case, if any.
     pub(super) async fn source_by_name(&self, name: &str) -> Result<Option<Source>> {
-        let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE name_key = $1"))
-            .bind(name_key(name))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "{SOURCE_COLUMNS} WHERE id = ({SOURCE_ID_BY_NAME})"
+        ))
+        .bind(name_key(name))
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| source_from_row(&row)).transpose()
     }
 
