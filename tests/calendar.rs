@@ -75,22 +75,7 @@ struct Khal {
 
 impl Khal {
     fn new() -> Option<Khal> {
-        if std::process::Command::new("khal")
-            .arg("--version")
-            .output()
-            .is_err()
-        {
-            assert!(
-                std::env::var_os("CLAIMS_REQUIRE_KHAL").is_none(),
-                "CLAIMS_REQUIRE_KHAL is set but no khal was found"
-            );
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "khal is not installed: skipping the calendar program test"
-            );
-            return None;
-        }
+        crate::common::client("khal", None, "CLAIMS_REQUIRE_KHAL")?;
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("calendar")).unwrap();
         std::fs::write(

@@ -716,23 +716,13 @@ fn datasette_shows_the_record_and_the_views() {
             );
         }
     }
-    let datasette = std::env::var_os("CLAIMS_DATASETTE").unwrap_or_else(|| "datasette".into());
-    if std::process::Command::new(&datasette)
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CLAIMS_REQUIRE_DATASETTE").is_none(),
-            "CLAIMS_REQUIRE_DATASETTE is set but no datasette was found"
-        );
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "datasette is not installed: skipping"
-        );
+    let Some(datasette) = crate::common::client(
+        "datasette",
+        Some("CLAIMS_DATASETTE"),
+        "CLAIMS_REQUIRE_DATASETTE",
+    ) else {
         return;
-    }
+    };
     let get = |path: &str| -> serde_json::Value {
         let out = std::process::Command::new(&datasette)
             .arg(&db.path)

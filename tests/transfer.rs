@@ -909,23 +909,11 @@ fn xlsx_export_and_import_round_trip() {
 /// exports, comma and semicolon, with the Arabic intact and every column.
 #[test]
 fn csvkit_reads_the_csv_exports() {
-    let csvjson = std::env::var_os("CLAIMS_CSVJSON").unwrap_or_else(|| "csvjson".into());
-    if std::process::Command::new(&csvjson)
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("CLAIMS_REQUIRE_CSVKIT").is_none(),
-            "CLAIMS_REQUIRE_CSVKIT is set but no csvjson was found"
-        );
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "csvkit is not installed: skipping"
-        );
+    let Some(csvjson) =
+        crate::common::client("csvjson", Some("CLAIMS_CSVJSON"), "CLAIMS_REQUIRE_CSVKIT")
+    else {
         return;
-    }
+    };
     let db = Db::demo();
     for (flag, separator) in [("comma", ","), ("semicolon", ";")] {
         let path = db.dir.path().join(format!("{flag}.csv"));

@@ -29,6 +29,34 @@ pub fn on_postgres() -> bool {
     std::env::var("CLAIMS_TEST_BACKEND").is_ok_and(|b| b == "postgres")
 }
 
+/// The outside program a test drives (`program`, or the path in `path_var`
+/// when that is set), when it runs here. Where it does not, the test says
+/// so visibly and skips, unless `require_var` is set (CI sets it once it
+/// has installed the program): then that is a failure.
+pub fn client(program: &str, path_var: Option<&str>, require_var: &str) -> Option<OsString> {
+    let path = path_var
+        .and_then(std::env::var_os)
+        .unwrap_or_else(|| program.into());
+    if std::process::Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os(require_var).is_none(),
+        "{require_var} is set but no {program} was found"
+    );
+    // Straight to the terminal: the test harness captures `eprintln!`.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{program} is not installed: skipping"
+    );
+    None
+}
+
 /// True (having said so) when the test is about something only an SQLite
 /// file has, and this run is against PostgreSQL.
 pub fn sqlite_only(what: &str) -> bool {
