@@ -245,3 +245,156 @@ fn an_alias_finds_its_source_everywhere() {
         assert_eq!(crate::common::one_error_line(&err), message);
     }
 }
+
+/// `source merge`: a source recorded twice becomes one. Its claims (as lead
+/// or joint speaker, or outlet) name the other, each by an `edited` event
+/// carrying the merge, so the record as of before the merge still shows it;
+/// its names and aliases find the other; it stays for the history, hidden
+/// from lists; and a merge that cannot be changes nothing.
+#[test]
+fn a_merge_moves_claims_and_names_and_keeps_the_history() {
+    let db = crate::common::Db::demo();
+    db.ok(&["source", "add", "Shafaq", "--kind", "outlet"]);
+    db.ok(&["source", "alias", "Shafaq", "شفق"]);
+    db.ok(&["source", "add", "مصدر أمني", "--kind", "anonymous"]);
+    let said = [
+        "--said-on",
+        "2025-08-20",
+        "--on",
+        "2025-08-20",
+        "--as-of",
+        "2025-08-20",
+    ];
+    let claim = |args: &[&str]| -> i64 {
+        let mut all = args.to_vec();
+        all.extend(&said[..2]);
+        db.json(&all)["id"].as_i64().unwrap()
+    };
+    let outlet = claim(&[
+        "add",
+        "Reported by the duplicate",
+        "--source",
+        "2",
+        "--reported-by",
+        "Shafaq",
+    ]);
+    let joint = claim(&[
+        "add",
+        "Both security sources",
+        "--source",
+        "مصدر أمني",
+        "--source",
+        "2",
+    ]);
+    let lead = claim(&["add", "The duplicate alone", "--source", "مصدر أمني"]);
+    let before = db.ok(&["check"]);
+    assert!(before.starts_with("ok: 11 claims"), "{before}");
+
+    // Refused, nothing changed.
+    for (args, message) in [
+        (
+            &["source", "merge", "Shafaq", "شفق"][..],
+            "error: invalid into `Shafaq`: is the source being merged (id 6)",
+        ),
+        (
+            &[
+                "source",
+                "merge",
+                "Shafaq",
+                "Shafaq News",
+                "--on",
+                "2025-08-19",
+            ],
+            "error: invalid --on `2025-08-19`: is before the claim was said (2025-08-20)",
+        ),
+    ] {
+        let (code, err) = db.fails(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(crate::common::one_error_line(&err), message);
+    }
+    assert_eq!(
+        db.json(&["source", "show", "6"])["claims_reported"][0]["id"],
+        outlet
+    );
+
+    let merged = db.json(&["source", "merge", "Shafaq", "Shafaq News"]);
+    assert_eq!(merged["id"], 1);
+    assert_eq!(merged["aliases"], serde_json::json!(["Shafaq", "شفق"]));
+    assert_eq!(merged["reported"]["claims"], 9);
+    let merged = db.json(&["source", "merge", "مصدر أمني", "مصدر أمني عراقي"]);
+    assert_eq!(merged["claims"], 5);
+
+    // The claims name the source that stays, once.
+    let shown = db.json(&["show", &outlet.to_string()]);
+    assert_eq!(shown["reported_by"]["id"], 1);
+    let speakers = |id: i64| -> Vec<i64> {
+        db.json(&["show", &id.to_string()])["speakers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(speakers(joint), [2]);
+    assert_eq!(speakers(lead), [2]);
+    let last = shown["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "edited");
+    assert_eq!(last["field"], "reported_by");
+    assert_eq!(
+        last["note"],
+        "merged source `Shafaq` (id 6) into `Shafaq News` (id 1)"
+    );
+
+    // Its names find the other; its id says where it went.
+    assert_eq!(db.json(&["source", "show", "شفق"])["id"], 1);
+    assert_eq!(db.json(&["source", "show", "shafaq"])["id"], 1);
+    assert_eq!(
+        crate::common::ids(&db.json(&["list", "--source", "Shafaq"])).len(),
+        9
+    );
+    let gone = db.json(&["source", "show", "6"]);
+    assert_eq!(gone["merged"]["into"], 1);
+    let (code, err) = db.fails(&["list", "--source", "6"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("source `Shafaq` was merged into `Shafaq News` (id 1)"),
+        "{err}"
+    );
+    for (args, message) in [
+        (
+            &["source", "add", "شفق"][..],
+            "error: `شفق` is another name of source `Shafaq News` (id 1)",
+        ),
+        (
+            &["source", "add", "Shafaq"],
+            "error: `Shafaq` was merged into source 1, and finds it",
+        ),
+    ] {
+        let (code, err) = db.fails(args);
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(crate::common::one_error_line(&err), message);
+    }
+
+    // Hidden from lists now; shown as it stood before the merge.
+    let names = |args: &[&str]| -> Vec<String> {
+        db.json(args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!names(&["sources"]).contains(&"Shafaq".to_string()));
+    let then = db.json(&["sources", "--as-of", "2025-08-21"]);
+    let shafaq = then
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Shafaq")
+        .unwrap_or_else(|| panic!("{then}"));
+    assert_eq!(shafaq["reported"]["claims"], 1);
+    let then = db.json(&["show", &joint.to_string(), "--as-of", "2025-08-21"]);
+    assert_eq!(then["speakers"][0]["name"], "مصدر أمني", "{then}");
+    let after = db.ok(&["check"]);
+    assert!(after.starts_with("ok: 11 claims"), "{after}");
+}

@@ -347,6 +347,7 @@ fn landed_postgres_migrations_are_never_edited() {
         (20261201000004, "c7f24b00b2250799339e3487a1835cb06294ca0811a973f636104d2df07eaab7ac8931e6ff9d5adb82586db196907e43"),
         (20261201000005, "64e0d38e2304f0011670cdbf84cc30c96253d02b50b5894d56375437e07cbd7b65f2cb40714a70f9426a9bf705db2217"),
         (20261201000006, "6c9d736bf96758a78ff9837b1fe84927a7ba6addb4be598f42432932b211a5c842c49007ac3c996d0ec1e8c33bfa7685"),
+        (20261202000007, "832c3ffd7bed9d6289a0fe53d4f8bc5c856da7a4b933b0da21701be41e585c3c6e1c89cd72c74ad965edb906b6c6a263"),
     ];
     for (version, checksum) in pinned {
         let found = migrator.iter().find(|m| m.version == *version).map(|m| {
@@ -405,6 +406,7 @@ fn landed_migrations_are_never_edited() {
         (20261201000017, "9b4cdc0cd3d8ab0fa8afdc5d376bc7390f9e53f3299dd586fff78d7574468dfd5f9615ecd585cc4d9a7ff1cb2fc97941"),
         (20261201000018, "3adeab62a29d82561788385e9f7f8636b17203d0d9a6a4ba2a2f5ad7fe0fc13fbd42f0ae0c969b7ae409bee35b19cf45"),
         (20261201000019, "bfb1d0e3bdb59e1c549577daf7567d076acc3cf7bc2028f1a698be8d0b5f591e1237bee62e46e678fe0ae73ff4230a8d"),
+        (20261202000020, "828f9eb79e976cd102627f18783de46793de2cde1e2993e5273db7fcf3f89f2856405741e6c9fab55fbb348833b23e7d"),
     ];
     for (version, checksum) in pinned {
         let found = actual.iter().find(|(v, _)| v == version);

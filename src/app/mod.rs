@@ -176,6 +176,9 @@ pub struct SourceDetail {
     pub summary: SourceSummary,
     /// Its other names.
     pub aliases: Vec<String>,
+    /// The name of the source it was merged into, if it was.
+    #[serde(skip)]
+    pub merged_into: Option<String>,
     /// Claims this source made (as speaker).
     pub claims_made: Vec<Claim>,
     /// Claims this source reported for others (as outlet).
@@ -230,16 +233,40 @@ pub async fn migrations<S: Store>(ctx: &Context<S>) -> Result<Output> {
     })
 }
 
-/// Finds a source by id or by name (ignoring Latin case). An unknown name
-/// errors with the closest names.
+/// Finds a source by id or by name (ignoring Latin case); a merged source's
+/// name finds the one it went into, and its id is refused with that one's.
+/// An unknown name errors with the closest names.
 pub async fn resolve_source<S: Store>(store: &S, field: &str, key: &str) -> Result<Source> {
+    let source = resolve_any_source(store, field, key).await?;
+    match source.merged {
+        Some(merged) => {
+            let into = store.source(merged.into).await?;
+            Err(Error::invalid(
+                field,
+                key,
+                format!(
+                    "source `{}` was merged into `{}` (id {}) on {}; name that one",
+                    source.name,
+                    into.name,
+                    into.id,
+                    iso(merged.on)
+                ),
+            ))
+        }
+        None => Ok(source),
+    }
+}
+
+/// `resolve_source`, merged sources included (to show them).
+pub async fn resolve_any_source<S: Store>(store: &S, field: &str, key: &str) -> Result<Source> {
     if let Ok(id) = key.trim().parse::<i64>() {
         return Ok(store.source(id).await?);
     }
     if let Some(source) = store.source_by_name(key).await? {
         return Ok(source);
     }
-    let sources = store.sources().await?;
+    let mut sources = store.sources().await?;
+    sources.retain(|s| s.merged.is_none());
     let aliases = store.aliases().await?;
     let wanted = name_key(key);
     let score = |name: &str| {

@@ -99,7 +99,9 @@ pub async fn build<S: Store>(
     }
     // Counts for every source are cheap; full records only for the shown ones.
     let counted = ctx.store.claim_counts(&adjust).await?;
-    let mut all_sources = summaries(ctx.store.sources().await?, &counted);
+    let mut standing = ctx.store.sources().await?;
+    standing.retain(|s| s.stands_on(ctx.as_of));
+    let mut all_sources = summaries(standing, &counted);
     // Busiest first; ties by name, as listed.
     all_sources.sort_by_key(|s| std::cmp::Reverse(s.record.claims + s.reported.claims));
     if sources > 0 {

@@ -1,7 +1,10 @@
 //! Sources: add, list, show, edit, remove.
 
 use super::replay::{self, Replay};
-use super::{resolve_source, summaries, Context, Output, SourceDetail};
+use super::{
+    change_day, resolve_any_source, resolve_source, summaries, Context, Output, SourceDetail,
+};
+use crate::domain::model::EventKind;
 use crate::domain::model::{grade_list, Reliability, Source, SourceKind};
 use crate::domain::validate::{optional_text, optional_url, required_text};
 use crate::error::{Error, Result};
@@ -53,6 +56,7 @@ pub async fn list<S: Store>(
     record: bool,
 ) -> Result<Output> {
     let mut sources = ctx.store.sources().await?;
+    sources.retain(|s| s.stands_on(ctx.as_of));
     let adjust = replay::adjustments(ctx).await?;
     let records = match reliability {
         Some(grades) => {
@@ -83,8 +87,47 @@ pub async fn alias<S: Store>(ctx: &Context<S>, key: &str, name: &str) -> Result<
     detail(ctx, source).await
 }
 
+/// Moves every claim of source `from` (as speaker or outlet) to `into`, an
+/// `edited` event each dated `on` (else the as-of date); `from`'s names find
+/// `into` from then on. Returns `into` as it stands.
+pub async fn merge<S: Store>(
+    ctx: &Context<S>,
+    from: &str,
+    into: &str,
+    on: Option<&str>,
+) -> Result<Output> {
+    let from = resolve_source(&ctx.store, "from", from).await?;
+    let into = resolve_source(&ctx.store, "into", into).await?;
+    if from.id == into.id {
+        return Err(Error::invalid(
+            "into",
+            &into.name,
+            format!("is the source being merged (id {})", from.id),
+        ));
+    }
+    let filter = ClaimFilter {
+        source_id: Some(from.id),
+        ..ClaimFilter::default()
+    };
+    let mut day = None;
+    for claim in ctx.store.claims(&filter, ctx.as_of).await? {
+        // Dated like an edit of the claim's speakers and outlet, in order.
+        let moved = |e: &crate::domain::model::HistoryEntry| {
+            e.event == EventKind::Edited
+                && matches!(e.field.as_deref(), Some("speakers" | "reported_by"))
+        };
+        day = Some(change_day(ctx, claim.id, "on", on, moved).await?);
+    }
+    let day = match day {
+        Some(day) => day,
+        None => crate::domain::validate::event_day("on", on, None, ctx.as_of)?,
+    };
+    ctx.store.merge_source(from.id, into.id, day).await?;
+    detail(ctx, ctx.store.source(into.id).await?).await
+}
+
 pub async fn show<S: Store>(ctx: &Context<S>, key: &str) -> Result<Output> {
-    let source = resolve_source(&ctx.store, "source", key).await?;
+    let source = resolve_any_source(&ctx.store, "source", key).await?;
     detail(ctx, source).await
 }
 
@@ -159,10 +202,15 @@ async fn detail<S: Store>(ctx: &Context<S>, source: Source) -> Result<Output> {
         .filter(|(id, _)| *id == source.id)
         .map(|(_, name)| name)
         .collect();
+    let merged_into = match source.merged {
+        Some(merged) => Some(ctx.store.source(merged.into).await?.name),
+        None => None,
+    };
     let summary = summaries(vec![source], &records).remove(0);
     Ok(Output::Source(Box::new(SourceDetail {
         summary,
         aliases,
+        merged_into,
         claims_made,
         claims_reported,
     })))

@@ -426,6 +426,19 @@ pub enum SourceCommand {
         /// The other name
         name: String,
     },
+    /// Merge a source into another: its claims and history move, the merge
+    /// is an event on each claim, and its names find the other from then on
+    Merge {
+        /// The source that goes (id or name)
+        #[arg(add = ArgValueCandidates::new(complete::source_names))]
+        from: String,
+        /// The source that stays (id or name)
+        #[arg(add = ArgValueCandidates::new(complete::source_names))]
+        into: String,
+        /// The day of the merge (a date or phrase; the as-of date if absent)
+        #[arg(long)]
+        on: Option<String>,
+    },
     /// Remove a source that has no claims
     Remove {
         /// Source id or name

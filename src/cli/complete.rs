@@ -116,8 +116,8 @@ async fn read<S: Store>(store: &S) -> Option<(Vec<Source>, Vec<Claim>)> {
         limit: Some(1000),
         ..ClaimFilter::default()
     };
-    Some((
-        store.sources().await.ok()?,
-        store.claims(&filter, today).await.ok()?,
-    ))
+    let mut sources = store.sources().await.ok()?;
+    // A merged source's names find the one it went into; offer that one.
+    sources.retain(|s| s.merged.is_none());
+    Some((sources, store.claims(&filter, today).await.ok()?))
 }

@@ -73,6 +73,8 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &[
             "claims source add \"شفق نيوز\" --kind outlet --url https://shafaq.com",
             "claims source show \"Shafaq News\"",
+            "claims source alias \"Shafaq News\" \"شفق نيوز\"",
+            "claims source merge \"Shafaq\" \"Shafaq News\"",
         ],
     ),
     (

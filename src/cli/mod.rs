@@ -230,6 +230,7 @@ fn writes(command: &Command) -> bool {
             SourceCommand::Add(_)
                 | SourceCommand::Edit { .. }
                 | SourceCommand::Alias { .. }
+                | SourceCommand::Merge { .. }
                 | SourceCommand::Remove { .. },
         ) | Command::Add(_)
             | Command::Edit(_)
@@ -373,6 +374,9 @@ async fn dispatch<S: Store>(
             }
             SourceCommand::Show { source } => sources::show(ctx, source).await,
             SourceCommand::Alias { source, name } => sources::alias(ctx, source, name).await,
+            SourceCommand::Merge { from, into, on } => {
+                sources::merge(ctx, from, into, on.as_deref()).await
+            }
             SourceCommand::Edit {
                 source,
                 name,

@@ -191,6 +191,24 @@ pub struct Source {
     pub url: Option<String>,
     pub notes: Option<String>,
     pub reliability: Option<Reliability>,
+    /// Set once `source merge` has moved this source's claims to another:
+    /// the source it went into, and the day. Kept for the history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged: Option<Merged>,
+}
+
+impl Source {
+    /// Whether the record as of `day` still shows this source on its own.
+    pub fn stands_on(&self, day: NaiveDate) -> bool {
+        self.merged.as_ref().is_none_or(|m| m.on > day)
+    }
+}
+
+/// Where and when a source was merged.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Merged {
+    pub into: i64,
+    pub on: NaiveDate,
 }
 
 /// The short form of a source embedded in a claim.

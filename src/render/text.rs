@@ -501,6 +501,15 @@ fn source_detail(detail: &SourceDetail, as_of: NaiveDate, style: Style) -> Strin
         "also named",
         (!aliases.is_empty()).then_some(aliases.as_str()),
     );
+    let merged = s.merged.map(|m| {
+        format!(
+            "{} (id {}) on {}; its claims and names went there",
+            detail.merged_into.as_deref().unwrap_or(""),
+            m.into,
+            crate::domain::dates::iso(m.on)
+        )
+    });
+    field("merged into", merged.as_deref());
     field("kind", Some(s.kind.as_str()));
     field("role", s.role.as_deref());
     field("affiliation", s.affiliation.as_deref());

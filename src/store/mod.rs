@@ -58,6 +58,32 @@ pub use redact::redact;
 pub use types::*;
 
 /// A source's records by id: `.0` as speaker, `.1` as outlet.
+/// The note every event of a merge carries; `Conflict` when the merge
+/// cannot be (the same source, or one merged already).
+pub fn merge_note(from: &Source, into: &Source) -> StoreResult<String> {
+    if from.id == into.id {
+        return Err(StoreError::Conflict(format!(
+            "cannot merge source `{}` (id {}) into itself",
+            from.name, from.id
+        )));
+    }
+    for source in [from, into] {
+        if let Some(merged) = source.merged {
+            return Err(StoreError::Conflict(format!(
+                "source `{}` (id {}) was merged into source {} on {}",
+                source.name,
+                source.id,
+                merged.into,
+                crate::domain::dates::iso(merged.on)
+            )));
+        }
+    }
+    Ok(format!(
+        "merged source `{}` (id {}) into `{}` (id {})",
+        from.name, from.id, into.name, into.id
+    ))
+}
+
 pub type RecordsBySource = HashMap<i64, (TrackRecord, TrackRecord)>;
 
 pub trait Store {
@@ -124,8 +150,17 @@ pub trait Store {
     /// Gives a source another name (`Conflict` when any source has it).
     async fn add_alias(&self, source_id: i64, name: &str) -> StoreResult<()>;
 
-    /// Every source's other names, as (source id, name).
+    /// Every source's other names, as (source id, name): its aliases and
+    /// the names of the sources merged into it.
     async fn aliases(&self) -> StoreResult<Vec<(i64, String)>>;
+
+    /// Merges source `from` into `into` in one transaction: every claim
+    /// naming `from` (as lead or other speaker, or outlet) names `into`
+    /// instead, with an `edited` event dated `on`; `from` stays (the history
+    /// names it), marked merged, and its name and aliases find `into` from
+    /// then on. The same source twice, or a merged one, is a conflict.
+    /// Returns the claims changed, in id order.
+    async fn merge_source(&self, from: i64, into: i64, on: NaiveDate) -> StoreResult<Vec<i64>>;
 
     /// Every source, by name key then id.
     async fn sources(&self) -> StoreResult<Vec<Source>>;

@@ -223,6 +223,26 @@ impl ClaimFields {
         Some(f)
     }
 
+    /// These fields with source `from` replaced by `into` wherever it
+    /// stands (lead or other speaker, outlet); a speaker named twice then is
+    /// kept at its first place.
+    pub fn with_source_replaced(&self, from: i64, into: i64) -> ClaimFields {
+        let swap = |id: i64| if id == from { into } else { id };
+        let mut speakers: Vec<i64> = Vec::new();
+        for id in std::iter::once(self.speaker_id).chain(self.other_speakers.iter().copied()) {
+            let id = swap(id);
+            if !speakers.contains(&id) {
+                speakers.push(id);
+            }
+        }
+        ClaimFields {
+            speaker_id: speakers[0],
+            other_speakers: speakers[1..].to_vec(),
+            reported_by_id: self.reported_by_id.map(swap),
+            ..self.clone()
+        }
+    }
+
     /// The fields that differ from `before`: (field, old, new).
     pub fn changes_from(&self, before: &ClaimFields) -> Vec<FieldChange> {
         before
@@ -375,4 +395,40 @@ impl AccessLevel {
 pub struct Grant {
     pub role: String,
     pub level: AccessLevel,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(lead: i64, others: &[i64], outlet: Option<i64>) -> ClaimFields {
+        ClaimFields {
+            text: "t".into(),
+            speaker_id: lead,
+            other_speakers: others.to_vec(),
+            reported_by_id: outlet,
+            quote: None,
+            lang: None,
+            url: None,
+            said_on: None,
+            kind: ClaimKind::Promise,
+            credibility: None,
+            tags: vec![],
+        }
+    }
+
+    #[test]
+    fn a_merged_source_is_replaced_wherever_it_stands() {
+        let merged = |f: ClaimFields| {
+            let f = f.with_source_replaced(5, 3);
+            (f.speaker_id, f.other_speakers, f.reported_by_id)
+        };
+        assert_eq!(merged(fields(5, &[7], Some(5))), (3, vec![7], Some(3)));
+        assert_eq!(merged(fields(7, &[5, 8], None)), (7, vec![3, 8], None));
+        // Both were speakers: the merged one goes, the first place stays.
+        assert_eq!(merged(fields(5, &[8, 3], None)), (3, vec![8], None));
+        assert_eq!(merged(fields(3, &[5], Some(9))), (3, vec![], Some(9)));
+        // Not named: unchanged.
+        assert_eq!(merged(fields(1, &[2], Some(4))), (1, vec![2], Some(4)));
+    }
 }

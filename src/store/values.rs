@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::model::{Credibility, EventKind, Reliability, Status};
+use crate::domain::model::{Credibility, EventKind, Merged, Reliability, Status};
 use crate::store::{StoreError as Error, StoreResult as Result};
 
 /// A word the database holds, read back; the schema's CHECKs keep it valid,
@@ -26,6 +26,17 @@ pub(crate) fn opt_credibility(value: Option<i64>) -> Result<Option<Credibility>>
             })
         })
         .transpose()
+}
+
+/// A source's merge, from its two columns: both set or neither.
+pub(crate) fn merged(into: Option<i64>, on: Option<NaiveDate>) -> Result<Option<Merged>> {
+    match (into, on) {
+        (Some(into), Some(on)) => Ok(Some(Merged { into, on })),
+        (None, None) => Ok(None),
+        _ => Err(Error::Corrupt(
+            "a source merged into another without the day, or the reverse".into(),
+        )),
+    }
 }
 
 /// When a change is written: now, in UTC; or the time `CLAIMS_CLOCK` gives

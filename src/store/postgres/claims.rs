@@ -271,16 +271,30 @@ impl PostgresStore {
         on: NaiveDate,
     ) -> Result<Vec<FieldChange>> {
         let mut tx = self.begin().await?;
-        let status = self.locked_status(&mut tx, id).await?;
-        let before = claim_state(&mut tx, id).await.map_err(|e| self.failed(e))?;
-        let old = self.claim_fields_in(&mut tx, id).await?;
+        let changes = self.update_claim_in(&mut tx, id, fields, on, None).await?;
+        self.commit(tx).await?;
+        Ok(changes)
+    }
+
+    /// `update_claim` inside a transaction, the events carrying `note`.
+    pub(super) async fn update_claim_in(
+        &self,
+        tx: &mut PgConnection,
+        id: i64,
+        fields: &ClaimFields,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<Vec<FieldChange>> {
+        let status = self.locked_status(tx, id).await?;
+        let before = claim_state(tx, id).await.map_err(|e| self.failed(e))?;
+        let old = self.claim_fields_in(tx, id).await?;
         let changes = fields.changes_from(&old);
         if changes.is_empty() {
             return Err(Error::Conflict(format!(
                 "claim {id} already has these values; nothing was changed"
             )));
         }
-        write_fields(&mut tx, id, fields)
+        write_fields(tx, id, fields)
             .await
             .map_err(|e| self.failed(e))?;
         for change in &changes {
@@ -288,16 +302,16 @@ impl PostgresStore {
                 field: Some(change.field),
                 old: change.old.clone(),
                 new: change.new.clone(),
+                note,
                 ..Event::new(EventKind::Edited, on, Some(status), status)
             };
-            append_event(&mut tx, id, &event)
+            append_event(tx, id, &event)
                 .await
                 .map_err(|e| self.failed(e))?;
         }
-        index_claim(&mut tx, id).await.map_err(|e| self.failed(e))?;
+        index_claim(tx, id).await.map_err(|e| self.failed(e))?;
         // The speakers or outlet may have changed: the records follow.
-        refresh_derived(&mut tx, id, before).await?;
-        self.commit(tx).await?;
+        refresh_derived(tx, id, before).await?;
         Ok(changes)
     }
 }

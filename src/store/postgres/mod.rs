@@ -339,6 +339,11 @@ impl Store for PostgresStore {
             .await
     }
 
+    async fn merge_source(&self, from: i64, into: i64, on: NaiveDate) -> Result<Vec<i64>> {
+        self.retrying(|| PostgresStore::merge_source(self, from, into, on))
+            .await
+    }
+
     async fn aliases(&self) -> Result<Vec<(i64, String)>> {
         self.reading(|| PostgresStore::aliases(self)).await
     }

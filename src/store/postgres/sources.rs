@@ -1,5 +1,6 @@
 //! Sources on PostgreSQL: add, read, rename, remove.
 
+use chrono::NaiveDate;
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::Row;
 
@@ -7,11 +8,12 @@ use super::search::index_claim;
 use super::{failure, PostgresStore};
 use crate::domain::keys::name_key;
 use crate::domain::model::{Reliability, Source, SourceKind};
-use crate::store::values::{opt_reliability, stored};
-use crate::store::{NewSource, StoreError as Error, StoreResult as Result};
+use crate::store::values::{merged, opt_reliability, stored};
+use crate::store::{merge_note, NewSource, StoreError as Error, StoreResult as Result};
 
 const SOURCE_COLUMNS: &str =
-    "SELECT id, name, kind, role, affiliation, url, notes, reliability FROM sources";
+    "SELECT id, name, kind, role, affiliation, url, notes, reliability, merged_into, merged_on \
+     FROM sources";
 
 fn source_from_row(row: &PgRow) -> Result<Source> {
     let get = |e: sqlx::Error| Error::Corrupt(format!("a source row: {e}"));
@@ -28,6 +30,10 @@ fn source_from_row(row: &PgRow) -> Result<Source> {
         url: row.try_get("url").map_err(get)?,
         notes: row.try_get("notes").map_err(get)?,
         reliability: opt_reliability(row.try_get("reliability").map_err(get)?)?,
+        merged: merged(
+            row.try_get("merged_into").map_err(get)?,
+            row.try_get("merged_on").map_err(get)?,
+        )?,
     })
 }
 
@@ -163,16 +169,22 @@ async fn ensure_name_free(
     name: &str,
     except: Option<i64>,
 ) -> Result<()> {
-    let taken: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM sources WHERE name_key = $1")
+    // A merged source keeps its row, and so its name: the name is taken.
+    let taken: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, name, merged_into FROM sources WHERE name_key = $1")
             .bind(name_key(name))
             .fetch_optional(&mut *tx)
             .await
             .map_err(|e| failure(e, location))?;
     match taken {
-        Some((id, existing)) if Some(id) != except => {
+        Some((id, existing, None)) if Some(id) != except => {
             return Err(Error::Conflict(format!(
                 "a source named `{existing}` already exists (id {id})"
+            )))
+        }
+        Some((_, existing, Some(into))) => {
+            return Err(Error::Conflict(format!(
+                "`{existing}` was merged into source {into}, and finds it"
             )))
         }
         _ => {}
@@ -225,9 +237,10 @@ pub(super) async fn source_id_by_key(
         .await
 }
 
-/// The id of the source a name (folded: `$1`) is the name or an alias of.
-const SOURCE_ID_BY_NAME: &str = "SELECT id FROM sources WHERE name_key = $1 \
-     UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
+/// The id of the source a name (folded: `$1`) is the name or an alias of;
+/// a merged source's name is the name of the source it went into.
+const SOURCE_ID_BY_NAME: &str = "SELECT COALESCE(merged_into, id) FROM sources \
+     WHERE name_key = $1 UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
 
 impl PostgresStore {
     /// Gives source `id` another name, free of every source's names.
@@ -255,10 +268,73 @@ impl PostgresStore {
     /// Every alias, by source and name.
     pub async fn aliases(&self) -> Result<Vec<(i64, String)>> {
         sqlx::query_as(
-            "SELECT source_id, name FROM source_aliases ORDER BY source_id, name_key COLLATE \"C\"",
+            "SELECT source_id, name FROM (SELECT source_id, name, name_key FROM source_aliases \
+             UNION ALL SELECT merged_into, name, name_key FROM sources WHERE merged_into IS NOT NULL) \
+             names ORDER BY source_id, name_key COLLATE \"C\"",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(|e| self.failed(e))
+    }
+}
+
+impl PostgresStore {
+    /// Moves every claim naming `from` to `into` (an `edited` event each,
+    /// dated `on`), marks `from` merged and gives its aliases to `into`.
+    /// Returns the claims changed.
+    pub async fn merge_source(&self, from: i64, into: i64, on: NaiveDate) -> Result<Vec<i64>> {
+        let mut tx = self.begin().await?;
+        let mut pair = Vec::new();
+        // Locked in id order, so that two merges cannot cross.
+        for id in [from.min(into), from.max(into)] {
+            let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE id = $1 FOR UPDATE"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.failed(e))?;
+            pair.push(source_from_row(&row.ok_or_else(|| Error::no_source(id))?)?);
+        }
+        if pair[0].id != from {
+            pair.reverse();
+        }
+        let note = merge_note(&pair[0], &pair[pair.len() - 1])?;
+        let claims: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
+             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1",
+        )
+        .bind(from)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| self.failed(e))?;
+        for &id in &claims {
+            let fields = self
+                .claim_fields_in(&mut tx, id)
+                .await?
+                .with_source_replaced(from, into);
+            self.update_claim_in(&mut tx, id, &fields, on, Some(&note))
+                .await?;
+        }
+        for (sql, with_day) in [
+            (
+                "UPDATE sources SET merged_into = $2, merged_on = $3, merged_at = now(), \
+                 merged_by = current_user WHERE id = $1",
+                true,
+            ),
+            // Sources merged into `from` before, and its aliases, find `into` now.
+            (
+                "UPDATE sources SET merged_into = $2 WHERE merged_into = $1",
+                false,
+            ),
+            (
+                "UPDATE source_aliases SET source_id = $2 WHERE source_id = $1",
+                false,
+            ),
+        ] {
+            let query = sqlx::query(sql).bind(from).bind(into);
+            let query = if with_day { query.bind(on) } else { query };
+            query.execute(&mut *tx).await.map_err(|e| self.failed(e))?;
+        }
+        self.commit(tx).await?;
+        Ok(claims)
     }
 }

@@ -253,28 +253,7 @@ impl SqliteStore {
         on: NaiveDate,
     ) -> Result<Vec<FieldChange>> {
         let mut tx = self.begin().await?;
-        let before = claim_state(&mut tx, id).await?;
-        let old = claim_fields_in(&mut tx, id).await?;
-        let changes = fields.changes_from(&old);
-        if changes.is_empty() {
-            return Err(Error::Conflict(format!(
-                "claim {id} already has these values; nothing was changed"
-            )));
-        }
-        write_fields(&mut tx, id, fields).await?;
-        let status = claim_status(&mut tx, id).await?;
-        for change in &changes {
-            let event = Event {
-                field: Some(change.field),
-                old: change.old.clone(),
-                new: change.new.clone(),
-                ..Event::new(EventKind::Edited, on, Some(status), status)
-            };
-            append_event(&mut tx, self.by(), id, &event).await?;
-        }
-        index_claim(&mut tx, id).await?;
-        // The speakers or outlet may have changed: the records follow.
-        refresh_derived(&mut tx, id, before).await?;
+        let changes = update_claim_in(&mut tx, self.by(), id, fields, on, None).await?;
         tx.commit().await?;
         Ok(changes)
     }
@@ -334,4 +313,41 @@ impl SqliteStore {
         tx.commit().await?;
         Ok(from)
     }
+}
+
+/// Replaces a claim's fields, with an `edited` event per field that
+/// changes, dated `on`, carrying `note`; nothing changing is a conflict.
+/// Returns the changes.
+pub(super) async fn update_claim_in(
+    tx: &mut SqliteConnection,
+    by: Option<&str>,
+    id: i64,
+    fields: &ClaimFields,
+    on: NaiveDate,
+    note: Option<&str>,
+) -> Result<Vec<FieldChange>> {
+    let before = claim_state(tx, id).await?;
+    let old = claim_fields_in(tx, id).await?;
+    let changes = fields.changes_from(&old);
+    if changes.is_empty() {
+        return Err(Error::Conflict(format!(
+            "claim {id} already has these values; nothing was changed"
+        )));
+    }
+    write_fields(tx, id, fields).await?;
+    let status = claim_status(tx, id).await?;
+    for change in &changes {
+        let event = Event {
+            field: Some(change.field),
+            old: change.old.clone(),
+            new: change.new.clone(),
+            note,
+            ..Event::new(EventKind::Edited, on, Some(status), status)
+        };
+        append_event(tx, by, id, &event).await?;
+    }
+    index_claim(tx, id).await?;
+    // The speakers or outlet may have changed: the records follow.
+    refresh_derived(tx, id, before).await?;
+    Ok(changes)
 }

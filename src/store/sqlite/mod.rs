@@ -170,6 +170,10 @@ impl Store for SqliteStore {
         SqliteStore::add_alias(self, source_id, name).await
     }
 
+    async fn merge_source(&self, from: i64, into: i64, on: NaiveDate) -> Result<Vec<i64>> {
+        SqliteStore::merge_source(self, from, into, on).await
+    }
+
     async fn aliases(&self) -> Result<Vec<(i64, String)>> {
         SqliteStore::aliases(self).await
     }

@@ -11,7 +11,7 @@ use crate::domain::model::{
 };
 use crate::store::{StoreError as Error, StoreResult as Result};
 
-pub(super) use crate::store::values::{now, opt_credibility, opt_reliability, stored};
+pub(super) use crate::store::values::{merged, now, opt_credibility, opt_reliability, stored};
 
 pub(super) fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
     Ok(HistoryEntry {
@@ -40,7 +40,8 @@ pub(super) fn history_from_row(row: &SqliteRow) -> Result<HistoryEntry> {
 }
 
 pub(super) const SOURCE_COLUMNS: &str =
-    "SELECT id, name, kind, role, affiliation, url, notes, reliability FROM sources";
+    "SELECT id, name, kind, role, affiliation, url, notes, reliability, merged_into, merged_on \
+     FROM sources";
 
 /// A claim with its speaker and outlet, and its next open deadline for ordering.
 pub(super) const CLAIM_SELECT: &str =
@@ -62,6 +63,10 @@ pub(super) fn source_from_row(row: &SqliteRow) -> Result<Source> {
         url: row.try_get("url")?,
         notes: row.try_get("notes")?,
         reliability: opt_reliability(row.try_get("reliability")?)?,
+        merged: merged(
+            row.try_get("merged_into")?,
+            opt_date(row.try_get("merged_on")?)?,
+        )?,
     })
 }
 

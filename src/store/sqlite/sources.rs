@@ -1,14 +1,16 @@
 //! Sources: add, read, rename, remove.
 
+use chrono::NaiveDate;
 use sqlx::sqlite::SqliteConnection;
 
+use super::claims::{claim_fields_in, update_claim_in};
 use super::ids::{take_id, Ids};
 use super::rows::{now, source_from_row, SOURCE_COLUMNS};
 use super::search::index_claim;
 use super::SqliteStore;
 use crate::domain::keys::name_key;
 use crate::domain::model::{Reliability, Source};
-use crate::store::{NewSource, StoreError as Error, StoreResult as Result};
+use crate::store::{merge_note, NewSource, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Result<i64> {
     ensure_name_free(tx, &source.name, None).await?;
@@ -36,15 +38,21 @@ pub(super) async fn ensure_name_free(
     name: &str,
     except: Option<i64>,
 ) -> Result<()> {
-    let taken: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM sources WHERE name_key = $1")
+    // A merged source keeps its row, and so its name: the name is taken.
+    let taken: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("SELECT id, name, merged_into FROM sources WHERE name_key = $1")
             .bind(name_key(name))
             .fetch_optional(&mut *tx)
             .await?;
     match taken {
-        Some((id, existing)) if Some(id) != except => {
+        Some((id, existing, None)) if Some(id) != except => {
             return Err(Error::Conflict(format!(
                 "a source named `{existing}` already exists (id {id})"
+            )))
+        }
+        Some((_, existing, Some(into))) => {
+            return Err(Error::Conflict(format!(
+                "`{existing}` was merged into source {into}, and finds it"
             )))
         }
         _ => {}
@@ -64,9 +72,10 @@ pub(super) async fn ensure_name_free(
     }
 }
 
-/// The id of the source a name (folded: `$1`) is the name or an alias of.
-pub(super) const SOURCE_ID_BY_NAME: &str = "SELECT id FROM sources WHERE name_key = $1 \
-     UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
+/// The id of the source a name (folded: `$1`) is the name or an alias of;
+/// a merged source's name is the name of the source it went into.
+pub(super) const SOURCE_ID_BY_NAME: &str = "SELECT COALESCE(merged_into, id) FROM sources \
+     WHERE name_key = $1 UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
 
 impl SqliteStore {
     /// Gives source `id` another name, free of every source's names.
@@ -93,7 +102,9 @@ impl SqliteStore {
     /// Every alias, by source and name.
     pub(super) async fn aliases(&self) -> Result<Vec<(i64, String)>> {
         Ok(sqlx::query_as(
-            "SELECT source_id, name FROM source_aliases ORDER BY source_id, name_key",
+            "SELECT source_id, name, name_key FROM source_aliases \
+             UNION ALL SELECT merged_into, name, name_key FROM sources WHERE merged_into IS NOT NULL \
+             ORDER BY 1, 3",
         )
         .fetch_all(&self.pool)
         .await?)
@@ -206,5 +217,65 @@ impl SqliteStore {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// Moves every claim naming `from` to `into` (an `edited` event each,
+    /// dated `on`), marks `from` merged and gives its aliases to `into`.
+    /// Returns the claims changed.
+    pub(super) async fn merge_source(
+        &self,
+        from: i64,
+        into: i64,
+        on: NaiveDate,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.begin().await?;
+        let mut pair = Vec::new();
+        for id in [from, into] {
+            let row = sqlx::query(&format!("{SOURCE_COLUMNS} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            pair.push(source_from_row(&row.ok_or_else(|| Error::no_source(id))?)?);
+        }
+        let note = merge_note(&pair[0], &pair[1])?;
+        let claims: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
+             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1",
+        )
+        .bind(from)
+        .fetch_all(&mut *tx)
+        .await?;
+        for &id in &claims {
+            let fields = claim_fields_in(&mut tx, id)
+                .await?
+                .with_source_replaced(from, into);
+            update_claim_in(&mut tx, self.by(), id, &fields, on, Some(&note)).await?;
+        }
+        sqlx::query(
+            "UPDATE sources SET merged_into = $2, merged_on = $3, merged_at = $4, merged_by = $5 \
+             WHERE id = $1",
+        )
+        .bind(from)
+        .bind(into)
+        .bind(crate::domain::dates::iso(on))
+        .bind(now())
+        .bind(self.by())
+        .execute(&mut *tx)
+        .await?;
+        // Sources merged into `from` before, and its aliases, find `into` now.
+        sqlx::query("UPDATE sources SET merged_into = $2 WHERE merged_into = $1")
+            .bind(from)
+            .bind(into)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE source_aliases SET source_id = $2 WHERE source_id = $1")
+            .bind(from)
+            .bind(into)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(claims)
     }
 }
