@@ -944,3 +944,116 @@ fn csvkit_reads_the_csv_exports() {
         assert_eq!(seven.as_object().unwrap().len(), 17, "{flag}: every column");
     }
 }
+
+/// LibreOffice (headless; CI installs Debian's `libreoffice-calc-nogui`)
+/// opens our xlsx: each sheet as it reads it is our CSV, the Arabic intact,
+/// the due dates real date cells, no formula anywhere. Its own re-save of
+/// the workbook imports as the same claims, and a sheet it wrote with a
+/// formula in it is refused, naming the cell.
+#[test]
+fn libreoffice_reads_and_rewrites_the_xlsx() {
+    let Some(soffice) = crate::common::client(
+        "soffice",
+        Some("CLAIMS_SOFFICE"),
+        "CLAIMS_REQUIRE_LIBREOFFICE",
+    ) else {
+        return;
+    };
+    let db = Db::demo();
+    let dir = db.dir.path();
+    let xlsx = dir.join("claims.xlsx");
+    let out = db.cmd(&["export", "--format", "xlsx"]).output().unwrap();
+    assert!(out.status.success());
+    std::fs::write(&xlsx, out.stdout).unwrap();
+    // Its own profile: a user's running LibreOffice, or another test's,
+    // would otherwise take the conversion over (or lock it out).
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        dir.join("profile").display()
+    );
+    let convert = |filter: &str, input: &std::path::Path, into: &str, infilter: Option<&str>| {
+        let mut command = std::process::Command::new(&soffice);
+        command.arg(&profile).arg("--headless");
+        if let Some(infilter) = infilter {
+            command.arg(format!("--infilter={infilter}"));
+        }
+        let out = command
+            .args(["--convert-to", filter, "--outdir"])
+            .arg(dir.join(into))
+            .arg(input)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // Every sheet to CSV, in UTF-8 (76), each to its own file (-1).
+    convert(
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        &xlsx,
+        "csv",
+        None,
+    );
+    let rows = |text: &str| -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    let sheet = |name: &str| {
+        rows(&std::fs::read_to_string(dir.join(format!("csv/claims-{name}.csv"))).unwrap())
+    };
+    assert_eq!(
+        sheet("Claims"),
+        rows(&db.ok(&["export", "--format", "csv"]))
+    );
+    let deadlines = sheet("Deadlines");
+    assert_eq!(
+        deadlines[0][..4],
+        ["claim_id", "claim_uid", "deadline", "due"]
+    );
+    assert!(deadlines
+        .iter()
+        .any(|r| r[2] == "7.1" && r[3] == "2026-09-30"));
+    assert!(sheet("History").len() > 8);
+    // The flat OpenDocument form says what each cell is.
+    convert("fods", &xlsx, "fods", None);
+    let fods = std::fs::read_to_string(dir.join("fods/claims.fods")).unwrap();
+    assert!(!fods.contains("table:formula"));
+    assert!(
+        fods.contains("office:value-type=\"date\" office:date-value=\"2026-09-30\""),
+        "the due dates are not date cells"
+    );
+    assert!(fods.contains("مصدر حكومي عراقي"));
+
+    // LibreOffice's own xlsx of our workbook imports as the same claims.
+    convert("xlsx:Calc MS Excel 2007 XML", &xlsx, "resaved", None);
+    let target = Db::new();
+    let summary = target.json(&["import", dir.join("resaved/claims.xlsx").to_str().unwrap()]);
+    assert_eq!(summary["new"], 8, "{summary}");
+    assert_eq!(
+        rows(&target.ok(&["export", "--format", "csv"])),
+        rows(&db.ok(&["export", "--format", "csv"]))
+    );
+
+    // A CSV opened in LibreOffice turns `=1+1` into a formula; saved as
+    // xlsx, it is refused.
+    let mut csv = db.ok(&["export", "--format", "csv"]);
+    csv.push_str("99,,=1+1,Someone,person,,,,,,report,pending,,,,,\n");
+    let typed = dir.join("typed.csv");
+    std::fs::write(&typed, csv).unwrap();
+    convert(
+        "xlsx:Calc MS Excel 2007 XML",
+        &typed,
+        "typed",
+        Some("Text - txt - csv (StarCalc):44,34,76,1"),
+    );
+    let (code, err) = target.fails(&["import", dir.join("typed/typed.xlsx").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("cell C10: a formula (=1+1)"), "{err}");
+    assert_eq!(target.json(&["list"]).as_array().unwrap().len(), 8);
+}
