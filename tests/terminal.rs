@@ -419,6 +419,50 @@ fn completions_offer_values_from_the_grammar_and_the_database() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A real zsh, where installed (CI installs it), running the script's
+    // completer as its completion system would: `compdef` registers it, and
+    // `_describe` (which would draw the menu) prints what it is given.
+    if crate::common::client("zsh", None, "CLAIMS_REQUIRE_ZSH").is_some() {
+        let zsh_script = db.dir.path().join("_claims");
+        std::fs::write(&zsh_script, db.ok(&["completions", "zsh"])).unwrap();
+        let zsh = |words: &str| -> Vec<String> {
+            let out = std::process::Command::new("zsh")
+                .arg("-f")
+                .arg("-c")
+                .arg(format!(
+                    "compdef() {{ :; }}; source {}; _describe() {{ print -rl -- \"${{(@P)3}}\"; }}; \
+                     words=({words}); CURRENT=${{#words}}; _clap_dynamic_completer_claims",
+                    zsh_script.display()
+                ))
+                .env(
+                    "PATH",
+                    format!(
+                        "{}:{}",
+                        bin_dir.display(),
+                        std::env::var("PATH").unwrap_or_default()
+                    ),
+                )
+                .env("CLAIMS_DB", db.target())
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(|l| l.split(':').next().unwrap_or_default().to_string())
+                .collect()
+        };
+        has(&zsh("claims list --status ''"), &["pending", "overdue"]);
+        assert_eq!(
+            zsh("claims list --source 'مص'"),
+            ["مصدر أمني عراقي", "مصدر حكومي عراقي"]
+        );
+        has(&zsh("claims deadline move ''"), &["6.1", "7.1"]);
+    }
     // A real fish, where installed (CI installs it).
     if crate::common::client("fish", None, "CLAIMS_REQUIRE_FISH").is_none() {
         return;
