@@ -66,6 +66,29 @@ fn a_full_export_cancels_closed_deadlines_and_counts_moves() {
     let moved = open.iter().find(|e| e.0 == find("5", 1).0).unwrap();
     assert_eq!(moved.1, "2");
     assert!(!open.iter().any(|e| e.0 == find("7", 1).0));
+    // As of a day before a move, the move is not counted.
+    let past = Db::demo();
+    past.ok(&["deadline", "move", "5.1", "2027-03", "--on", "2026-10-01"]);
+    let uid = past.json(&["show", "5"])["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let of = |args: &[&str]| {
+        let key = format!("{uid}.1@claims");
+        events(&past.ok(args))
+            .into_iter()
+            .find(|e| e.0 == key)
+            .map(|e| (e.1, e.3))
+    };
+    let upcoming = ["upcoming", "--within", "1y", "--format", "ics"];
+    assert_eq!(
+        of(&[&["--as-of", "2026-09-01"][..], &upcoming].concat()),
+        Some(("0".to_string(), "20260930".to_string()))
+    );
+    assert_eq!(
+        of(&[&["--as-of", "2026-10-02"][..], &upcoming].concat()),
+        Some(("1".to_string(), "20270331".to_string()))
+    );
 }
 
 /// khal, set up in a scratch directory with one calendar.

@@ -24,8 +24,14 @@ pub async fn upcoming<S: Store>(
     if histories {
         let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
         let mut found = ctx.store.histories(&ids).await?;
+        // As the record stood: a move after the as-of date is not counted.
+        let view = View {
+            as_of: ctx.as_of,
+            known_on: ctx.known_on,
+        };
         for claim in &mut claims {
-            claim.history = Some(found.remove(&claim.id).unwrap_or_default());
+            let stored = found.remove(&claim.id).unwrap_or_default();
+            claim.history = Some(history_in(&stored, &view));
         }
     }
     Ok(Output::Claims {
