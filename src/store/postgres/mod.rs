@@ -819,6 +819,7 @@ mod export;
 mod history;
 mod import;
 mod lists;
+mod merge;
 mod queries;
 mod reads;
 mod records;

@@ -22,6 +22,7 @@ mod export;
 mod history;
 mod ids;
 mod import;
+mod merge;
 mod open;
 mod queries;
 mod records;
