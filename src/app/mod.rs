@@ -8,6 +8,7 @@ pub mod access;
 pub mod claims;
 pub mod deadlines;
 pub mod demo;
+pub mod extract;
 pub mod replay;
 pub mod reports;
 pub mod safety;
@@ -135,6 +136,8 @@ pub enum Output {
         id: i64,
         reference: Option<DeadlineRef>,
     },
+    /// `extract`: an article's candidate claims.
+    Extracted(Box<extract::Extracted>),
     /// The demo: what was loaded, then the report.
     Demo {
         added: usize,

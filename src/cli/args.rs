@@ -294,6 +294,21 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Propose the claims of a news article (Arabic or English): speakers, exact quotes, kinds, deadlines
+    Extract {
+        /// The article: plain text or HTML; `-` reads standard input
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The article's language
+        #[arg(long, value_parser = ["ar", "en", "auto"], default_value = "auto")]
+        lang: String,
+        /// The day it was said; relative deadlines count from it [default: the dateline's date, else the as-of date]
+        #[arg(long)]
+        said_on: Option<String>,
+        /// The outlet that reported it [default: from the dateline]
+        #[arg(long, add = ArgValueCandidates::new(complete::source_names))]
+        outlet: Option<String>,
+    },
     /// Import claims from CSV, JSON or JSON Lines files, all or nothing
     Import {
         /// Files to read; `-` reads standard input

@@ -177,6 +177,20 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// An article to read whole: a file or standard input, as UTF-8 text, at
+/// most 16 MB.
+pub fn read_article(file: &Path) -> Result<(String, bool)> {
+    let bytes = read_capped(file, 16 << 20)?;
+    let name = display_name(file);
+    let text =
+        String::from_utf8(bytes).map_err(|_| Error::Input(format!("{name}: not UTF-8 text")))?;
+    let html = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    Ok((text, html))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ pub fn formats(command: &str) -> &'static [Format] {
         "upcoming" => &[Table, Json, Jsonl, Csv, Markdown, Ics],
         "report" | "demo" => &[Table, Json, Csv, Markdown, Html],
         "sources" | "source list" => &[Table, Json, Jsonl, Csv, Markdown],
+        "extract" => &[Table, Json, Jsonl],
         "completions" | "man" | "dates" => &[],
         _ => &[Table, Json],
     }
@@ -22,6 +23,13 @@ pub fn formats(command: &str) -> &'static [Format] {
 /// A few runs of each command, on the example report's data.
 const EXAMPLES: &[(&str, &[&str])] = &[
     ("demo", &["claims demo", "claims demo --format html > report.html"]),
+    (
+        "extract",
+        &[
+            "claims extract article.txt --said-on 2025-08-18",
+            "claims extract article.txt --format jsonl | claims import - --dry-run",
+        ],
+    ),
     (
         "add",
         &[

@@ -13,7 +13,9 @@ use std::io::Write;
 
 use clap::{ArgMatches, CommandFactory};
 
-use crate::app::{self, claims, deadlines, demo, reports, sources, transfer, Context, Output};
+use crate::app::{
+    self, claims, deadlines, demo, extract, reports, sources, transfer, Context, Output,
+};
 use crate::config;
 use crate::domain::validate::day;
 use crate::error::{Error, Result};
@@ -537,6 +539,22 @@ async fn dispatch<S: Store>(
             )),
             other => other,
         }),
+        Command::Extract {
+            file,
+            lang,
+            said_on,
+            outlet,
+        } => {
+            let (text, html) = files::read_article(file)?;
+            let input = extract::ExtractInput {
+                text,
+                html,
+                lang: Some(lang.clone()),
+                said_on: said_on.clone(),
+                outlet: outlet.clone(),
+            };
+            extract::extract(ctx, &input).await
+        }
         Command::Import {
             files,
             from,

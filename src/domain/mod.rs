@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod days;
+pub mod extract;
 pub mod history;
 pub mod keys;
 pub mod model;

@@ -51,5 +51,6 @@ pub fn to_json(output: &Output) -> String {
             reference: Some(reference),
         } => pretty(&json!({"removed": what, "id": id, "ref": reference})),
         Output::Demo { added, report } => pretty(&json!({"added": added, "report": report})),
+        Output::Extracted(extracted) => pretty(extracted),
     }
 }

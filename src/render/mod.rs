@@ -114,6 +114,11 @@ pub fn render(output: &Output, format: Format, as_of: NaiveDate, style: Style) -
             .map(|s| serde_json::to_string(s).expect("plain data serializes") + "\n")
             .collect(),
         (Format::Markdown, Output::Sources { sources, .. }) => markdown::sources_markdown(sources),
+        (Format::Jsonl, Output::Extracted(extracted)) => extracted
+            .records()
+            .iter()
+            .map(|r| serde_json::to_string(r).expect("plain data serializes") + "\n")
+            .collect(),
         (Format::Csv, Output::Demo { report, .. }) => csv::report_csv(report)?,
         (Format::Markdown, Output::Claims { claims, .. }) => {
             markdown::claims_markdown(claims, as_of)

@@ -36,6 +36,7 @@ pub fn table(output: &Output, as_of: NaiveDate, style: Style) -> String {
             migrations,
         } => migrations_table(path, uuid.as_deref(), migrations),
         Output::Source(detail) => source_detail(detail, as_of, style),
+        Output::Extracted(extracted) => extracted_table(extracted, style),
         Output::Sources {
             sources,
             record: false,
@@ -471,6 +472,60 @@ fn sources_table(list: &[SourceSummary], style: Style) -> String {
         table.droppable(column);
     }
     table.render(style)
+}
+
+/// `extract`: where the article's dates count from, its outlet, then a row
+/// per candidate claim.
+fn extracted_table(found: &crate::app::extract::Extracted, style: Style) -> String {
+    let known = |id: Option<i64>| id.map_or("new".to_string(), |id| format!("id {id}"));
+    let mut out = format!(
+        "{} candidate claim{} ({}), dates counted from {} ({})\n",
+        found.claims.len(),
+        plural(found.claims.len()),
+        found.lang.code(),
+        crate::domain::dates::iso(found.said_on),
+        found.said_on_from
+    );
+    if let Some(outlet) = &found.outlet {
+        let _ = writeln!(out, "outlet: {} ({})", outlet.name, known(outlet.id));
+    }
+    if found.claims.is_empty() {
+        out.push_str("no sentence names a speaker with a reporting verb\n");
+        return out;
+    }
+    out.push('\n');
+    let mut table = Table::new(&[
+        "#", "SPEAKER", "SOURCE", "KIND", "DUE", "CONF", "RULE", "QUOTE",
+    ]);
+    for (i, c) in found.claims.iter().enumerate() {
+        let due: Vec<String> = c
+            .candidate
+            .deadlines
+            .iter()
+            .map(|d| d.shown.clone())
+            .collect();
+        table.row(vec![
+            Cell::plain((i + 1).to_string()),
+            Cell::plain(&c.source.name),
+            Cell::plain(format!("{} {}", known(c.source.id), c.source.kind)),
+            Cell::plain(c.candidate.kind.to_string()),
+            Cell::plain(if due.is_empty() {
+                "-".to_string()
+            } else {
+                due.join(", ")
+            }),
+            Cell::plain(format!("{:.2}", c.candidate.confidence)),
+            Cell::plain(&c.candidate.rule),
+            Cell::plain(&c.candidate.quote),
+        ]);
+    }
+    table.shrinkable(7, 20);
+    table.shrinkable(1, 12);
+    for column in [6, 5, 2] {
+        table.droppable(column);
+    }
+    out.push_str(&table.render(style));
+    out
 }
 
 fn count_cell(n: i64, color: Color) -> Cell {

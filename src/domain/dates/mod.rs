@@ -255,6 +255,14 @@ fn parse_folded(text: &str, as_of: NaiveDate) -> Result<Period, String> {
     named::parse_named_month(text, as_of)
 }
 
+/// Whether a folded word names a month, or begins a two-word month name
+/// (`تشرين`, `كانون`): the extractor's sign of a date phrase.
+pub fn names_a_month(folded: &str) -> bool {
+    vocabulary::MONTH_WORDS
+        .iter()
+        .any(|(name, _)| *name == folded || name.split(' ').next() == Some(folded))
+}
+
 /// Parses a date that must name one day (said on, resolved on, as of).
 pub fn parse_day(input: &str, as_of: NaiveDate) -> Result<NaiveDate, String> {
     let period = parse(input, as_of)?;
