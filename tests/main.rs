@@ -8,6 +8,7 @@ mod claims;
 mod deadlines;
 mod demo;
 mod errors;
+mod extract;
 mod history;
 mod hostile;
 mod html;
