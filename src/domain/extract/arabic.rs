@@ -6,8 +6,10 @@
 use super::text::{Span, Token};
 use super::{Attribution, SpeakerRef};
 use crate::domain::model::ClaimKind;
+use crate::domain::normalize::fold;
 
-/// Reporting verbs, folded, in the masculine past (the feminine adds ت).
+/// Reporting verbs, folded (ى is ي), in the masculine past (the feminine
+/// adds ت, or puts it for the final ي: نفى، نفت).
 /// Those marked `true` are also common nouns or prepositions (بين "between",
 /// عبر "across", تابع "follower"): they count only after و/ف, or for عبر
 /// with عن after it.
@@ -29,15 +31,14 @@ const VERBS: &[(&str, bool)] = &[
     ("نوه", false),
     ("ابلغ", false),
     ("اخبر", false),
-    ("نفى", false),
+    ("نفي", false),
     ("حذر", false),
     ("توقع", false),
     ("تعهد", false),
     ("اعتبر", false),
-    ("راى", true),
+    ("راي", true),
     ("عبر", true),
     ("رجح", false),
-    ("اكدت", false),
 ];
 
 /// Frames that name the speaker before or after what is said, folded.
@@ -73,6 +74,7 @@ const ENDS_SPEAKER: &[&str] = &[
     "صباح",
     "مساء",
     "خلال",
+    "الي",
     "لوكاله",
     "للوكاله",
     "لصحيفه",
@@ -111,12 +113,18 @@ fn verb(token: &Token, first: bool) -> Option<(&'static str, bool)> {
         }
     }
     for (form, prefixed) in forms {
-        for (stem, feminine) in [(form, false), (form.strip_suffix('ت').unwrap_or(""), true)] {
+        let masculine = form.strip_suffix('ت').unwrap_or("");
+        let final_ya = format!("{masculine}ي");
+        for (stem, feminine) in [(form, false), (masculine, true), (final_ya.as_str(), true)] {
+            if stem.is_empty() {
+                continue;
+            }
             if let Some((name, ambiguous)) = VERBS.iter().find(|(v, _)| *v == stem) {
-                if *ambiguous && !prefixed && !first && *name != "عبر" {
+                // The feminine ending makes a verb of an ambiguous word.
+                if *ambiguous && !prefixed && !first && !feminine && *name != "عبر" {
                     continue;
                 }
-                return Some((name, feminine && !stem.is_empty()));
+                return Some((name, feminine));
             }
         }
     }
@@ -234,7 +242,11 @@ pub fn attribute(tokens: &[Token], sentence: Span) -> Option<Attribution> {
         }
         let (s, e) = speaker_phrase(tokens, i + 1);
         let speaker = if e == s {
-            SpeakerRef::Dropped { feminine }
+            // وكانت مصادر إعلامية قد ذكرت أن: the subject between كان and the verb.
+            match subject_after_kana(tokens, i) {
+                Some(span) => SpeakerRef::Named(span),
+                None => SpeakerRef::Dropped { feminine },
+            }
         } else if e - s == 1 && tokens[s].folded.starts_with("ال") {
             SpeakerRef::Definite {
                 head: tokens[s].folded.trim_start_matches("ال").to_string(),
@@ -269,6 +281,22 @@ pub fn attribute(tokens: &[Token], sentence: Span) -> Option<Attribution> {
     None
 }
 
+/// The subject of كان/كانت standing before the verb at `verb` (and قد).
+fn subject_after_kana(tokens: &[Token], verb: usize) -> Option<Span> {
+    let kana = tokens[..verb]
+        .iter()
+        .rposition(|t| matches!(t.folded.as_str(), "كان" | "كانت" | "وكان" | "وكانت"))?;
+    let mut end = verb;
+    if end > kana + 1 && tokens[end - 1].folded == "قد" {
+        end -= 1;
+    }
+    let words = &tokens[kana + 1..end];
+    (!words.is_empty() && words.len() <= 6 && words.iter().all(Token::is_word)).then(|| Span {
+        start: words[0].span.start,
+        end: words[words.len() - 1].span.end,
+    })
+}
+
 /// بحسب X، CONTENT / CONTENT، بحسب X / وفقاً لـX / نقلاً عن X / على لسان X.
 fn framed(tokens: &[Token], sentence: Span) -> Option<Attribution> {
     let at = tokens
@@ -282,30 +310,45 @@ fn framed(tokens: &[Token], sentence: Span) -> Option<Attribution> {
     {
         from += 1;
     }
-    let mut speaker_from = from;
-    if let Some(t) = tokens.get(from) {
-        // وفقاً للمصدر: the ل joined to the name.
-        if t.folded.starts_with("لل")
-            || (t.folded.starts_with('ل') && tokens[at].folded.contains("وفق"))
-        {
-            speaker_from = from;
+    // بحسب ما أعلنه X / بحسب ما أفاد به X: the speaker after the verb.
+    if tokens.get(from).is_some_and(|t| t.folded == "ما") {
+        from += 2;
+        if tokens.get(from).is_some_and(|t| t.folded == "به") {
+            from += 1;
         }
     }
-    let (s, e) = speaker_phrase(tokens, speaker_from);
+    let (s, e) = speaker_phrase(tokens, from);
     if e == s {
         return None;
     }
+    // وفقاً لبيان الوزارة: the ل joined to the name, and the statement
+    // standing for who made it.
+    let mut s = s;
     let mut first = tokens[s].span.start;
     let name = tokens[s].text;
-    // وفقاً لمصدر: drop the joined ل.
-    if tokens[at].folded.contains("وفق") {
-        if let Some(rest) = name.strip_prefix('ل') {
-            first += name.len() - rest.len();
-        }
+    if let Some(rest) = name
+        .strip_prefix('ل')
+        .filter(|_| tokens[at].folded.contains("وفق"))
+    {
+        first += name.len() - rest.len();
     }
-    let speaker = Span {
+    let joined = fold(&name[first - tokens[s].span.start..]);
+    if matches!(joined.as_str(), "بيان" | "تصريح" | "تقرير" | "تصريحات") && e > s + 1
+    {
+        s += 1;
+        first = tokens[s].span.start;
+    }
+    let span = Span {
         start: first,
         end: tokens[e - 1].span.end,
+    };
+    let speaker = if e == s + 1 && tokens[s].folded.starts_with("ال") {
+        SpeakerRef::Definite {
+            head: tokens[s].folded.trim_start_matches("ال").to_string(),
+            span,
+        }
+    } else {
+        SpeakerRef::Named(span)
     };
     let content = if at <= 1 {
         // Frame first: what follows the comma after the speaker.
@@ -336,7 +379,7 @@ fn framed(tokens: &[Token], sentence: Span) -> Option<Attribution> {
         }
     };
     Some(Attribution {
-        speaker: SpeakerRef::Named(speaker),
+        speaker,
         content,
         cue: "بحسب",
         rule: "ar:frame",
@@ -353,7 +396,7 @@ pub fn kind(tokens: &[Token], cue: &str, has_deadline: bool) -> ClaimKind {
             .iter()
             .any(|w| list.contains(w) || list.contains(&w.trim_start_matches('و')))
     };
-    if matches!(cue, "اعتبر" | "راى" | "عبر")
+    if matches!(cue, "اعتبر" | "راي" | "عبر")
         || has(&[
             "معتبره",
             "معتبرا",
@@ -368,16 +411,10 @@ pub fn kind(tokens: &[Token], cue: &str, has_deadline: bool) -> ClaimKind {
         return ClaimKind::Opinion;
     }
     if matches!(cue, "توقع" | "رجح" | "حذر")
-        || has(&[
-            "يعتقد",
-            "يتوقع",
-            "تتوقع",
-            "متوقعا",
-            "قد",
-            "ربما",
-            "يرجح",
-            "محذرا",
-        ])
+        || has(&["يعتقد", "يتوقع", "تتوقع", "متوقعا", "ربما", "يرجح", "محذرا"])
+        || words
+            .windows(2)
+            .any(|w| w[0] == "قد" && w[1].starts_with(['ي', 'ت', 'ن']))
     {
         return ClaimKind::Prediction;
     }

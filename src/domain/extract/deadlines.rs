@@ -101,6 +101,11 @@ const SIGNS: &[&str] = &[
     "q3",
     "q4",
     "coming",
+    "this",
+    "الحالي",
+    "الجاري",
+    "الحاليه",
+    "الجاريه",
 ];
 
 /// Words before a year number that make it a date (في 2026، by 2027).
@@ -168,11 +173,12 @@ fn is_deadline(words: &[Token], period: Period, said_on: NaiveDate) -> bool {
     if period.end < said_on {
         return false;
     }
-    let folded: Vec<&str> = words.iter().map(|t| t.folded.as_str()).collect();
+    // mid-June: each part of a joined word counts.
+    let folded: Vec<&str> = words.iter().flat_map(|t| t.folded.split('-')).collect();
     // An English month is a capitalised word ("may" is a verb).
     let month = words.iter().any(|t| {
-        dates::names_a_month(&t.folded)
-            && (!t.text.is_ascii() || t.text.starts_with(char::is_uppercase))
+        t.folded.split('-').any(dates::names_a_month)
+            && (!t.text.is_ascii() || t.text.split('-').any(|p| p.starts_with(char::is_uppercase)))
     });
     let sign = folded.iter().any(|w| SIGNS.contains(w));
     let year_after_cue = folded.windows(2).any(|w| {

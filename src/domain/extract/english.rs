@@ -64,6 +64,25 @@ const OPENERS: &[&str] = &[
     "before",
 ];
 
+/// Whether a folded word names a day: a weekday, today, yesterday.
+fn is_day_word(word: &str) -> bool {
+    matches!(
+        word,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "today"
+            | "yesterday"
+            | "tonight"
+            | "morning"
+            | "evening"
+    )
+}
+
 const PRONOUNS: &[&str] = &["he", "she", "they", "it", "we"];
 
 /// Whether this word is a reporting verb here: `expected` only when a
@@ -102,7 +121,20 @@ fn speaker_ref(tokens: &[Token], from: usize, to: usize) -> Option<SpeakerRef> {
             to = from + comma;
         }
     }
-    while to > from && !tokens[to - 1].is_word() {
+    while to > from
+        && (!tokens[to - 1].is_word()
+            || matches!(
+                tokens[to - 1].folded.as_str(),
+                "also"
+                    | "again"
+                    | "later"
+                    | "previously"
+                    | "repeatedly"
+                    | "earlier"
+                    | "has"
+                    | "had"
+            ))
+    {
         to -= 1;
     }
     if to == from || to - from > 12 {
@@ -129,7 +161,16 @@ pub fn attribute(tokens: &[Token], sentence: Span) -> Option<Attribution> {
     if let Some(found) = according_to(tokens, sentence) {
         return Some(found);
     }
-    let i = (0..tokens.len()).find(|&i| is_verb(tokens, i))?;
+    // "..., X said on Thursday.": the verb near the end names the speaker,
+    // whatever verbs the words said hold.
+    let last = (0..tokens.len()).rev().find(|&i| is_verb(tokens, i))?;
+    let tail_words = tokens[last + 1..].iter().filter(|t| t.is_word()).count();
+    let first = (0..tokens.len()).find(|&i| is_verb(tokens, i))?;
+    let i = if tail_words <= 3 && last != first && tokens[..last].iter().any(|t| t.is(",")) {
+        last
+    } else {
+        first
+    };
     let cue = VERBS.iter().find(|v| **v == tokens[i].folded).copied()?;
     // Where the clause with the verb begins: after a closing quotation mark
     // and its comma, or after an opener's comma, else the sentence start.
@@ -165,7 +206,12 @@ pub fn attribute(tokens: &[Token], sentence: Span) -> Option<Attribution> {
         .first()
         .is_some_and(|t| OPENERS.contains(&t.folded.as_str()))
     {
-        if let Some(comma) = tokens[..i].iter().position(|t| t.is(",")) {
+        // A short opener (On Monday, In a statement,): longer is the clause.
+        if let Some(comma) = tokens[..i]
+            .iter()
+            .position(|t| t.is(","))
+            .filter(|c| *c <= 5)
+        {
             clause_start = comma + 1;
         }
     }
@@ -194,25 +240,27 @@ pub fn attribute(tokens: &[Token], sentence: Span) -> Option<Attribution> {
         return None;
     };
     let mut j = i + 1;
-    // An addressee or a time after the verb: told Reuters, said on Monday.
-    if cue == "told" {
-        while j < tokens.len() && tokens[j].is_word() && tokens[j].folded != "that" && j < i + 4 {
-            if tokens[j].text.starts_with(char::is_lowercase) && tokens[j].folded != "the" {
-                break;
-            }
-            j += 1;
-        }
-    }
-    if tokens
-        .get(j)
-        .is_some_and(|t| AFTER_SPEAKER.contains(&t.folded.as_str()))
+    // An addressee, a time or a setting before "that": told a parliamentary
+    // committee that, said in a joint statement on Wednesday that.
+    if let Some(that) = tokens[j..]
+        .iter()
+        .take(10)
+        .position(|t| t.folded == "that" || t.is(",") || t.is(":") || t.is("\""))
+        .filter(|p| tokens[j + p].folded == "that")
     {
-        if let Some(that) = tokens[j..]
-            .iter()
-            .take(6)
-            .position(|t| t.folded == "that" || t.is(",") || t.is(":"))
+        j += that;
+    } else {
+        // said on Wednesday it would ...: the day, then the words said.
+        while tokens
+            .get(j)
+            .is_some_and(|t| AFTER_SPEAKER.contains(&t.folded.as_str()))
+            && tokens.get(j + 1).is_some_and(|t| is_day_word(&t.folded))
         {
-            j += that;
+            j += 2;
+        }
+        // told Reuters / told reporters: the addressee.
+        if cue == "told" && tokens.get(j).is_some_and(|t| t.is_word()) {
+            j += 1;
         }
     }
     while j < tokens.len() && (tokens[j].folded == "that" || tokens[j].is(",") || tokens[j].is(":"))

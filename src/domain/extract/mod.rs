@@ -201,12 +201,16 @@ pub fn extract(
                 rule: found.rule.to_string(),
                 cue: found.cue.to_string(),
             };
-            // A lede and the sentence that details it ("أفاد مصدر ... بانطلاق"
-            // then "وأخبر المصدر ... بالمباشرة"): one claim, in the detail's words.
+            // An agency lede in verbal nouns and the sentence that details it
+            // ("أفاد مصدر ... بانطلاق" then "وأخبر المصدر ... بالمباشرة"): one
+            // claim, in the detail's words.
+            let is_nominal = |quote: &str| lang == Lang::Ar && quote.starts_with('ب');
             let details_lede = matches!(found.speaker, SpeakerRef::Definite { .. })
                 && previous_named_by == Some(candidates.len())
                 && candidates.last().is_some_and(|last| {
                     last.speaker == candidate.speaker
+                        && is_nominal(&last.quote)
+                        && is_nominal(&candidate.quote)
                         && last.deadlines.is_empty()
                         && candidate.deadlines.is_empty()
                 });
