@@ -142,14 +142,15 @@ pub fn extract(
     let mut candidates: Vec<Candidate> = Vec::new();
     // Whether the last candidate was a lede its next sentence details.
     let mut previous_named_by: Option<usize> = None;
-    for sentence in text::sentences(text) {
-        if sentence.end <= body_start {
-            continue;
-        }
-        let sentence = Span {
-            start: sentence.start.max(body_start),
-            end: sentence.end,
-        };
+    let sentences = text::sentences(text)
+        .into_iter()
+        .filter(|s| s.end > body_start)
+        .map(|s| Span {
+            start: s.start.max(body_start),
+            end: s.end,
+        })
+        .flat_map(|s| clauses(text, s, lang));
+    for sentence in sentences {
         let tokens = text::tokens(text, sentence);
         let found = match lang {
             Lang::Ar => arabic::attribute(&tokens, sentence),
@@ -422,24 +423,35 @@ fn split(
             .iter()
             .enumerate()
             .filter(|(_, t)| t.span.start >= pair[0].span.end && t.span.end <= pair[1].span.start);
+        let between: Vec<(usize, &Token)> = between.collect();
+        let cut_at = |(_, t): &(usize, &Token)| {
+            if t.is("؛") || t.is(";") {
+                t.span.end
+            } else {
+                t.span.start
+            }
+        };
+        let joins =
+            |t: &Token| t.folded.starts_with('و') || t.folded == "and" || t.folded == "while";
+        // Best after a comma or at a semicolon; else before the last "و" word
+        // (وينتهي في آذار 2027), each part keeping its own deadline.
         let cut = between
+            .iter()
             .filter(|(i, t)| {
                 let after_comma = i
                     .checked_sub(1)
                     .is_some_and(|p| tokens[p].is("،") || tokens[p].is(","));
-                (after_comma
-                    && (t.folded.starts_with('و') || t.folded == "and" || t.folded == "while"))
-                    || t.is("؛")
-                    || t.is(";")
+                (after_comma && joins(t)) || t.is("؛") || t.is(";")
             })
-            .map(|(_, t)| {
-                if t.is("؛") || t.is(";") {
-                    t.span.end
-                } else {
-                    t.span.start
-                }
-            })
-            .next_back();
+            .map(cut_at)
+            .next_back()
+            .or_else(|| {
+                between
+                    .iter()
+                    .filter(|(_, t)| t.folded.starts_with('و') && t.folded.chars().count() > 3)
+                    .map(cut_at)
+                    .next_back()
+            });
         if let Some(cut) = cut {
             cuts.push(cut);
         }
@@ -464,6 +476,55 @@ fn split(
         start = cut;
     }
     parts
+}
+
+/// A sentence as the clauses that each name a speaker: cut before ", but",
+/// ", while", "; " (، بينما، في حين، ؛) where what follows has a speaker of
+/// its own ("..., but shipping analysts warned that ...").
+fn clauses(text: &str, sentence: Span, lang: Lang) -> Vec<Span> {
+    let tokens = text::tokens(text, sentence);
+    let opens = |i: usize| -> Option<usize> {
+        let t = &tokens[i];
+        let next = tokens.get(i + 1).map(|n| n.folded.as_str());
+        match (t.text, next) {
+            ("," | "،", Some("but" | "while" | "whereas" | "بينما" | "فيما")) => {
+                Some(i + 2)
+            }
+            ("،", Some("في")) if tokens.get(i + 2).is_some_and(|n| n.folded == "حين") => {
+                Some(i + 3)
+            }
+            (";" | "؛", _) => Some(i + 1),
+            _ => None,
+        }
+    };
+    for i in 0..tokens.len() {
+        let Some(rest) = opens(i).filter(|r| *r < tokens.len()) else {
+            continue;
+        };
+        let tail = Span {
+            start: tokens[rest].span.start,
+            end: sentence.end,
+        };
+        let tail_tokens = text::tokens(text, tail);
+        let found = match lang {
+            Lang::Ar => arabic::attribute(&tail_tokens, tail),
+            Lang::En => english::attribute(&tail_tokens, tail),
+        };
+        if let Some(Attribution {
+            speaker: SpeakerRef::Named(_),
+            ..
+        }) = found
+        {
+            let head = Span {
+                start: sentence.start,
+                end: tokens[i].span.start,
+            };
+            let mut out = vec![head];
+            out.extend(clauses(text, tail, lang));
+            return out;
+        }
+    }
+    vec![sentence]
 }
 
 /// A dateline's outlet, place and date.
