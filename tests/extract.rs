@@ -388,3 +388,99 @@ fn the_example_report_gives_its_eight_claims() {
     assert_eq!(claim["reported_by"]["name"], "شفق نيوز");
     assert_eq!(claim["lang"], "ar");
 }
+
+/// `extract --interactive` on a real terminal (util-linux `script`; said
+/// and skipped where missing): the first candidate accepted as it is, the
+/// second with its kind changed, the third skipped. The accepted ones are
+/// recorded with their events, on the day said, by the user; without a
+/// terminal the flag is refused and nothing is written.
+#[test]
+fn the_interactive_review_records_what_is_accepted() {
+    let db = Db::new();
+    let article = db.dir.path().join("article.txt");
+    std::fs::write(
+        &article,
+        "BAGHDAD (Reuters) - The minister said the bridge would open by June 2027. \
+         A police source said two people were hurt. The mayor warned that traffic could worsen.\n",
+    )
+    .unwrap();
+    let (code, err) = db.fails(&["extract", article.to_str().unwrap(), "--interactive"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--interactive asks on a terminal"), "{err}");
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        say("SKIPPED: no `script` (util-linux) to make a terminal for the review");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("claims");
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let line = [
+        quote(binary.to_str().unwrap()),
+        "--db".into(),
+        quote(db.target().to_str().unwrap()),
+        "extract".into(),
+        quote(article.to_str().unwrap()),
+        "--said-on".into(),
+        "2026-03-01".into(),
+        "--interactive".into(),
+    ]
+    .join(" ");
+    // The keys, each after the prompt has had time to draw: accept; change
+    // the kind (down three) to opinion (down three), then accept; skip
+    // (down four).
+    let down = "\\033[B";
+    let keys = [
+        "\\r".to_string(),
+        format!("{down}{down}{down}\\r"),
+        format!("{down}{down}{down}\\r"),
+        "\\r".to_string(),
+        format!("{down}{down}{down}{down}\\r"),
+    ];
+    let feed: String = keys
+        .iter()
+        .map(|k| format!("sleep 0.8; printf '{k}'; "))
+        .collect();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "({feed} sleep 2) | script -qec {} /dev/null",
+            quote(&line)
+        ))
+        .env("CLAIMS_USER", "reviewer")
+        .env("NO_COLOR", "1")
+        .env_remove("CLAIMS_DB")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("imported 2 new claims"),
+        "{shown}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let claims = db.json(&["list"]);
+    let kinds: Vec<(&str, &str)> = claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["text"].as_str().unwrap(), c["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("the bridge would open by June 2027", "promise"),
+            ("two people were hurt", "opinion")
+        ]
+    );
+    let shown = db.json(&["show", "1"]);
+    assert_eq!(shown["said_on"], "2026-03-01");
+    assert_eq!(shown["reported_by"]["name"], "Reuters");
+    assert_eq!(shown["deadlines"][0]["due"], "2027-06-30");
+    let event = &shown["history"][0];
+    assert_eq!(event["at"], "2026-03-01");
+    if !crate::common::on_postgres() {
+        assert_eq!(event["by"], "reviewer");
+    }
+}

@@ -308,6 +308,9 @@ pub enum Command {
         /// The outlet that reported it [default: from the dateline]
         #[arg(long, add = ArgValueCandidates::new(complete::source_names))]
         outlet: Option<String>,
+        /// Walk the candidates on the terminal (accept, edit the text, change the speaker or kind, skip) and record the accepted ones
+        #[arg(long, short = 'i')]
+        interactive: bool,
     },
     /// Import claims from CSV, JSON or JSON Lines files, all or nothing
     Import {

@@ -8,6 +8,7 @@ mod complete;
 mod files;
 mod help;
 mod manual;
+mod review;
 
 use std::io::Write;
 
@@ -19,6 +20,7 @@ use crate::app::{
 use crate::config;
 use crate::domain::validate::day;
 use crate::error::{Error, Result};
+use crate::interchange::read::ReadRecord;
 use crate::render::export::ExportWriter;
 use crate::render::{self, Format, Style};
 use crate::store::postgres::PostgresStore;
@@ -243,6 +245,10 @@ fn writes(command: &Command) -> bool {
             | Command::Note { .. }
             | Command::Undo { .. }
             | Command::Import { .. }
+            | Command::Extract {
+                interactive: true,
+                ..
+            }
             | Command::Demo { .. }
             | Command::Init
             | Command::Grant { list: false, .. }
@@ -544,7 +550,11 @@ async fn dispatch<S: Store>(
             lang,
             said_on,
             outlet,
+            interactive,
         } => {
+            if *interactive {
+                review::ensure_terminal()?;
+            }
             let (text, html) = files::read_article(file)?;
             let input = extract::ExtractInput {
                 text,
@@ -553,7 +563,26 @@ async fn dispatch<S: Store>(
                 said_on: said_on.clone(),
                 outlet: outlet.clone(),
             };
-            extract::extract(ctx, &input).await
+            let found = extract::extract(ctx, &input).await?;
+            match (found, *interactive) {
+                (Output::Extracted(found), true) => {
+                    // The accepted claims are recorded as an import would.
+                    let read = review::review(&found)?
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, record)| ReadRecord {
+                            location: format!("claim {}", n + 1),
+                            record: Ok(record),
+                        })
+                        .collect();
+                    let mode = ImportMode {
+                        dry_run: false,
+                        update: false,
+                    };
+                    transfer::import(ctx, read, mode, &|_| {}).await
+                }
+                (found, _) => Ok(found),
+            }
         }
         Command::Import {
             files,
