@@ -484,3 +484,38 @@ fn the_interactive_review_records_what_is_accepted() {
         assert_eq!(event["by"], "reviewer");
     }
 }
+
+/// An HTML page gives the claims its text gives: the markup, scripts and
+/// entities are not part of any quote.
+#[test]
+fn an_html_page_gives_the_claims_of_its_text() {
+    let db = Db::new();
+    let page = db.dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<html><head><script>var said = 'no';</script><style>p{}</style></head><body>\
+         <p>CAIRO (Reuters) - Egypt&#39;s petroleum ministry said on Wednesday that gas exports \
+         would resume <b>next month</b>.</p><p>&ldquo;We are ready,&rdquo; ministry spokesman \
+         Hamdi Abdel Aziz said.</p></body></html>",
+    )
+    .unwrap();
+    let found = db.json(&["extract", page.to_str().unwrap(), "--said-on", "2026-05-20"]);
+    let claims: Vec<(&str, &str)> = found["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["speaker"].as_str().unwrap(), c["quote"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            (
+                "Egypt's petroleum ministry",
+                "gas exports would resume next month"
+            ),
+            ("ministry spokesman Hamdi Abdel Aziz", "We are ready"),
+        ]
+    );
+    assert_eq!(found["claims"][0]["deadlines"][0]["due"], "2026-06-30");
+    assert_eq!(found["outlet"]["name"], "Reuters");
+}

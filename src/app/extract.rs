@@ -115,7 +115,9 @@ pub async fn extract<S: Store>(ctx: &Context<S>, input: &ExtractInput) -> Result
         input.text.clone()
     };
     if text.trim().is_empty() {
-        return Err(Error::invalid("file", "", "has no text"));
+        return Err(Error::Input(
+            "the article has no text to read claims from".into(),
+        ));
     }
     let found = extract::extract(&text, lang, said_on, ctx.as_of);
     let (said_on, said_on_from) = match (said_on, found.dateline_date) {
