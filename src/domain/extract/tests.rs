@@ -97,3 +97,94 @@ fn numbers_and_past_days_are_not_deadlines() {
     assert_eq!(found.len(), 1);
     assert!(found[0].3.is_empty(), "{found:?}");
 }
+
+/// Words and marks news prose is made of, to build broken articles from.
+const PIECES: &[&str] = &[
+    "قال",
+    "وأضاف",
+    "أفادت",
+    "المصدر",
+    "مصدر",
+    "أمني",
+    "إن",
+    "أن",
+    "بأن",
+    "عن",
+    "،",
+    "؛",
+    ".",
+    "؟",
+    ":",
+    "«",
+    "»",
+    "\"",
+    "“",
+    "”",
+    "(",
+    ")",
+    "-",
+    "\n",
+    "بحسب",
+    "وفقاً",
+    "لـ",
+    "يشار",
+    "إلى",
+    "كانت",
+    "قد",
+    "ذكرت",
+    "في",
+    "تصريح",
+    "بحلول",
+    "أيلول",
+    "2026",
+    "المقبل",
+    "نهاية",
+    "العام",
+    "said",
+    "told",
+    "according",
+    "to",
+    "that",
+    "the",
+    "source",
+    "he",
+    "she",
+    ",",
+    ";",
+    "June",
+    "by",
+    "next",
+    "month",
+    "mid-June",
+    "will",
+    "Reuters",
+    "BAGHDAD",
+    "2000",
+    "ب",
+    "بانطلاق",
+];
+
+proptest::proptest! {
+    /// Any text, however broken, gives candidates whose offsets are the
+    /// quote's, and never a panic.
+    #[test]
+    fn any_text_is_read_without_panic(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..80),
+        glue in proptest::collection::vec(proptest::sample::select(&[" ", "", "  ", "\n"][..]), 80),
+    ) {
+        let text: String = pieces
+            .iter()
+            .zip(&glue)
+            .flat_map(|(p, g)| [*p, *g])
+            .collect();
+        for lang in [Some(Lang::Ar), Some(Lang::En), None] {
+            let found = extract(&text, lang, Some(day("2026-01-01")), day("2026-12-01"));
+            for c in &found.candidates {
+                proptest::prop_assert_eq!(&text[c.start..c.end], c.quote.as_str());
+                for d in &c.deadlines {
+                    proptest::prop_assert_eq!(&text[d.start..d.end], d.as_written.as_str());
+                }
+            }
+        }
+    }
+}
