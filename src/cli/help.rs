@@ -127,12 +127,14 @@ Days      2026-09-30  30/09/2026 (day first)  2026/09/30  20260930
           25 من شباط 2026  الخميس 26 شباط 2026 (the weekday is checked)
           today  tomorrow  +30d  +2w  -7d  next Monday  الاثنين المقبل
           within two weeks  خلال ثلاثة أشهر  في غضون شهر (the span's end)
+          within the next two months  خلال الشهرين المقبلين
 Weeks     2026-W49  next week  الأسبوع المقبل (ISO: Monday to Sunday)
 Months    2026-09  September 2026  أيلول 2026  سبتمبر 2026  أيلول المقبل
           أيلول الماضي  next month  الشهر المقبل (no year: the next one)
 Parts     early/mid/late September 2026: days 1-10, 11-20, 21 to the end
           أوائل أيلول  منتصف الشهر  أواخر أيلول  نهاية الشهر
 Quarters  2026-Q3  Q3 2026  next quarter  الربع المقبل
+          the first quarter of 2027  الربع الأخير من العام المقبل
 Halves    2026-H1  H1 2026  first half of 2026  النصف الأول من 2026
 Years     2026  عام 2026  in 2026  next year  العام المقبل  العام الماضي
           early 2026 (Jan-Apr)  mid-2026  منتصف 2026 (May-Aug)

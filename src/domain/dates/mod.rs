@@ -238,9 +238,10 @@ fn parse_folded(text: &str, as_of: NaiveDate) -> Result<Period, String> {
         "yesterday" => return Ok(Period::day(as_of - Days::new(1))),
         _ => {}
     }
-    let readers: [Reader; 7] = [
+    let readers: [Reader; 8] = [
         phrases::parse_part,
         phrases::parse_half,
+        phrases::parse_quarter,
         hijri::parse,
         numeric::parse_relative,
         |text, _| numeric::parse_numeric_day(text),

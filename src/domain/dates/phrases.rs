@@ -204,26 +204,93 @@ pub(super) fn parse_half(text: &str, as_of: NaiveDate) -> Result<Option<Period>,
     Period::half(whole.start.year(), half).map(Some)
 }
 
-/// `within N units` and its Arabic forms (`خلال`, `في غضون`): the day the
-/// span from the anchor ends.
+/// A quarter named by its place in a year: `the first quarter of 2027`,
+/// `the last quarter of next year`, `الربع الأول من 2027`, `الربع الأخير من
+/// العام المقبل`. Alone (`last quarter`) it is not one: the phrases read that.
+pub(super) fn parse_quarter(text: &str, as_of: NaiveDate) -> Result<Option<Period>, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (_, words) = skip_leading(&words);
+    let (quarter, rest) = match words {
+        ["first", "quarter", rest @ ..] | ["الربع", "الاول", rest @ ..] => (1, rest),
+        ["second", "quarter", rest @ ..] | ["الربع", "الثاني", rest @ ..] => (2, rest),
+        ["third", "quarter", rest @ ..] | ["الربع", "الثالث", rest @ ..] => (3, rest),
+        ["fourth" | "last" | "final", "quarter", rest @ ..]
+        | ["الربع", "الرابع" | "الاخير", rest @ ..] => (4, rest),
+        _ => return Ok(None),
+    };
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let whole = divided_period(rest, as_of, "the first quarter of 2027")
+        .map_err(|e| format!("after \"quarter\": {e}"))?;
+    if whole.precision != Precision::Year {
+        return Err(format!(
+            "a quarter here divides a year, and {} is not one",
+            super::display(whole.end, whole.precision)
+        ));
+    }
+    Period::quarter(whole.start.year(), quarter).map(Some)
+}
+
+/// The count and unit of `the next N units` (`next two months`, `الشهرين
+/// المقبلين`, `الأشهر الثلاثة المقبلة`): a span from the anchor, said with
+/// "next" so that it cannot be read as a period of its own.
+fn next_span(words: &[&str]) -> Option<(u32, Unit)> {
+    let bare = |w: &str| -> String {
+        match w.strip_prefix("ال") {
+            Some(rest) if counted_unit(rest).is_some() || number_word(rest).is_some() => {
+                rest.to_string()
+            }
+            _ => w.to_string(),
+        }
+    };
+    match words {
+        ["next" | "coming", number, unit] => match (number_word(number), counted_unit(unit)) {
+            (Some(n), Some((None, unit))) => Some((n, unit)),
+            _ => None,
+        },
+        [unit, "المقبلين" | "القادمين" | "المقبلتين" | "القادمتين"] if unit.starts_with("ال") => {
+            match counted_unit(&bare(unit)) {
+                Some((Some(2), unit)) => Some((2, unit)),
+                _ => None,
+            }
+        }
+        [unit, number, "المقبله" | "القادمه" | "المقبلين" | "القادمين"]
+            if unit.starts_with("ال") && number.starts_with("ال") =>
+        {
+            match (number_word(&bare(number)), counted_unit(&bare(unit))) {
+                (Some(n), Some((None, unit))) => Some((n, unit)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `within N units` and its Arabic forms (`خلال`, `في غضون`), and `within the
+/// next N units` (`خلال الشهرين المقبلين`): the day the span from the anchor
+/// ends.
 pub(super) fn within(words: &[&str], as_of: NaiveDate) -> Result<Option<Period>, String> {
     let rest = match words {
         ["within" | "in" | "خلال", rest @ ..] => rest,
         ["في", "غضون", rest @ ..] => rest,
         _ => return Ok(None),
     };
-    let (amount, unit) = match rest {
-        // `شهر`, `شهرين`: the unit word says how many.
-        [unit] => match counted_unit(unit) {
-            Some((Some(n), unit)) => (n, unit),
+    let (amount, unit) = match next_span(rest) {
+        Some(span) => span,
+        None => match rest {
+            // `شهر`, `شهرين`: the unit word says how many.
+            [unit] => match counted_unit(unit) {
+                Some((Some(n), unit)) => (n, unit),
+                _ => return Ok(None),
+            },
+            // A number and a singular (`a month`, `11 شهر`) or a plural.
+            [number, unit] => match (number_word(number), counted_unit(unit)) {
+                (Some(n), Some((None | Some(1), unit))) => (n, unit),
+                _ => return Ok(None),
+            },
             _ => return Ok(None),
         },
-        // A number and a singular (`a month`, `11 شهر`) or a plural.
-        [number, unit] => match (number_word(number), counted_unit(unit)) {
-            (Some(n), Some((None | Some(1), unit))) => (n, unit),
-            _ => return Ok(None),
-        },
-        _ => return Ok(None),
     };
     let end = match unit {
         Unit::Day => as_of.checked_add_days(Days::new(amount.into())),

@@ -236,6 +236,25 @@ mod examples {
             ("النصف الثاني من العام المقبل", "2027-12-31", Half),
             ("النصف الأول من العام", "2026-06-30", Half),
             ("خلال النصف الثاني من عام 2027", "2027-12-31", Half),
+            // Quarters by their place in a year.
+            ("the first quarter of 2027", "2027-03-31", Quarter),
+            ("in the first quarter of 2027", "2027-03-31", Quarter),
+            (
+                "by the end of the third quarter of 2027",
+                "2027-09-30",
+                Quarter,
+            ),
+            ("the last quarter of next year", "2027-12-31", Quarter),
+            ("الربع الأول من 2027", "2027-03-31", Quarter),
+            ("الربع الثالث من عام 2027", "2027-09-30", Quarter),
+            ("في الربع الأخير من العام المقبل", "2027-12-31", Quarter),
+            // Spans said with "next".
+            ("within the next two months", "2027-01-30", Day),
+            ("in the next three weeks", "2026-12-21", Day),
+            ("خلال الشهرين المقبلين", "2027-01-30", Day),
+            ("خلال الأسبوعين المقبلين", "2026-12-14", Day),
+            ("خلال الأشهر الثلاثة المقبلة", "2027-02-28", Day),
+            ("في غضون الأيام العشرة المقبلة", "2026-12-10", Day),
             // ISO weeks, Monday to Sunday.
             ("next week", "2026-12-13", Week),
             ("the coming week", "2026-12-13", Week),
