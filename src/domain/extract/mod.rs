@@ -11,7 +11,7 @@ mod deadlines;
 mod english;
 pub mod text;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::domain::dates;
@@ -549,28 +549,41 @@ fn dateline(text: &str, today: NaiveDate) -> (Dateline, usize) {
             .min_by_key(|(at, _)| *at)
     };
     let mut found = Dateline::default();
+    // The day of the report: what follows the place's comma ("Sept 7, 2026",
+    // "Aug 3"). A day without its year is the last one by `today`; a date
+    // after `today` with its year is not taken (a report is not dated ahead).
     let date_in = |part: &str| -> Option<NaiveDate> {
-        let words: Vec<&str> = part
-            .split([',', '(', ')'])
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .collect();
-        words
-            .iter()
-            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
-            .find_map(|w| dates::parse(w, today).ok())
-            .filter(|p| p.precision == dates::Precision::Day)
-            .map(|p| p.start)
+        let (_, after) = part.split_once([',', '،'])?;
+        let written = after.trim().trim_matches([',', '،']).trim();
+        let period = dates::parse(written, today).ok()?;
+        if period.precision != dates::Precision::Day {
+            return None;
+        }
+        if period.start <= today {
+            return Some(period.start);
+        }
+        let has_year = written
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|n| n.len() == 4);
+        if has_year {
+            return None;
+        }
+        let last_year = period.start.with_year(period.start.year() - 1)?;
+        (last_year <= today).then_some(last_year)
     };
     // OUTLET- PLACE, alone on the first line.
-    if first.chars().count() <= 60 && !first.contains(['.', '،', ':']) {
+    if first.chars().count() <= 60 && !first.contains(['.', ':']) {
         if let Some((at, len)) = find_dash(first) {
             let outlet = first[..at].trim();
-            let place = first[at + len..].trim();
+            let place = first[at + len..]
+                .split([',', '،'])
+                .next()
+                .unwrap_or("")
+                .trim();
             if !outlet.is_empty() {
                 found.outlet = Some(outlet.to_string());
                 found.place = (!place.is_empty()).then(|| place.to_string());
-                found.date = date_in(place);
+                found.date = date_in(first);
                 return (found, first_line_end);
             }
         }

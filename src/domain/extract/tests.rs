@@ -79,6 +79,56 @@ fn an_english_report_gives_its_speakers_quotes_and_deadlines() {
 }
 
 #[test]
+fn a_dateline_gives_the_day_of_the_report_never_a_day_ahead() {
+    let date = |text: &str, today: &str| extract(text, None, None, day(today)).dateline_date;
+    let said = "The minister said talks would end next month.";
+    assert_eq!(
+        date(
+            &format!("BEIRUT, Sept 7, 2026 (Reuters) - {said}"),
+            "2026-12-02"
+        ),
+        Some(day("2026-09-07"))
+    );
+    // No year: the last Sept 7 by today.
+    assert_eq!(
+        date(&format!("BEIRUT, Sept 7 (Reuters) - {said}"), "2026-12-02"),
+        Some(day("2026-09-07"))
+    );
+    assert_eq!(
+        date(&format!("BEIRUT, Sept 7 (Reuters) - {said}"), "2026-03-01"),
+        Some(day("2025-09-07"))
+    );
+    // A year ahead of today is not taken; neither is no date.
+    assert_eq!(
+        date(
+            &format!("BEIRUT, Sept 7, 2027 (Reuters) - {said}"),
+            "2026-12-02"
+        ),
+        None
+    );
+    assert_eq!(
+        date(&format!("BEIRUT (Reuters) - {said}"), "2026-12-02"),
+        None
+    );
+    let arabic = "شفق نيوز- بغداد، 18 آب 2025\n\nقال مصدر إن ...";
+    assert_eq!(date(arabic, "2026-12-02"), Some(day("2025-08-18")));
+    assert_eq!(
+        extract(arabic, None, None, day("2026-12-02"))
+            .place
+            .as_deref(),
+        Some("بغداد")
+    );
+    // The relative deadline counts from the dateline's day.
+    let found = extract(
+        &format!("BEIRUT, Sept 7 (Reuters) - {said}"),
+        None,
+        None,
+        day("2026-12-02"),
+    );
+    assert_eq!(found.candidates[0].deadlines[0].due, day("2026-10-31"));
+}
+
+#[test]
 fn phases_with_their_own_deadlines_are_claims_of_their_own() {
     let text =
         "وقال المسؤول إن المرحلة الأولى تنتهي في حزيران 2026، والمرحلة الثانية تنتهي في أيلول 2027.";
