@@ -78,7 +78,9 @@ impl Extracted {
                 }),
                 quote: Some(c.candidate.quote.clone()),
                 lang: Some(self.lang.code().to_string()),
-                said_on: Some(iso(self.said_on)),
+                // The day said, where the article or the user gave it; the
+                // as-of date is only where relative deadlines counted from.
+                said_on: (self.said_on_from != "as-of").then(|| iso(self.said_on)),
                 deadlines: c
                     .candidate
                     .deadlines

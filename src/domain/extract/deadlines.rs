@@ -134,7 +134,25 @@ pub fn find(text: &str, tokens: &[Token], said_on: NaiveDate) -> Vec<Found> {
         let opens = OPENERS.contains(&t.folded.as_str())
             || dates::names_a_month(&t.folded)
             || t.folded.chars().all(|c| c.is_ascii_digit());
-        if !opens || !t.is_word() {
+        // "would end next month": end is the verb there, not a part.
+        let a_verb = t.folded == "end"
+            && i.checked_sub(1).is_some_and(|b| {
+                matches!(
+                    tokens[b].folded.as_str(),
+                    "will"
+                        | "would"
+                        | "to"
+                        | "could"
+                        | "may"
+                        | "might"
+                        | "should"
+                        | "shall"
+                        | "must"
+                        | "can"
+                        | "not"
+                )
+            });
+        if !opens || !t.is_word() || a_verb {
             i += 1;
             continue;
         }

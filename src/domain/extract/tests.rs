@@ -126,6 +126,12 @@ fn a_dateline_gives_the_day_of_the_report_never_a_day_ahead() {
         day("2026-12-02"),
     );
     assert_eq!(found.candidates[0].deadlines[0].due, day("2026-10-31"));
+    // "end" after "would" is the verb: next month, not its end.
+    assert_eq!(found.candidates[0].deadlines[0].as_written, "next month");
+    assert_eq!(
+        found.candidates[0].deadlines[0].precision,
+        dates::Precision::Month
+    );
 }
 
 #[test]
