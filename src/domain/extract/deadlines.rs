@@ -13,6 +13,10 @@ use crate::domain::dates::{self, Period, Precision};
 pub struct Found {
     pub span: Span,
     pub period: Period,
+    /// Said as a deadline whatever the tense: with a year, a relative word
+    /// or "by"/"بحلول". A bare month ("in October") is one only in a promise
+    /// or a prediction ("the talks began in January" is not).
+    pub firm: bool,
 }
 
 /// Words that may open a deadline phrase beside month names and numbers.
@@ -152,7 +156,10 @@ pub fn find(text: &str, tokens: &[Token], said_on: NaiveDate) -> Vec<Found> {
                         | "not"
                 )
             });
-        if !opens || !t.is_word() || a_verb {
+        let past = i
+            .checked_sub(1)
+            .is_some_and(|b| SINCE.contains(&tokens[b].folded.as_str()));
+        if !opens || !t.is_word() || a_verb || past {
             i += 1;
             continue;
         }
@@ -177,6 +184,7 @@ pub fn find(text: &str, tokens: &[Token], said_on: NaiveDate) -> Vec<Found> {
                         end: tokens[j - 1].span.end,
                     },
                     period,
+                    firm: is_firm(&tokens[i..j]),
                 });
                 i = j;
             }
@@ -187,6 +195,32 @@ pub fn find(text: &str, tokens: &[Token], said_on: NaiveDate) -> Vec<Found> {
 }
 
 /// Whether a phrase the grammar read is a deadline as news writes one.
+/// Words before a phrase that make it a time past: since January, منذ آذار.
+const SINCE: &[&str] = &["since", "from", "منذ", "starting", "ago"];
+
+/// Words that say "by": the phrase is a deadline whatever the tense.
+const BY: &[&str] = &[
+    "by",
+    "before",
+    "until",
+    "till",
+    "within",
+    "بحلول",
+    "قبل",
+    "حتي",
+    "خلال",
+    "غضون",
+];
+
+/// Whether a phrase a deadline is firm (see `Found::firm`).
+fn is_firm(words: &[Token]) -> bool {
+    words.iter().flat_map(|t| t.folded.split('-')).any(|w| {
+        SIGNS.contains(&w)
+            || BY.contains(&w)
+            || (w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()))
+    })
+}
+
 fn is_deadline(words: &[Token], period: Period, said_on: NaiveDate) -> bool {
     if period.end < said_on {
         return false;

@@ -333,6 +333,8 @@ pub fn kind(tokens: &[Token], cue: &str, has_deadline: bool) -> ClaimKind {
         || has_deadline
         || has(&[
             "will",
+            "would",
+            "going",
             "shall",
             "plans",
             "intends",

@@ -175,10 +175,16 @@ pub fn extract(
                 .filter(|t| t.span.start >= part.start && t.span.end <= part.end)
                 .cloned()
                 .collect();
+            let firm = part_deadlines.iter().any(|d| d.firm);
             let kind = match lang {
-                Lang::Ar => arabic::kind(&tokens, found.cue, !part_deadlines.is_empty()),
-                Lang::En => english::kind(&part_tokens, found.cue, !part_deadlines.is_empty()),
+                Lang::Ar => arabic::kind(&tokens, found.cue, firm),
+                Lang::En => english::kind(&part_tokens, found.cue, firm),
             };
+            // A bare month in a report or an opinion is a time it tells of.
+            let mut part_deadlines = part_deadlines;
+            if !matches!(kind, ClaimKind::Promise | ClaimKind::Prediction) {
+                part_deadlines.retain(|d| d.firm);
+            }
             let candidate = Candidate {
                 speaker_kind: speaker_kind(&speaker),
                 speaker: speaker.clone(),

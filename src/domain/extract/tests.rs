@@ -135,6 +135,17 @@ fn a_dateline_gives_the_day_of_the_report_never_a_day_ahead() {
 }
 
 #[test]
+fn a_month_told_of_is_not_a_deadline() {
+    let found = claims(
+        "The minister said the talks began in October. He said prices had risen since January. \
+         He said the talks would resume in October.",
+        "2026-09-07",
+    );
+    let due: Vec<&Vec<String>> = found.iter().map(|c| &c.3).collect();
+    assert_eq!(due, [&vec![], &vec![], &vec!["Oct 2026".to_string()]]);
+}
+
+#[test]
 fn phases_with_their_own_deadlines_are_claims_of_their_own() {
     let text =
         "وقال المسؤول إن المرحلة الأولى تنتهي في حزيران 2026، والمرحلة الثانية تنتهي في أيلول 2027.";
