@@ -408,7 +408,7 @@ fn completions_offer_values_from_the_grammar_and_the_database() {
              _clap_complete_claims claims 'مصدر' --source; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
             script_file.display()
         ))
-        .env("PATH", path)
+        .env("PATH", &path)
         .env("CLAIMS_DB", db.target())
         .output()
         .unwrap();
@@ -434,14 +434,7 @@ fn completions_offer_values_from_the_grammar_and_the_database() {
                      words=({words}); CURRENT=${{#words}}; _clap_dynamic_completer_claims",
                     zsh_script.display()
                 ))
-                .env(
-                    "PATH",
-                    format!(
-                        "{}:{}",
-                        bin_dir.display(),
-                        std::env::var("PATH").unwrap_or_default()
-                    ),
-                )
+                .env("PATH", &path)
                 .env("CLAIMS_DB", db.target())
                 .output()
                 .unwrap();
@@ -477,14 +470,7 @@ fn completions_offer_values_from_the_grammar_and_the_database() {
                 "source {}; complete -C '{line}'",
                 fish_script.display()
             ))
-            .env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    bin_dir.display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            )
+            .env("PATH", &path)
             .env("CLAIMS_DB", db.target())
             .output()
             .unwrap();

@@ -43,6 +43,28 @@ pub struct ExtractedClaim {
     pub source: ProposedSource,
 }
 
+/// Where the day relative deadlines count from came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SaidOnFrom {
+    #[serde(rename = "--said-on")]
+    SaidOn,
+    #[serde(rename = "dateline")]
+    Dateline,
+    /// Not known: the as-of date stands in for it.
+    #[serde(rename = "as-of")]
+    AsOf,
+}
+
+impl SaidOnFrom {
+    pub fn name(self) -> &'static str {
+        match self {
+            SaidOnFrom::SaidOn => "--said-on",
+            SaidOnFrom::Dateline => "dateline",
+            SaidOnFrom::AsOf => "as-of",
+        }
+    }
+}
+
 /// What `extract` returns.
 #[derive(Debug, Clone, Serialize)]
 pub struct Extracted {
@@ -50,7 +72,7 @@ pub struct Extracted {
     /// The day relative deadlines count from, and where it came from
     /// (`--said-on`, `dateline`, `as-of`).
     pub said_on: NaiveDate,
-    pub said_on_from: &'static str,
+    pub said_on_from: SaidOnFrom,
     pub outlet: Option<ProposedSource>,
     pub place: Option<String>,
     pub claims: Vec<ExtractedClaim>,
@@ -80,7 +102,7 @@ impl Extracted {
                 lang: Some(self.lang.code().to_string()),
                 // The day said, where the article or the user gave it; the
                 // as-of date is only where relative deadlines counted from.
-                said_on: (self.said_on_from != "as-of").then(|| iso(self.said_on)),
+                said_on: (self.said_on_from != SaidOnFrom::AsOf).then(|| iso(self.said_on)),
                 deadlines: c
                     .candidate
                     .deadlines
@@ -123,9 +145,9 @@ pub async fn extract<S: Store>(ctx: &Context<S>, input: &ExtractInput) -> Result
     }
     let found = extract::extract(&text, lang, said_on, ctx.as_of);
     let (said_on, said_on_from) = match (said_on, found.dateline_date) {
-        (Some(d), _) => (d, "--said-on"),
-        (None, Some(d)) => (d, "dateline"),
-        (None, None) => (ctx.as_of, "as-of"),
+        (Some(d), _) => (d, SaidOnFrom::SaidOn),
+        (None, Some(d)) => (d, SaidOnFrom::Dateline),
+        (None, None) => (ctx.as_of, SaidOnFrom::AsOf),
     };
     let outlet_name = input
         .outlet

@@ -484,7 +484,7 @@ fn extracted_table(found: &crate::app::extract::Extracted, style: Style) -> Stri
         plural(found.claims.len()),
         found.lang.code(),
         crate::domain::dates::iso(found.said_on),
-        found.said_on_from
+        found.said_on_from.name()
     );
     if let Some(outlet) = &found.outlet {
         let _ = writeln!(out, "outlet: {} ({})", outlet.name, known(outlet.id));

@@ -84,6 +84,36 @@ pub fn merge_note(from: &Source, into: &Source) -> StoreResult<String> {
     ))
 }
 
+/// Whether a name is free for source `except` (or a new one), from what
+/// holds it: a source's own name (`id`, `name`, the source it was merged
+/// into) and an alias (source id, source name, alias).
+pub(crate) fn name_free(
+    taken: Option<(i64, String, Option<i64>)>,
+    alias: Option<(i64, String, String)>,
+    except: Option<i64>,
+) -> StoreResult<()> {
+    match taken {
+        Some((id, existing, None)) if Some(id) != except => {
+            return Err(StoreError::Conflict(format!(
+                "a source named `{existing}` already exists (id {id})"
+            )))
+        }
+        // A merged source keeps its row, and so its name.
+        Some((_, existing, Some(into))) => {
+            return Err(StoreError::Conflict(format!(
+                "`{existing}` was merged into source {into}, and finds it"
+            )))
+        }
+        _ => {}
+    }
+    match alias {
+        Some((id, source, alias)) if Some(id) != except => Err(StoreError::Conflict(format!(
+            "`{alias}` is another name of source `{source}` (id {id})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 pub type RecordsBySource = HashMap<i64, (TrackRecord, TrackRecord)>;
 
 pub trait Store {

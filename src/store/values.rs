@@ -28,6 +28,25 @@ pub(crate) fn opt_credibility(value: Option<i64>) -> Result<Option<Credibility>>
         .transpose()
 }
 
+/// The claims that name source `$1` as lead or other speaker, or outlet,
+/// in id order (the same SQL on every engine).
+pub(crate) const CLAIMS_NAMING_SOURCE: &str = "SELECT id FROM claims \
+     WHERE speaker_id = $1 OR reported_by_id = $1 \
+     UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1";
+
+/// The id of the source a name (folded: `$1`) is the name or an alias of;
+/// a merged source's name is the name of the source it went into.
+pub(crate) const SOURCE_ID_BY_NAME: &str = "SELECT COALESCE(merged_into, id) FROM sources \
+     WHERE name_key = $1 UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
+
+/// What holds a name (folded: `$1`) as a source's own: `name_free`'s first half.
+pub(crate) const SOURCE_HOLDING_NAME: &str =
+    "SELECT id, name, merged_into FROM sources WHERE name_key = $1";
+
+/// What holds a name (folded: `$1`) as an alias: `name_free`'s second half.
+pub(crate) const ALIAS_HOLDING_NAME: &str = "SELECT s.id, s.name, a.name FROM source_aliases a \
+     JOIN sources s ON s.id = a.source_id WHERE a.name_key = $1";
+
 /// A source's merge, from its two columns: both set or neither.
 pub(crate) fn merged(into: Option<i64>, on: Option<NaiveDate>) -> Result<Option<Merged>> {
     match (into, on) {

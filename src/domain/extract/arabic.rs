@@ -306,7 +306,8 @@ fn framed(tokens: &[Token], sentence: Span) -> Option<Attribution> {
     // وفقاً لـ / نقلاً عن: the particle after the frame word.
     while tokens
         .get(from)
-        .is_some_and(|t| matches!(t.folded.as_str(), "ل" | "لـ" | "عن" | "ـ") || t.is("ـ"))
+        // (folding drops the tatweel: لـ is ل, a lone ـ nothing)
+        .is_some_and(|t| matches!(t.folded.as_str(), "ل" | "عن" | ""))
     {
         from += 1;
     }

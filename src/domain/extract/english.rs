@@ -157,8 +157,8 @@ fn speaker_ref(tokens: &[Token], from: usize, to: usize) -> Option<SpeakerRef> {
 }
 
 /// Finds who says what in one sentence, if anyone does.
-pub fn attribute(tokens: &[Token], sentence: Span) -> Option<Attribution> {
-    if let Some(found) = according_to(tokens, sentence) {
+pub fn attribute(tokens: &[Token]) -> Option<Attribution> {
+    if let Some(found) = according_to(tokens) {
         return Some(found);
     }
     // "..., X said on Thursday.": the verb near the end names the speaker,
@@ -291,7 +291,7 @@ fn trimmed(tokens: &[Token], from: usize, to: usize) -> Option<Span> {
 }
 
 /// "according to X, CONTENT" and "CONTENT, according to X."
-fn according_to(tokens: &[Token], _sentence: Span) -> Option<Attribution> {
+fn according_to(tokens: &[Token]) -> Option<Attribution> {
     let at = (0..tokens.len().saturating_sub(1))
         .find(|&i| tokens[i].folded == "according" && tokens[i + 1].folded == "to")?;
     let name_from = at + 2;

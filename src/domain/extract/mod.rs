@@ -154,7 +154,7 @@ pub fn extract(
         let tokens = text::tokens(text, sentence);
         let found = match lang {
             Lang::Ar => arabic::attribute(&tokens, sentence),
-            Lang::En => english::attribute(&tokens, sentence),
+            Lang::En => english::attribute(&tokens),
         };
         let Some(found) = found else {
             continue;
@@ -514,7 +514,7 @@ fn clauses(text: &str, sentence: Span, lang: Lang) -> Vec<Span> {
         let tail_tokens = text::tokens(text, tail);
         let found = match lang {
             Lang::Ar => arabic::attribute(&tail_tokens, tail),
-            Lang::En => english::attribute(&tail_tokens, tail),
+            Lang::En => english::attribute(&tail_tokens),
         };
         if let Some(Attribution {
             speaker: SpeakerRef::Named(_),

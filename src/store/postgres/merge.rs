@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::sources::{source_from_row, SOURCE_COLUMNS};
 use super::PostgresStore;
+use crate::store::values::CLAIMS_NAMING_SOURCE;
 use crate::store::{merge_note, StoreError as Error, StoreResult as Result};
 
 impl PostgresStore {
@@ -27,14 +28,11 @@ impl PostgresStore {
             pair.reverse();
         }
         let note = merge_note(&pair[0], &pair[pair.len() - 1])?;
-        let claims: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
-             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1",
-        )
-        .bind(from)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| self.failed(e))?;
+        let claims: Vec<i64> = sqlx::query_scalar(CLAIMS_NAMING_SOURCE)
+            .bind(from)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
         for &id in &claims {
             let fields = self
                 .claim_fields_in(&mut tx, id)

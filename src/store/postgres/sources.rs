@@ -8,7 +8,10 @@ use super::{failure, PostgresStore};
 use crate::domain::keys::name_key;
 use crate::domain::model::{Reliability, Source, SourceKind};
 use crate::store::values::{merged, opt_reliability, stored};
-use crate::store::{NewSource, StoreError as Error, StoreResult as Result};
+use crate::store::values::{
+    ALIAS_HOLDING_NAME, CLAIMS_NAMING_SOURCE, SOURCE_HOLDING_NAME, SOURCE_ID_BY_NAME,
+};
+use crate::store::{name_free, NewSource, StoreError as Error, StoreResult as Result};
 
 pub(super) const SOURCE_COLUMNS: &str =
     "SELECT id, name, kind, role, affiliation, url, notes, reliability, merged_into, merged_on \
@@ -110,14 +113,11 @@ impl PostgresStore {
             return Err(Error::no_source(id));
         }
         // Its claims' search rows name it.
-        let claims: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
-             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| self.failed(e))?;
+        let claims: Vec<i64> = sqlx::query_scalar(CLAIMS_NAMING_SOURCE)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| self.failed(e))?;
         for claim in claims {
             index_claim(&mut tx, claim)
                 .await
@@ -168,40 +168,17 @@ async fn ensure_name_free(
     name: &str,
     except: Option<i64>,
 ) -> Result<()> {
-    // A merged source keeps its row, and so its name: the name is taken.
-    let taken: Option<(i64, String, Option<i64>)> =
-        sqlx::query_as("SELECT id, name, merged_into FROM sources WHERE name_key = $1")
-            .bind(name_key(name))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| failure(e, location))?;
-    match taken {
-        Some((id, existing, None)) if Some(id) != except => {
-            return Err(Error::Conflict(format!(
-                "a source named `{existing}` already exists (id {id})"
-            )))
-        }
-        Some((_, existing, Some(into))) => {
-            return Err(Error::Conflict(format!(
-                "`{existing}` was merged into source {into}, and finds it"
-            )))
-        }
-        _ => {}
-    }
-    let alias: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT s.id, s.name, a.name FROM source_aliases a JOIN sources s ON s.id = a.source_id \
-         WHERE a.name_key = $1",
-    )
-    .bind(name_key(name))
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(|e| failure(e, location))?;
-    match alias {
-        Some((id, source, alias)) if Some(id) != except => Err(Error::Conflict(format!(
-            "`{alias}` is another name of source `{source}` (id {id})"
-        ))),
-        _ => Ok(()),
-    }
+    let taken = sqlx::query_as(SOURCE_HOLDING_NAME)
+        .bind(name_key(name))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| failure(e, location))?;
+    let alias = sqlx::query_as(ALIAS_HOLDING_NAME)
+        .bind(name_key(name))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| failure(e, location))?;
+    name_free(taken, alias, except)
 }
 
 /// Adds a source whose name is known to be free. Returns its id.
@@ -235,11 +212,6 @@ pub(super) async fn source_id_by_key(
         .fetch_optional(&mut *tx)
         .await
 }
-
-/// The id of the source a name (folded: `$1`) is the name or an alias of;
-/// a merged source's name is the name of the source it went into.
-const SOURCE_ID_BY_NAME: &str = "SELECT COALESCE(merged_into, id) FROM sources \
-     WHERE name_key = $1 UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
 
 impl PostgresStore {
     /// Gives source `id` another name, free of every source's names.

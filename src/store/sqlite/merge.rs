@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use super::claims::{claim_fields_in, update_claim_in};
 use super::rows::{now, source_from_row, SOURCE_COLUMNS};
 use super::SqliteStore;
+use crate::store::values::CLAIMS_NAMING_SOURCE;
 use crate::store::{merge_note, StoreError as Error, StoreResult as Result};
 
 impl SqliteStore {
@@ -28,13 +29,10 @@ impl SqliteStore {
             pair.push(source_from_row(&row.ok_or_else(|| Error::no_source(id))?)?);
         }
         let note = merge_note(&pair[0], &pair[1])?;
-        let claims: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
-             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1 ORDER BY 1",
-        )
-        .bind(from)
-        .fetch_all(&mut *tx)
-        .await?;
+        let claims: Vec<i64> = sqlx::query_scalar(CLAIMS_NAMING_SOURCE)
+            .bind(from)
+            .fetch_all(&mut *tx)
+            .await?;
         for &id in &claims {
             let fields = claim_fields_in(&mut tx, id)
                 .await?

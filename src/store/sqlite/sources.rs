@@ -8,7 +8,9 @@ use super::search::index_claim;
 use super::SqliteStore;
 use crate::domain::keys::name_key;
 use crate::domain::model::{Reliability, Source};
-use crate::store::{NewSource, StoreError as Error, StoreResult as Result};
+pub(super) use crate::store::values::SOURCE_ID_BY_NAME;
+use crate::store::values::{ALIAS_HOLDING_NAME, CLAIMS_NAMING_SOURCE, SOURCE_HOLDING_NAME};
+use crate::store::{name_free, NewSource, StoreError as Error, StoreResult as Result};
 
 pub(super) async fn insert_source_in(tx: &mut SqliteConnection, source: &NewSource) -> Result<i64> {
     ensure_name_free(tx, &source.name, None).await?;
@@ -36,44 +38,16 @@ pub(super) async fn ensure_name_free(
     name: &str,
     except: Option<i64>,
 ) -> Result<()> {
-    // A merged source keeps its row, and so its name: the name is taken.
-    let taken: Option<(i64, String, Option<i64>)> =
-        sqlx::query_as("SELECT id, name, merged_into FROM sources WHERE name_key = $1")
-            .bind(name_key(name))
-            .fetch_optional(&mut *tx)
-            .await?;
-    match taken {
-        Some((id, existing, None)) if Some(id) != except => {
-            return Err(Error::Conflict(format!(
-                "a source named `{existing}` already exists (id {id})"
-            )))
-        }
-        Some((_, existing, Some(into))) => {
-            return Err(Error::Conflict(format!(
-                "`{existing}` was merged into source {into}, and finds it"
-            )))
-        }
-        _ => {}
-    }
-    let alias: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT s.id, s.name, a.name FROM source_aliases a JOIN sources s ON s.id = a.source_id \
-         WHERE a.name_key = $1",
-    )
-    .bind(name_key(name))
-    .fetch_optional(&mut *tx)
-    .await?;
-    match alias {
-        Some((id, source, alias)) if Some(id) != except => Err(Error::Conflict(format!(
-            "`{alias}` is another name of source `{source}` (id {id})"
-        ))),
-        _ => Ok(()),
-    }
+    let taken = sqlx::query_as(SOURCE_HOLDING_NAME)
+        .bind(name_key(name))
+        .fetch_optional(&mut *tx)
+        .await?;
+    let alias = sqlx::query_as(ALIAS_HOLDING_NAME)
+        .bind(name_key(name))
+        .fetch_optional(&mut *tx)
+        .await?;
+    name_free(taken, alias, except)
 }
-
-/// The id of the source a name (folded: `$1`) is the name or an alias of;
-/// a merged source's name is the name of the source it went into.
-pub(super) const SOURCE_ID_BY_NAME: &str = "SELECT COALESCE(merged_into, id) FROM sources \
-     WHERE name_key = $1 UNION ALL SELECT source_id FROM source_aliases WHERE name_key = $1 LIMIT 1";
 
 impl SqliteStore {
     /// Gives source `id` another name, free of every source's names.
@@ -172,13 +146,10 @@ impl SqliteStore {
             return Err(Error::no_source(id));
         }
         // Source names are searchable: their claims' rows change with them.
-        let claims: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM claims WHERE speaker_id = $1 OR reported_by_id = $1 \
-             UNION SELECT claim_id FROM claim_speakers WHERE source_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let claims: Vec<i64> = sqlx::query_scalar(CLAIMS_NAMING_SOURCE)
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
         for claim in claims {
             index_claim(&mut tx, claim).await?;
         }
